@@ -1,8 +1,30 @@
 import 'reflect-metadata';
-import { Injectable, Module, Controller, Get } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-@Injectable() export class Svc { hi() { return { ok: 1 }; } }
-@Controller() export class C { constructor(private readonly s: Svc) {} @Get('x') x() { return this.s.hi(); } }
-@Module({ controllers: [C], providers: [Svc] }) export class M {}
-export async function make() { const app = await NestFactory.create<NestFastifyApplication>(M, new FastifyAdapter(), { logger: false }); await app.init(); await app.getHttpAdapter().getInstance().ready(); return app; }
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { loadConfig } from './config/load-config.js';
+import { configureHttp, createHttpAdapter } from './http-server.js';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    // One line naming every bad variable (never a value), then exit like Harness does.
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config),
+    createHttpAdapter(config),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await configureHttp(app);
+  await app.listen(config.server.port, '0.0.0.0');
+  app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');
+}
+
+await bootstrap();

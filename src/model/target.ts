@@ -1,11 +1,6 @@
 /** Attribute values as decoded from JSON (`evaluation.md` §3 says how each is compared). */
 export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
+  string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 /**
  * A target as SDKs send it (`/client/auth`, `Harness-Target`) and as segments and the target

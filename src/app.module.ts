@@ -1,0 +1,55 @@
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { CacheModule } from './cache/cache.module.js';
+import { ClientApiModule } from './client-api/client-api.module.js';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { loggerOptions } from './logging/logger-options.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { SdkMetricsModule } from './sdk-metrics/sdk-metrics.module.js';
+import { StatusModule } from './status/status.module.js';
+import { StreamModule } from './stream/stream.module.js';
+import { SyncModule } from './sync/sync.module.js';
+
+/**
+ * The whole proxy. It takes its finished config so main.ts and every test boot exactly the same
+ * pipeline; enterprises can import it and add their own guards and interceptors around it.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerOptions }),
+        ScheduleModule.forRoot(),
+        StatusModule,
+        CacheModule,
+        AuthModule,
+        ClientApiModule,
+        StreamModule,
+        SdkMetricsModule,
+        SyncModule,
+        HealthModule,
+        MetricsModule,
+      ],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+          }),
+        },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

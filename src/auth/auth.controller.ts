@@ -1,0 +1,18 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Public } from '../common/decorators/public.decorator.js';
+import { ROUTES } from '../common/routes.js';
+import { AuthService } from './auth.service.js';
+import { AuthResponseDto } from './dto/auth-response.dto.js';
+import { AuthenticateDto } from './dto/authenticate.dto.js';
+
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post(ROUTES.auth)
+  @HttpCode(200)
+  async authenticate(@Body() body: AuthenticateDto): Promise<AuthResponseDto> {
+    return new AuthResponseDto(await this.auth.authenticate(body.apiKey, body.target));
+  }
+}

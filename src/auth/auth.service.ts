@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { sha256Hex } from '../cache/cache-keys.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import { ConfigWriter } from '../cache/config-writer.service.js';
+import { UnauthorisedError } from '../common/errors/proxy-error.js';
+import type { Target } from '../model/target.js';
+import { AUTH_KEY_PREFIX, type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
+
+/** The Go proxy always answers `"1"`; SDKs only echo it back as the `cluster` query parameter. */
+const CLUSTER_IDENTIFIER = '1';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reader: ConfigReader,
+    private readonly writer: ConfigWriter,
+  ) {}
+
+  /** Exchanges a raw SDK key (and optional target) for a token (`sdk-api.md` §2). */
+  async authenticate(apiKey: string, target: Target | undefined): Promise<string> {
+    const keyHash = sha256Hex(apiKey);
+    const environment = await this.reader.environmentOfKey(keyHash);
+    if (environment === null) {
+      throw new UnauthorisedError();
+    }
+    if (target?.identifier) {
+      await this.storeTarget(environment, { ...target, name: target.name || target.identifier });
+    }
+    const claims: SdkTokenClaims = {
+      apiKey: `${AUTH_KEY_PREFIX}${keyHash}`,
+      environment,
+      clusterIdentifier: CLUSTER_IDENTIFIER,
+      ...(await this.environmentClaims(environment)),
+    };
+    const now = Math.floor(Date.now() / 1000);
+    return this.jwt.signAsync({ ...claims, iat: now, nbf: now });
+  }
+
+  /** Checks, on every request, that the token's key still exists: revoked keys stop at once. */
+  async principalOf(claims: Partial<SdkTokenClaims>): Promise<SdkPrincipal> {
+    const { apiKey, environment } = claims;
+    if (typeof apiKey !== 'string' || typeof environment !== 'string') {
+      throw new UnauthorisedError('missing or malformed jwt');
+    }
+    const keyHash = apiKey.startsWith(AUTH_KEY_PREFIX)
+      ? apiKey.slice(AUTH_KEY_PREFIX.length)
+      : apiKey;
+    if ((await this.reader.environmentOfKey(keyHash)) === null) {
+      throw new UnauthorisedError('invalid or revoked token');
+    }
+    return { environment, keyHash };
+  }
+
+  /** SDKs send these claims as headers; without them the JS SDK sends the text `undefined`. */
+  private async environmentClaims(env: string): Promise<Partial<SdkTokenClaims>> {
+    const first = (await this.reader.flags(env)).flags[0];
+    return {
+      ...(first?.environment ? { environmentIdentifier: first.environment } : {}),
+      ...(first?.project ? { projectIdentifier: first.project } : {}),
+    };
+  }
+
+  private async storeTarget(env: string, target: Target): Promise<void> {
+    // Harness logs and ignores a failed target write: auth must not fail because of it.
+    await this.writer.writeTarget(env, target).catch((err: unknown) => {
+      this.logger.warn({ err, env }, 'could not store the target sent at auth');
+    });
+  }
+}

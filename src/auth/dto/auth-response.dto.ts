@@ -1,0 +1,3 @@
+export class AuthResponseDto {
+  constructor(readonly authToken: string) {}
+}

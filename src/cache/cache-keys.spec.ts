@@ -1,0 +1,30 @@
+import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
+
+describe('CACHE_KEYS', () => {
+  const env = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';
+
+  it('builds the Harness key layout, singular per-item keys included', () => {
+    expect(CACHE_KEYS.authKey('abc')).toBe('auth-key-abc');
+    expect(CACHE_KEYS.apiConfigs(env)).toBe(`env-${env}-api-configs`);
+    expect(CACHE_KEYS.featureConfigs(env)).toBe(`env-${env}-feature-configs`);
+    expect(CACHE_KEYS.featureConfig(env, 'dark-mode')).toBe(`env-${env}-feature-config-dark-mode`);
+    expect(CACHE_KEYS.segments(env)).toBe(`env-${env}-segments`);
+    expect(CACHE_KEYS.segment(env, 'beta')).toBe(`env-${env}-segment-beta`);
+    expect(CACHE_KEYS.targetConfig(env, 'u1')).toBe(`env-${env}-target-config-u1`);
+    expect(CACHE_KEYS.latest(CACHE_KEYS.segments(env))).toBe(`env-${env}-segments-latest`);
+  });
+
+  it('never puts the raw proxy key in the inventory key name', () => {
+    const key = CACHE_KEYS.inventory('my-secret-proxy-key');
+    expect(key).not.toContain('my-secret-proxy-key');
+    expect(key).toBe(`key-${sha256Hex('my-secret-proxy-key')}-inventory`);
+  });
+});
+
+describe(sha256Hex.name, () => {
+  it('matches the spec test vector for SDK key hashing', () => {
+    expect(sha256Hex('0BE2E2F7-A8A5-41A0-957E-59F92C3D81CB')).toBe(
+      '9eff2aabbfde0c6dcbd8266592b1062023ed05d1a1b384001d8111aa35d484a4',
+    );
+  });
+});

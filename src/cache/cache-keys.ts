@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every Redis key name ff-relay reads or writes, exactly as the Harness proxy lays them out
+ * (`cache-and-ha.md` §2), so Go replicas and tooling keep working against the same database.
+ */
+export const CACHE_KEYS = {
+  authKey: (keyHash: string) => `auth-key-${keyHash}`,
+  apiConfigs: (env: string) => `env-${env}-api-configs`,
+  featureConfigs: (env: string) => `env-${env}-feature-configs`,
+  featureConfig: (env: string, feature: string) => `env-${env}-feature-config-${feature}`,
+  segments: (env: string) => `env-${env}-segments`,
+  segment: (env: string, identifier: string) => `env-${env}-segment-${identifier}`,
+  targetConfigs: (env: string) => `env-${env}-target-configs`,
+  targetConfig: (env: string, identifier: string) => `env-${env}-target-config-${identifier}`,
+  /** Named by the proxy key's hash: the Go proxy leaks the raw key into this name. */
+  inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}-inventory`,
+  latest: (listKey: string) => `${listKey}-latest`,
+  streamHealth: 'ffproxy_saas_stream_health',
+} as const;
+
+/** Redis streams between the primary and its read replicas (`cache-and-ha.md` §5). */
+export const STREAM_KEYS = {
+  sseEvents: 'proxy:sse_events',
+  controlEvents: 'proxy:primary_to_replica_control_events',
+  sdkMetrics: 'stream:sdk_metrics',
+} as const;
+
+/** SHA-256 as 64 lower-case hex characters: how SDK keys are hashed for lookup (`sdk-api.md` §2.3). */
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import type { RulesVersion } from '../cache/segment-set.js';
+import { ROUTES } from '../common/routes.js';
+import { ClientConfigService } from './client-config.service.js';
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/** Server-SDK config routes. Query parameters SDKs add (`cluster`) are accepted and ignored. */
+@Controller()
+export class ClientConfigController {
+  constructor(private readonly configs: ClientConfigService) {}
+
+  @Get(ROUTES.featureConfigs)
+  @Header('Content-Type', JSON_UTF8)
+  featureConfigs(@Param('environment_uuid') env: string): Promise<Buffer> {
+    return this.configs.featureConfigs(env);
+  }
+
+  @Get(ROUTES.featureConfig)
+  @Header('Content-Type', JSON_UTF8)
+  featureConfig(
+    @Param('environment_uuid') env: string,
+    @Param('identifier') identifier: string,
+  ): Promise<Buffer> {
+    return this.configs.featureConfig(env, identifier);
+  }
+
+  @Get(ROUTES.targetSegments)
+  @Header('Content-Type', JSON_UTF8)
+  targetSegments(
+    @Param('environment_uuid') env: string,
+    @Query('rules') rules?: string,
+  ): Promise<Buffer> {
+    return this.configs.targetSegments(env, rulesVersion(rules));
+  }
+
+  @Get(ROUTES.targetSegment)
+  @Header('Content-Type', JSON_UTF8)
+  targetSegment(
+    @Param('environment_uuid') env: string,
+    @Param('identifier') identifier: string,
+    @Query('rules') rules?: string,
+  ): Promise<Buffer> {
+    return this.configs.targetSegment(env, identifier, rulesVersion(rules));
+  }
+}
+
+function rulesVersion(rules: string | undefined): RulesVersion {
+  return rules === 'v2' ? 'v2' : 'v1';
+}

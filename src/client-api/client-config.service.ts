@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import type { RulesVersion } from '../cache/segment-set.js';
+import { NotFoundError } from '../common/errors/proxy-error.js';
+
+/**
+ * The server-SDK reads (`sdk-api.md` §4). Bodies are the pre-serialised bytes of the current
+ * config version; an unknown environment is an empty list, never a 404, as in Harness.
+ */
+@Injectable()
+export class ClientConfigService {
+  constructor(private readonly reader: ConfigReader) {}
+
+  async featureConfigs(env: string): Promise<Buffer> {
+    return (await this.reader.flags(env)).listBody;
+  }
+
+  async featureConfig(env: string, feature: string): Promise<Buffer> {
+    const body = (await this.reader.flags(env)).itemBody(feature);
+    if (!body) {
+      throw new NotFoundError(`flag ${feature}`);
+    }
+    return body;
+  }
+
+  async targetSegments(env: string, rules: RulesVersion): Promise<Buffer> {
+    return (await this.reader.segments(env)).listBody(rules);
+  }
+
+  async targetSegment(env: string, identifier: string, rules: RulesVersion): Promise<Buffer> {
+    const body = (await this.reader.segments(env)).itemBody(identifier, rules);
+    if (!body) {
+      throw new NotFoundError(`segment ${identifier}`);
+    }
+    return body;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * A domain error that knows its HTTP status and a stable machine-readable code. `message` is the
+ * text SDK-facing bodies carry (Harness wording where the spec gives one).
+ */
+export abstract class ProxyError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+}
+
+export class BadRequestError extends ProxyError {
+  readonly status = 400;
+  readonly code = 'BAD_REQUEST';
+  constructor(detail: string) {
+    super(`bad request: ${detail}`);
+  }
+}
+
+export class UnauthorisedError extends ProxyError {
+  readonly status = 401;
+  readonly code = 'UNAUTHORISED';
+  constructor(message = 'unauthorised') {
+    super(message);
+  }
+}
+
+export class EnvironmentMismatchError extends ProxyError {
+  readonly status = 401;
+  readonly code = 'ENVIRONMENT_MISMATCH';
+  constructor(tokenEnvironment: string, pathEnvironment: string) {
+    super(`Environment ID [${tokenEnvironment}] mismatch with requested ${pathEnvironment}`);
+  }
+}
+
+export class NotFoundError extends ProxyError {
+  readonly status = 404;
+  readonly code = 'NOT_FOUND';
+  constructor(what?: string) {
+    super(what ? `not found: ${what}` : 'not found');
+  }
+}
+
+export class StreamUnavailableError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'STREAM_UNAVAILABLE';
+  constructor() {
+    super('SaaS stream disconnected: streaming endpoint disabled');
+  }
+}
+
+export class NotReadyError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'NOT_READY';
+  constructor() {
+    super('proxy is starting: the first config has not been loaded yet');
+  }
+}
+
+export class EvaluationFailedError extends ProxyError {
+  readonly status = 500;
+  readonly code = 'EVALUATION_FAILED';
+  constructor(feature: string) {
+    super(`error while evaluating flag ${feature}`);
+  }
+}

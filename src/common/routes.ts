@@ -1,0 +1,21 @@
+/**
+ * Every public path of the Harness SDK contract (`sdk-api.md` §0.2), in one place. Controllers use
+ * these constants, so the whole wire contract can be read here. Parameter names follow the Go
+ * proxy, because Prometheus `url` labels carry the route template verbatim.
+ */
+export const ROUTES = {
+  auth: 'client/auth',
+  featureConfigs: 'client/env/:environment_uuid/feature-configs',
+  featureConfig: 'client/env/:environment_uuid/feature-configs/:identifier',
+  targetSegments: 'client/env/:environment_uuid/target-segments',
+  targetSegment: 'client/env/:environment_uuid/target-segments/:identifier',
+  evaluations: 'client/env/:environment_uuid/target/:target/evaluations',
+  evaluation: 'client/env/:environment_uuid/target/:target/evaluations/:feature',
+  stream: 'stream',
+  sdkMetrics: 'metrics/:environment_uuid',
+  health: 'health',
+  prometheus: 'metrics',
+} as const;
+
+/** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */
+export const SAAS_PREFIX = '/api/1.0';

@@ -1,0 +1,69 @@
+/** How this process runs; derived once from the environment (see `load-config.ts`). */
+export type ProxyMode = 'primary' | 'replica' | 'offline' | 'generate-offline-config';
+
+export type LogLevel = 'debug' | 'info' | 'error';
+
+export interface RedisConfig {
+  /** Raw `REDIS_ADDRESS`: `host:port`, `redis[s]://host:port/db`, or a comma-separated cluster list. */
+  readonly address: string;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly db: number;
+  /** Advisory only: ioredis multiplexes one connection (see cache-and-ha.md §10). */
+  readonly poolSize: number;
+}
+
+/**
+ * The validated, typed configuration. Inject it by type; never read `process.env` elsewhere.
+ * Build one with `loadConfig()`.
+ */
+export class AppConfig {
+  readonly mode!: ProxyMode;
+  /** True when OFFLINE was not asked for but no PROXY_KEY was given (the zero-setup default). */
+  readonly implicitOffline!: boolean;
+  readonly server!: {
+    readonly port: number;
+    readonly prometheusPort: number;
+    readonly bodyLimitBytes: number;
+    readonly tls: { readonly enabled: boolean; readonly cert: string; readonly key: string };
+  };
+  readonly auth!: {
+    readonly secret: string;
+    /** True when no AUTH_SECRET was set and a random one was generated for this process. */
+    readonly secretIsEphemeral: boolean;
+    readonly bypass: boolean;
+  };
+  readonly upstream!: {
+    readonly proxyKey: string;
+    readonly clientService: string;
+    readonly metricService: string;
+    readonly forwardTargets: boolean;
+  };
+  /** `null` means the in-memory cache (no REDIS_ADDRESS). */
+  readonly redis!: RedisConfig | null;
+  readonly offline!: { readonly configDir: string };
+  readonly sdkMetrics!: {
+    /** Seconds between upstream flushes; 0 disables forwarding. */
+    readonly postDurationSeconds: number;
+    readonly streamMaxLen: number;
+    readonly streamReadConcurrency: number;
+  };
+  readonly compat!: {
+    /** Emulate the Go proxy's double JSON encoding of json-kind evaluation values. */
+    readonly jsonEvaluationDoubleEncode: boolean;
+  };
+  /** Seconds between self health checks (`HEARTBEAT_INTERVAL`); 0 disables them. */
+  readonly heartbeatIntervalSeconds!: number;
+  readonly sdkStreams!: {
+    /** Idle seconds before an SDK stream gets a `:` heartbeat; SDKs give up after 30. */
+    readonly heartbeatSeconds: number;
+  };
+  readonly log!: { readonly level: LogLevel; readonly pretty: boolean };
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}
+
+export type AppConfigValues = { -readonly [K in keyof AppConfig]: AppConfig[K] };

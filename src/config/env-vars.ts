@@ -1,0 +1,55 @@
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+
+/** The values Go's `strconv.ParseBool` accepts, which is what the Harness proxy parses flags with. */
+export const BOOL_PATTERN = /^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/;
+const INT_PATTERN = /^\d+$/;
+const PORT_PATTERN = /^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/;
+
+const bool = Matches(BOOL_PATTERN, { message: 'must be a boolean (true/false/1/0)' });
+const int = Matches(INT_PATTERN, { message: 'must be a non-negative integer' });
+const port = Matches(PORT_PATTERN, { message: 'must be a port number (1-65535)' });
+
+/**
+ * Every environment variable ff-relay reads, spelt as in the Harness ff-proxy. Values stay strings
+ * here; `load-config.ts` validates them with this class and maps them into {@link AppConfig}.
+ * Empty values count as unset, as in Harness.
+ */
+export class EnvVars {
+  @IsOptional() @IsString() PROXY_KEY?: string;
+  @IsOptional() @IsString() AUTH_SECRET?: string;
+  @IsOptional() @IsString() CLIENT_SERVICE?: string;
+  @IsOptional() @IsString() METRIC_SERVICE?: string;
+  @IsOptional() @bool READ_REPLICA?: string;
+  @IsOptional() @bool OFFLINE?: string;
+  @IsOptional() @IsString() CONFIG_DIR?: string;
+  @IsOptional() @bool GENERATE_OFFLINE_CONFIG?: string;
+  @IsOptional() @IsString() REDIS_ADDRESS?: string;
+  @IsOptional() @IsString() REDIS_USERNAME?: string;
+  @IsOptional() @IsString() REDIS_PASSWORD?: string;
+  @IsOptional() @int REDIS_DB?: string;
+  @IsOptional() @int REDIS_POOL_SIZE?: string;
+  @IsOptional() @port PORT?: string;
+  @IsOptional() @port PROMETHEUS_PORT?: string;
+  @IsOptional() @bool TLS_ENABLED?: string;
+  @IsOptional() @IsString() TLS_CERT?: string;
+  @IsOptional() @IsString() TLS_KEY?: string;
+  @IsOptional() @int METRIC_POST_DURATION?: string;
+  @IsOptional() @int HEARTBEAT_INTERVAL?: string;
+  @IsOptional() @bool FORWARD_TARGETS?: string;
+  @IsOptional() @bool BYPASS_AUTH?: string;
+  @IsOptional() @IsString() LOG_LEVEL?: string;
+  @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
+  @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;
+  /** Accepted for compatibility; ff-relay always serves v2 `servingRules` to SDKs that ask. */
+  @IsOptional() @bool AND_RULES?: string;
+  /** ff-relay only: largest accepted request body in bytes (Harness has no limit). */
+  @IsOptional() @int BODY_LIMIT_BYTES?: string;
+  /** ff-relay only: emulate the Go proxy's double JSON encoding of json-kind evaluation values. */
+  @IsOptional() @bool JSON_EVALUATION_DOUBLE_ENCODE?: string;
+  /** ff-relay only: seconds of silence before an SDK stream gets a `:` heartbeat (max 15). */
+  @IsOptional() @int SSE_HEARTBEAT_INTERVAL?: string;
+  /** ff-relay only: `json` (default) or `pretty` log output. */
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
+}
+
+export type EnvInput = Readonly<Record<string, string | undefined>>;

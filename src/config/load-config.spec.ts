@@ -1,0 +1,91 @@
+import { ConfigError, loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('applies the Harness defaults, except PORT 7000 and no default secret', () => {
+    const config = loadConfig({ PROXY_KEY: 'pk' });
+    expect(config.mode).toBe('primary');
+    expect(config.server.port).toBe(7000);
+    expect(config.server.prometheusPort).toBe(7000);
+    expect(config.upstream.clientService).toBe('https://config.ff.harness.io/api/1.0');
+    expect(config.upstream.metricService).toBe('https://events.ff.harness.io/api/1.0');
+    expect(config.sdkMetrics.postDurationSeconds).toBe(60);
+    expect(config.heartbeatIntervalSeconds).toBe(60);
+    expect(config.redis).toBeNull();
+    expect(config.auth.secretIsEphemeral).toBe(true);
+    expect(config.auth.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(config.log.level).toBe('info');
+  });
+
+  it('serves the offline config directory when no PROXY_KEY is given (zero-setup default)', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('offline');
+    expect(config.implicitOffline).toBe(true);
+    expect(config.offline.configDir).toBe('config');
+  });
+
+  it.each([
+    [{ OFFLINE: 'true', PROXY_KEY: 'pk' }, 'offline'],
+    [{ READ_REPLICA: 'T', REDIS_ADDRESS: 'localhost:6379', AUTH_SECRET: 's' }, 'replica'],
+    [{ GENERATE_OFFLINE_CONFIG: '1', PROXY_KEY: 'pk' }, 'generate-offline-config'],
+  ])('derives the mode from %o', (env, mode) => {
+    expect(loadConfig(env).mode).toBe(mode);
+  });
+
+  it.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('accepts %s as true like Go ParseBool', (v) => {
+    expect(loadConfig({ PROXY_KEY: 'pk', FORWARD_TARGETS: v }).upstream.forwardTargets).toBe(true);
+  });
+
+  it.each(['0', 'f', 'F', 'FALSE', 'false', 'False'])('accepts %s as false', (v) => {
+    expect(loadConfig({ PROXY_KEY: 'pk', FORWARD_TARGETS: v }).upstream.forwardTargets).toBe(false);
+  });
+
+  it('ignores empty variables, as Harness does', () => {
+    expect(loadConfig({ PORT: '', PROXY_KEY: 'pk' }).server.port).toBe(7000);
+  });
+
+  it('names every bad variable in one error and never prints a value', () => {
+    const secretish = 'yes-please-9f8e7d';
+    const error = captureError(() =>
+      loadConfig({ PORT: 'abc', READ_REPLICA: secretish, METRIC_POST_DURATION: '-1' }),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain('READ_REPLICA');
+    expect(error.message).toContain('METRIC_POST_DURATION');
+    expect(error.message).not.toContain(secretish);
+    expect(error.message).not.toContain('abc');
+  });
+
+  it('requires a shared AUTH_SECRET when Redis is configured', () => {
+    const error = captureError(() => loadConfig({ PROXY_KEY: 'pk', REDIS_ADDRESS: 'x:1' }));
+    expect(error.message).toContain('AUTH_SECRET');
+  });
+
+  it('requires REDIS_ADDRESS on a read replica and TLS files when TLS is on', () => {
+    const error = captureError(() =>
+      loadConfig({ READ_REPLICA: 'true', AUTH_SECRET: 's', TLS_ENABLED: 'true' }),
+    );
+    expect(error.message).toContain('REDIS_ADDRESS');
+    expect(error.message).toContain('TLS_CERT');
+  });
+
+  it('maps LOG_LEVEL case-sensitively like Harness', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).log.level).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).log.level).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'ERROR' }).log.level).toBe('error');
+  });
+
+  it('serves Prometheus on the main port unless PROMETHEUS_PORT differs', () => {
+    expect(loadConfig({ PORT: '9000' }).server.prometheusPort).toBe(9000);
+    expect(loadConfig({ PORT: '9000', PROMETHEUS_PORT: '9091' }).server.prometheusPort).toBe(9091);
+  });
+});
+
+function captureError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AppConfig, type LogLevel, type ProxyMode } from './app-config.js';
+import { BOOL_PATTERN, EnvVars, type EnvInput } from './env-vars.js';
+
+export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
+export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
+
+/** Thrown at boot; the message names every bad variable and never a value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validates environment variables once and maps them into the typed {@link AppConfig}.
+ * Tests call it with explicit overrides instead of touching `process.env`.
+ */
+export function loadConfig(input: EnvInput = {}): AppConfig {
+  const env = validate(input);
+  const problems: string[] = [];
+  const config = new AppConfig({
+    ...modeOf(env),
+    server: {
+      port: int(env.PORT, 7000),
+      prometheusPort: int(env.PROMETHEUS_PORT ?? env.PORT, 7000),
+      bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1024 * 1024),
+      tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
+    },
+    auth: authOf(env, problems),
+    upstream: {
+      proxyKey: env.PROXY_KEY ?? '',
+      clientService: trimSlash(env.CLIENT_SERVICE ?? DEFAULT_CLIENT_SERVICE),
+      metricService: trimSlash(env.METRIC_SERVICE ?? DEFAULT_METRIC_SERVICE),
+      forwardTargets: bool(env.FORWARD_TARGETS),
+    },
+    redis: env.REDIS_ADDRESS
+      ? {
+          address: env.REDIS_ADDRESS,
+          username: env.REDIS_USERNAME,
+          password: env.REDIS_PASSWORD,
+          db: int(env.REDIS_DB, 0),
+          poolSize: int(env.REDIS_POOL_SIZE, 10),
+        }
+      : null,
+    offline: { configDir: env.CONFIG_DIR ?? 'config' },
+    sdkMetrics: {
+      postDurationSeconds: int(env.METRIC_POST_DURATION, 60),
+      streamMaxLen: int(env.METRICS_STREAM_MAX_LEN, 1000),
+      streamReadConcurrency: int(env.METRIC_STREAM_READ_CONCURRENCY, 10),
+    },
+    compat: {
+      jsonEvaluationDoubleEncode: bool(env.JSON_EVALUATION_DOUBLE_ENCODE),
+    },
+    heartbeatIntervalSeconds: int(env.HEARTBEAT_INTERVAL, 60),
+    sdkStreams: {
+      heartbeatSeconds: Math.max(1, Math.min(int(env.SSE_HEARTBEAT_INTERVAL, 15), 15)),
+    },
+    log: { level: logLevelOf(env.LOG_LEVEL), pretty: env.LOG_FORMAT === 'pretty' },
+  });
+  checkRequired(config, problems);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+function validate(input: EnvInput): EnvVars {
+  // Harness ignores empty variables, so they must not override defaults or fail validation.
+  const present = Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(EnvVars, present, { excludeExtraneousValues: false });
+  const errors = validateSync(env, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const names = errors.map((e) => `${e.property} ${Object.values(e.constraints ?? {})[0]}`);
+    throw new ConfigError(`Invalid configuration: ${names.join('; ')}`);
+  }
+  return env;
+}
+
+function modeOf(env: EnvVars): { mode: ProxyMode; implicitOffline: boolean } {
+  if (bool(env.GENERATE_OFFLINE_CONFIG)) {
+    return { mode: 'generate-offline-config', implicitOffline: false };
+  }
+  if (bool(env.READ_REPLICA)) {
+    return { mode: 'replica', implicitOffline: false };
+  }
+  if (bool(env.OFFLINE)) {
+    return { mode: 'offline', implicitOffline: false };
+  }
+  return env.PROXY_KEY
+    ? { mode: 'primary', implicitOffline: false }
+    : { mode: 'offline', implicitOffline: true };
+}
+
+function authOf(env: EnvVars, problems: string[]): AppConfig['auth'] {
+  const bypass = bool(env.BYPASS_AUTH);
+  if (env.AUTH_SECRET) {
+    return { secret: env.AUTH_SECRET, secretIsEphemeral: false, bypass };
+  }
+  // Instances sharing a Redis must verify each other's tokens, so a shared secret is required.
+  if (env.REDIS_ADDRESS) {
+    problems.push('AUTH_SECRET is required when REDIS_ADDRESS is set');
+  }
+  return { secret: randomBytes(32).toString('hex'), secretIsEphemeral: true, bypass };
+}
+
+function checkRequired(config: AppConfig, problems: string[]): void {
+  if (config.mode === 'replica' && !config.redis) {
+    problems.push('REDIS_ADDRESS is required when READ_REPLICA=true');
+  }
+  if (config.mode === 'generate-offline-config' && !config.upstream.proxyKey) {
+    problems.push('PROXY_KEY is required when GENERATE_OFFLINE_CONFIG=true');
+  }
+  if (config.server.tls.enabled && (!config.server.tls.cert || !config.server.tls.key)) {
+    problems.push('TLS_CERT and TLS_KEY are required when TLS_ENABLED=true');
+  }
+}
+
+function bool(value: string | undefined): boolean {
+  return value !== undefined && BOOL_PATTERN.test(value) && /^(1|t|true)$/i.test(value);
+}
+
+function int(value: string | undefined, fallback: number): number {
+  return value === undefined ? fallback : Number.parseInt(value, 10);
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Harness matches `DEBUG` and `ERROR` case-sensitively; anything else means INFO. */
+function logLevelOf(value: string | undefined): LogLevel {
+  if (value === 'DEBUG') {
+    return 'debug';
+  }
+  return value === 'ERROR' ? 'error' : 'info';
+}

@@ -1,0 +1,14 @@
+import type { CacheStatus } from '../../cache/cache-health.service.js';
+import type {
+  ConfigState,
+  StatusSnapshot,
+  StreamState,
+} from '../../status/proxy-status.service.js';
+
+export class HealthResponseDto {
+  constructor(
+    readonly configStatus: StatusSnapshot<Exclude<ConfigState, 'LOADING'>>,
+    readonly streamStatus: StatusSnapshot<StreamState>,
+    readonly cacheStatus: CacheStatus,
+  ) {}
+}

@@ -1,0 +1,16 @@
+import { Controller, Get } from '@nestjs/common';
+import { Public } from '../common/decorators/public.decorator.js';
+import { ROUTES } from '../common/routes.js';
+import { HealthResponseDto } from './dto/health-response.dto.js';
+import { HealthService } from './health.service.js';
+
+@Controller()
+export class HealthController {
+  constructor(private readonly healthService: HealthService) {}
+
+  @Public()
+  @Get(ROUTES.health)
+  health(): HealthResponseDto {
+    return this.healthService.health();
+  }
+}

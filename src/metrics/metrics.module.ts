@@ -1,0 +1,17 @@
+// Owns Prometheus: the /metrics scrape route and the registration of every ff_* metric (Node
+// process metrics stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows).
+import { Module } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { ROUTES } from '../common/routes.js';
+import { PrometheusController } from './prometheus.controller.js';
+
+@Module({
+  imports: [
+    PrometheusModule.register({
+      path: `/${ROUTES.prometheus}`,
+      controller: PrometheusController,
+      defaultMetrics: { enabled: true },
+    }),
+  ],
+})
+export class MetricsModule {}

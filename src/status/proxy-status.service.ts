@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+
+export type ConfigState = 'SYNCED' | 'FAILED_TO_SYNC' | 'READ_REPLICA' | 'LOADING';
+export type StreamState = 'INITIALIZING' | 'CONNECTED' | 'DISCONNECTED';
+
+export interface StatusSnapshot<S> {
+  state: S;
+  /** Unix milliseconds when the state was set. */
+  since: number;
+}
+
+/**
+ * The process's view of its own sync state (`upstream-api.md` §11): whether config is loaded and
+ * whether the upstream stream is connected. Sync writes it; health, SDK streams and the
+ * readiness gate read it.
+ */
+@Injectable()
+export class ProxyStatus {
+  private configStatus: StatusSnapshot<ConfigState> = { state: 'LOADING', since: Date.now() };
+  private streamStatus: StatusSnapshot<StreamState> = { state: 'INITIALIZING', since: Date.now() };
+  private readonly streamListeners = new Set<(state: StreamState) => void>();
+
+  get config(): StatusSnapshot<ConfigState> {
+    return this.configStatus;
+  }
+
+  get stream(): StatusSnapshot<StreamState> {
+    return this.streamStatus;
+  }
+
+  /** SDK routes serve once config is in place (loaded, synced, or read from a shared cache). */
+  get ready(): boolean {
+    return this.configStatus.state !== 'LOADING';
+  }
+
+  setConfig(state: ConfigState): void {
+    if (state !== this.configStatus.state) {
+      this.configStatus = { state, since: Date.now() };
+    }
+  }
+
+  setStream(state: StreamState): void {
+    if (state !== this.streamStatus.state) {
+      this.streamStatus = { state, since: Date.now() };
+      for (const listener of this.streamListeners) {
+        listener(state);
+      }
+    }
+  }
+
+  onStreamChange(listener: (state: StreamState) => void): () => void {
+    this.streamListeners.add(listener);
+    return () => this.streamListeners.delete(listener);
+  }
+}

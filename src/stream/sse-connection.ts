@@ -1,0 +1,13 @@
+/**
+ * One SDK's held `/stream` response, as the hub sees it: no HTTP framework types here, so the hub
+ * can be reasoned about (and tested) without a server.
+ */
+export interface SseConnection {
+  /** Writes one whole frame; returns false when the socket buffer is full. */
+  write(frame: string): boolean;
+  /** Bytes queued but not yet flushed to the socket. */
+  readonly pendingBytes: number;
+  /** Ends the response cleanly (final empty chunk), as the Go proxy does. */
+  close(): void;
+  onClose(listener: () => void): void;
+}

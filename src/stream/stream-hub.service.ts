@@ -1,0 +1,117 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { eventFrame, HEARTBEAT_FRAME, type SdkEvent } from './sdk-event.js';
+import type { SseConnection } from './sse-connection.js';
+
+/** A client that stops reading is cut off rather than buffered without bound; it reconnects. */
+const MAX_PENDING_BYTES = 1024 * 1024;
+const SWEEP_INTERVAL_MS = 1_000;
+
+interface Subscriber {
+  connection: SseConnection;
+  lastWriteAt: number;
+}
+
+/**
+ * Holds every SDK `/stream` connection of this instance, grouped by environment, and fans change
+ * events out to them. Each frame is serialised once per event, however many SDKs listen.
+ */
+@Injectable()
+export class StreamHub implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(StreamHub.name);
+  private readonly byEnvironment = new Map<string, Set<Subscriber>>();
+  private readonly heartbeatMs: number;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(config: AppConfig) {
+    this.heartbeatMs = config.sdkStreams.heartbeatSeconds * 1000;
+  }
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => this.sendHeartbeats(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  get connectionCount(): number {
+    let count = 0;
+    for (const subscribers of this.byEnvironment.values()) {
+      count += subscribers.size;
+    }
+    return count;
+  }
+
+  /** Registers a held stream and sends the first heartbeat at once, as SDKs wait for bytes. */
+  attach(env: string, connection: SseConnection): void {
+    const subscriber: Subscriber = { connection, lastWriteAt: 0 };
+    let subscribers = this.byEnvironment.get(env);
+    if (!subscribers) {
+      subscribers = new Set();
+      this.byEnvironment.set(env, subscribers);
+    }
+    subscribers.add(subscriber);
+    connection.onClose(() => this.detach(env, subscriber));
+    this.send(subscriber, HEARTBEAT_FRAME);
+    this.logger.debug({ env }, 'sdk stream opened');
+  }
+
+  publish(event: SdkEvent): void {
+    const subscribers = this.byEnvironment.get(event.environment);
+    if (!subscribers?.size) {
+      return;
+    }
+    const frame = eventFrame(event);
+    for (const subscriber of subscribers) {
+      this.send(subscriber, frame);
+    }
+  }
+
+  /** Ends every stream of an environment (key or environment removed): SDKs reconnect. */
+  closeEnvironment(env: string): void {
+    for (const subscriber of [...(this.byEnvironment.get(env) ?? [])]) {
+      subscriber.connection.close();
+    }
+  }
+
+  /** Ends every stream (upstream stream lost, shutdown): SDKs fall back to polling. */
+  closeAll(): void {
+    for (const env of [...this.byEnvironment.keys()]) {
+      this.closeEnvironment(env);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+    this.closeAll();
+  }
+
+  private send(subscriber: Subscriber, frame: string): void {
+    if (subscriber.connection.pendingBytes > MAX_PENDING_BYTES) {
+      this.logger.warn('sdk stream is not reading: closing it');
+      subscriber.connection.close();
+      return;
+    }
+    subscriber.connection.write(frame);
+    subscriber.lastWriteAt = Date.now();
+  }
+
+  private sendHeartbeats(): void {
+    // Never more than heartbeatMs of silence: a sweep may come up to one interval late.
+    const due = Date.now() - this.heartbeatMs + SWEEP_INTERVAL_MS;
+    for (const subscribers of this.byEnvironment.values()) {
+      for (const subscriber of subscribers) {
+        if (subscriber.lastWriteAt <= due) {
+          this.send(subscriber, HEARTBEAT_FRAME);
+        }
+      }
+    }
+  }
+
+  private detach(env: string, subscriber: Subscriber): void {
+    const subscribers = this.byEnvironment.get(env);
+    subscribers?.delete(subscriber);
+    if (subscribers?.size === 0) {
+      this.byEnvironment.delete(env);
+    }
+    this.logger.debug({ env }, 'sdk stream closed');
+  }
+}

@@ -1,0 +1,31 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ROUTES } from '../common/routes.js';
+import { NodeSseConnection } from './node-sse-connection.js';
+import { StreamService } from './stream.service.js';
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+@Controller()
+export class StreamController {
+  constructor(private readonly streams: StreamService) {}
+
+  /**
+   * `@Res()` is the exception to the thin-controller rule here: an SSE response outlives the
+   * handler and must control every byte and write boundary, which Nest's `@Sse()` does not.
+   */
+  @Get(ROUTES.stream)
+  async stream(@Headers('api-key') apiKey: string | undefined, @Res() reply: FastifyReply) {
+    const env = await this.streams.environmentFor(apiKey);
+    reply.hijack();
+    // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
+    reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
+    this.streams.attach(env, new NodeSseConnection(reply.raw));
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { sha256Hex } from '../cache/cache-keys.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import {
+  BadRequestError,
+  NotFoundError,
+  StreamUnavailableError,
+} from '../common/errors/proxy-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { ProxyStatus } from '../status/proxy-status.service.js';
+import type { SseConnection } from './sse-connection.js';
+import { StreamHub } from './stream-hub.service.js';
+
+/** Decides whether an SDK may hold a `/stream` and on which environment (`sdk-api.md` §6.1). */
+@Injectable()
+export class StreamService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly status: ProxyStatus,
+    private readonly reader: ConfigReader,
+    private readonly hub: StreamHub,
+  ) {}
+
+  /**
+   * The environment to subscribe to: the one of the `API-Key` header, not of the token. While the
+   * upstream stream is down, SDKs are refused with 503 so they poll instead. Offline there is no
+   * upstream: the proxy's own changes are the events, so streaming is always on.
+   */
+  async environmentFor(apiKey: string | undefined): Promise<string> {
+    if (!apiKey) {
+      throw new BadRequestError("API-Key can't be empty");
+    }
+    if (this.config.mode !== 'offline' && this.status.stream.state !== 'CONNECTED') {
+      throw new StreamUnavailableError();
+    }
+    const env = await this.reader.environmentOfKey(sha256Hex(apiKey));
+    if (env === null) {
+      throw new NotFoundError('API-Key');
+    }
+    return env;
+  }
+
+  attach(env: string, connection: SseConnection): void {
+    this.hub.attach(env, connection);
+  }
+}

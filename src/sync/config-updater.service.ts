@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import { ConfigWriter } from '../cache/config-writer.service.js';
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
+import { StreamHub } from '../stream/stream-hub.service.js';
+import type { EnvironmentConfig } from './environment-config.js';
+
+/**
+ * Applies config changes: cache first, then the event to connected SDKs, so an SDK that
+ * re-fetches on the event always reads the new data (`sdk-api.md` §6.3).
+ */
+@Injectable()
+export class ConfigUpdater {
+  constructor(
+    private readonly reader: ConfigReader,
+    private readonly writer: ConfigWriter,
+    private readonly hub: StreamHub,
+  ) {}
+
+  /** Loads a whole environment; lists are written even when empty (offline semantics). */
+  async loadEnvironment(env: EnvironmentConfig): Promise<void> {
+    await this.writer.writeApiKeys(env.id, env.apiKeys, false);
+    await this.writer.writeFlags(env.id, env.featureConfigs);
+    await this.writer.writeSegments(env.id, env.segments);
+    for (const target of env.targets) {
+      await this.writer.writeTarget(env.id, target);
+    }
+  }
+
+  async upsertFlag(env: string, flag: FeatureConfig): Promise<void> {
+    const current = (await this.reader.flags(env)).flags;
+    const exists = current.some((f) => f.feature === flag.feature);
+    const next = exists
+      ? current.map((f) => (f.feature === flag.feature ? flag : f))
+      : [...current, flag];
+    await this.writer.writeFlags(env, next);
+    this.notify(exists ? 'patch' : 'create', 'flag', env, flag.feature, flag.version);
+  }
+
+  async deleteFlag(env: string, feature: string): Promise<void> {
+    const current = (await this.reader.flags(env)).flags;
+    await this.writer.writeFlags(
+      env,
+      current.filter((f) => f.feature !== feature),
+    );
+    this.notify('delete', 'flag', env, feature, 0);
+  }
+
+  async upsertSegment(env: string, segment: Segment): Promise<void> {
+    const current = (await this.reader.segments(env)).segments;
+    const exists = current.some((s) => s.identifier === segment.identifier);
+    const next = exists
+      ? current.map((s) => (s.identifier === segment.identifier ? segment : s))
+      : [...current, segment];
+    await this.writer.writeSegments(env, next);
+    this.notify(
+      exists ? 'patch' : 'create',
+      'target-segment',
+      env,
+      segment.identifier,
+      segment.version,
+    );
+  }
+
+  async deleteSegment(env: string, identifier: string): Promise<void> {
+    const current = (await this.reader.segments(env)).segments;
+    await this.writer.writeSegments(
+      env,
+      current.filter((s) => s.identifier !== identifier),
+    );
+    this.notify('delete', 'target-segment', env, identifier, 0);
+  }
+
+  private notify(
+    event: 'create' | 'patch' | 'delete',
+    domain: 'flag' | 'target-segment',
+    environment: string,
+    identifier: string,
+    version: number | undefined,
+  ): void {
+    this.hub.publish({ event, domain, identifier, version: version ?? 0, environment });
+  }
+}

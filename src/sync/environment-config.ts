@@ -1,0 +1,13 @@
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
+import type { Target } from '../model/target.js';
+
+/** Everything the proxy holds for one environment, whatever its source (offline dir, upstream). */
+export interface EnvironmentConfig {
+  id: string;
+  /** SHA-256 hex of each SDK key, without the `auth-key-` prefix. */
+  apiKeys: string[];
+  featureConfigs: FeatureConfig[];
+  segments: Segment[];
+  targets: Target[];
+}

@@ -1,0 +1,84 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { EnvironmentConfig } from './environment-config.js';
+
+/** A config directory that cannot be used; boot stops with this message. */
+export class OfflineConfigError extends Error {
+  override readonly name = 'OfflineConfigError';
+}
+
+const FILES = {
+  apiKeys: 'auth_config.json',
+  featureConfigs: 'feature_config.json',
+  segments: 'segments.json',
+  targets: 'targets.json',
+} as const;
+
+/**
+ * Reads the offline config layout (`offline-and-config.md` §1.1): every directory whose name
+ * contains `env-`, anywhere under the root, is an environment; only the four known files are
+ * read, each optional. A malformed file fails the whole load.
+ */
+export async function readOfflineConfig(root: string): Promise<EnvironmentConfig[]> {
+  let entries;
+  try {
+    entries = await readdir(root, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    throw new OfflineConfigError(`cannot read CONFIG_DIR ${root}: ${(err as Error).message}`);
+  }
+  const dirs = entries
+    .filter((entry) => entry.isDirectory() && entry.name.includes('env-'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  return Promise.all(dirs.map(readEnvironment));
+}
+
+async function readEnvironment(dir: string): Promise<EnvironmentConfig> {
+  const [apiKeys, featureConfigs, segments, targets] = await Promise.all([
+    readList(join(dir, FILES.apiKeys), (v): v is string => typeof v === 'string'),
+    readList(join(dir, FILES.featureConfigs), (v) => hasString(v, 'feature')),
+    readList(join(dir, FILES.segments), (v) => hasString(v, 'identifier')),
+    readList(join(dir, FILES.targets), (v) => hasString(v, 'identifier')),
+  ]);
+  return {
+    id: basename(dir).replace(/^env-/, ''),
+    apiKeys: apiKeys.map((key) => key.toLowerCase()),
+    featureConfigs,
+    segments,
+    targets,
+  } as unknown as EnvironmentConfig;
+}
+
+async function readList<T>(path: string, valid: (value: unknown) => value is T): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return [];
+    }
+    throw new OfflineConfigError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new OfflineConfigError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  // `targets.json` may be the literal `null` (the Harness sample does this).
+  if (parsed === null) {
+    return [];
+  }
+  if (!Array.isArray(parsed) || !parsed.every(valid)) {
+    throw new OfflineConfigError(`${path} must be a JSON array of ${basename(path, '.json')}`);
+  }
+  return parsed;
+}
+
+function hasString(value: unknown, field: string): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[field] === 'string'
+  );
+}

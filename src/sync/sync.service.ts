@@ -1,0 +1,32 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { OfflineSyncService } from './offline-sync.service.js';
+
+/** Starts the config source that fits the mode: the offline directory, or the upstream service. */
+@Injectable()
+export class SyncService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly offline: OfflineSyncService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.implicitOffline) {
+      this.logger.warn(
+        { configDir: this.config.offline.configDir },
+        'no PROXY_KEY set: serving the offline config directory',
+      );
+    }
+    switch (this.config.mode) {
+      case 'offline':
+        await this.offline.load();
+        return;
+      case 'primary':
+      case 'replica':
+      case 'generate-offline-config':
+        throw new Error(`${this.config.mode} mode is not available in this build yet`);
+    }
+  }
+}
