@@ -37,7 +37,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 export async function configureHttp(app: NestFastifyApplication): Promise<void> {
   app.enableCors({
     origin: '*',
-    methods: ['GET', 'OPTIONS', 'POST'],
+    methods: 'GET,OPTIONS,POST',
     // `*` alone does not cover Authorization in browsers, so name it explicitly (§0.5).
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
