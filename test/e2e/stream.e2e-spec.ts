@@ -1,0 +1,133 @@
+import type { FeatureConfig } from '../../src/model/feature-config.js';
+import { StreamHub } from '../../src/stream/stream-hub.service.js';
+import { ConfigUpdater } from '../../src/sync/config-updater.service.js';
+import { createTestApp, type TestApp } from '../support/create-test-app.js';
+import {
+  PRODUCTION_CLIENT_SDK_KEY,
+  PRODUCTION_ENV_UUID,
+  PRODUCTION_SERVER_SDK_KEY,
+  STAGING_SERVER_SDK_KEY,
+} from '../support/example-config.js';
+import { authenticate, bearer } from '../support/sdk-requests.js';
+import { SseClient } from '../support/sse-client.js';
+
+describe('GET /stream', () => {
+  let t: TestApp;
+  let token: string;
+  const open: SseClient[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ SSE_HEARTBEAT_INTERVAL: '1' }, { listen: true });
+    token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
+  });
+  afterEach(() => open.splice(0).forEach((client) => client.close()));
+  afterAll(() => t.close());
+
+  async function connect(headers: Record<string, string>): Promise<SseClient> {
+    const client = await SseClient.connect(`${t.url}/stream?cluster=1`, { headers });
+    open.push(client);
+    return client;
+  }
+
+  const sdkHeaders = (apiKey = PRODUCTION_SERVER_SDK_KEY) => ({
+    ...bearer(token),
+    'API-Key': apiKey,
+    'Cache-Control': 'no-cache',
+  });
+
+  it('holds an SSE response and sends a bare `:` heartbeat at once', async () => {
+    const client = await connect({ ...sdkHeaders(), Origin: 'https://app.example.com' });
+    expect(client.status).toBe(200);
+    expect(client.headers.get('content-type')).toBe('text/event-stream');
+    expect(client.headers.get('cache-control')).toBe('no-cache');
+    expect(client.headers.get('access-control-allow-origin')).toBe('*');
+    expect(client.headers.get('x-request-id')).toBeTruthy();
+    await client.waitFor(() => client.chunks.length > 0);
+    expect(client.chunks[0]).toBe(':\n\n');
+  });
+
+  it('keeps sending heartbeats, each in its own chunk, while idle', async () => {
+    const client = await connect(sdkHeaders());
+    await client.waitFor(() => client.heartbeats >= 3, 5000, 'three heartbeats');
+    expect(client.chunks.every((chunk) => chunk === ':\n\n')).toBe(true);
+  });
+
+  it('sends an event to every SDK of the environment after the cache changed', async () => {
+    const server = await connect(sdkHeaders());
+    const browser = await connect(sdkHeaders(PRODUCTION_CLIENT_SDK_KEY));
+    const other = await connect(sdkHeaders(STAGING_SERVER_SDK_KEY));
+    await server.waitFor(() => server.heartbeats > 0);
+    const updater = t.app.get(ConfigUpdater);
+    const flag = await currentFlag('dark-mode');
+    await updater.upsertFlag(PRODUCTION_ENV_UUID, { ...flag, state: 'off', version: 99 });
+    for (const client of [server, browser]) {
+      const event = await client.next();
+      expect(event.event).toBe('*');
+      expect(JSON.parse(event.data)).toEqual({
+        event: 'patch',
+        domain: 'flag',
+        identifier: 'dark-mode',
+        version: 99,
+        environment: PRODUCTION_ENV_UUID,
+        apiKey: '',
+      });
+    }
+    expect(server.text).toMatch(/(^|\n\n)event: \*\ndata: \{[^\n]+\}\n\n/);
+    // The SDK re-fetches on the event: the new version must already be readable.
+    expect((await currentFlag('dark-mode')).version).toBe(99);
+    expect(other.received).toHaveLength(0);
+  });
+
+  it('announces deletes and creates of segments too', async () => {
+    const client = await connect(sdkHeaders());
+    await client.waitFor(() => client.heartbeats > 0);
+    const updater = t.app.get(ConfigUpdater);
+    await updater.upsertSegment(PRODUCTION_ENV_UUID, {
+      identifier: 'new-group',
+      name: 'New',
+      version: 1,
+    });
+    await updater.deleteSegment(PRODUCTION_ENV_UUID, 'new-group');
+    expect(JSON.parse((await client.next()).data)).toMatchObject({
+      event: 'create',
+      domain: 'target-segment',
+    });
+    expect(JSON.parse((await client.next()).data)).toMatchObject({
+      event: 'delete',
+      identifier: 'new-group',
+    });
+  });
+
+  it('ends the streams of an environment cleanly when asked to', async () => {
+    const client = await connect(sdkHeaders());
+    await client.waitFor(() => client.heartbeats > 0);
+    t.app.get(StreamHub).closeEnvironment(PRODUCTION_ENV_UUID);
+    expect(await client.ended).toEqual({ kind: 'eof' });
+  });
+
+  it('400 without an API-Key header', async () => {
+    const client = await connect(bearer(token));
+    expect(client.status).toBe(400);
+    expect(JSON.parse(client.errorBody ?? '')).toMatchObject({
+      message: "bad request: API-Key can't be empty",
+    });
+  });
+
+  it('404 for an API-Key the proxy does not know', async () => {
+    const client = await connect(sdkHeaders('no-such-key'));
+    expect(client.status).toBe(404);
+  });
+
+  it('401 without a valid token', async () => {
+    const client = await connect({ 'API-Key': PRODUCTION_SERVER_SDK_KEY });
+    expect(client.status).toBe(401);
+  });
+
+  async function currentFlag(feature: string): Promise<FeatureConfig> {
+    const response = await fetch(
+      `${t.url}/client/env/${PRODUCTION_ENV_UUID}/feature-configs/${feature}`,
+      { headers: bearer(token) },
+    );
+    return (await response.json()) as FeatureConfig;
+  }
+});
