@@ -1,0 +1,165 @@
+import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
+import { CacheStore } from '../../src/cache/cache-store.js';
+import { ConfigReader } from '../../src/cache/config-reader.service.js';
+import { ConfigWriter } from '../../src/cache/config-writer.service.js';
+import { MemoryCacheStore } from '../../src/cache/memory-cache.store.js';
+import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
+import { RedisClient } from '../../src/cache/redis.client.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { FeatureConfig } from '../../src/model/feature-config.js';
+import { flushTestDb, testRedisAddress } from '../support/redis.js';
+
+const ENV = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+function flag(feature: string, version = 1): FeatureConfig {
+  return {
+    feature,
+    kind: 'boolean',
+    state: 'on',
+    offVariation: 'false',
+    defaultServe: { variation: 'true' },
+    variations: [
+      { identifier: 'true', value: 'true' },
+      { identifier: 'false', value: 'false' },
+    ],
+    version,
+  };
+}
+
+interface Backend {
+  store: CacheStore;
+  close(): Promise<void>;
+}
+
+const backends: [string, () => Promise<Backend>][] = [
+  ['in-memory', () => Promise.resolve({ store: new MemoryCacheStore(), close: async () => {} })],
+  [
+    'Redis',
+    async () => {
+      await flushTestDb();
+      const client = new RedisClient(
+        loadConfig({ REDIS_ADDRESS: testRedisAddress(), AUTH_SECRET: 's' }),
+      );
+      await client.onModuleInit();
+      return { store: new RedisCacheStore(client), close: () => client.onApplicationShutdown() };
+    },
+  ],
+];
+
+describe.each(backends)('CacheStore contract: %s', (_name, make) => {
+  let backend: Backend;
+  let store: CacheStore;
+  beforeEach(async () => {
+    backend = await make();
+    store = backend.store;
+  });
+  afterEach(() => backend.close());
+
+  it('gets what was set, null for missing keys, in mget order', async () => {
+    await store.set([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
+    expect(await store.get('a')).toBe('1');
+    expect(await store.get('missing')).toBeNull();
+    expect(await store.mget(['b', 'missing', 'a'])).toEqual(['2', null, '1']);
+  });
+
+  it('applies writes in order, so the last write of a key wins', async () => {
+    await store.set([
+      ['k', 'first'],
+      ['k', 'second'],
+    ]);
+    expect(await store.get('k')).toBe('second');
+  });
+
+  it('deletes keys and tolerates missing ones', async () => {
+    await store.set([['gone', 'x']]);
+    await store.del(['gone', 'never-there']);
+    expect(await store.get('gone')).toBeNull();
+  });
+
+  it('scans by substring without treating glob characters as wildcards', async () => {
+    await store.set([
+      [`env-${ENV}-feature-configs`, '[]'],
+      [`env-${ENV}-segments`, '[]'],
+      ['env-other-segments', '[]'],
+      ['we*ird', '1'],
+    ]);
+    expect((await store.scan(ENV)).sort()).toEqual(
+      [`env-${ENV}-feature-configs`, `env-${ENV}-segments`].sort(),
+    );
+    expect(await store.scan('e*i')).toEqual(['we*ird']);
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  describe('ConfigWriter and ConfigReader on this store', () => {
+    it('writes the Harness layout: list, -latest hash of its bytes, per-item keys', async () => {
+      await new ConfigWriter(store).writeFlags(ENV, [flag('a'), flag('b')]);
+      const list = await store.get(CACHE_KEYS.featureConfigs(ENV));
+      expect(JSON.parse(list ?? '[]')).toHaveLength(2);
+      expect(await store.get(CACHE_KEYS.latest(CACHE_KEYS.featureConfigs(ENV)))).toBe(
+        JSON.stringify(sha256Hex(list ?? '')),
+      );
+      expect(JSON.parse((await store.get(CACHE_KEYS.featureConfig(ENV, 'b'))) ?? '{}')).toEqual(
+        expect.objectContaining({ feature: 'b', variationToTargetMap: [] }),
+      );
+    });
+
+    it('deletes the per-item keys of flags that left the list', async () => {
+      const writer = new ConfigWriter(store);
+      await writer.writeFlags(ENV, [flag('a'), flag('b')]);
+      await writer.writeFlags(ENV, [flag('a', 2)]);
+      expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'b'))).toBeNull();
+    });
+
+    it('serves the same bytes until the list changes, then the new version', async () => {
+      const writer = new ConfigWriter(store);
+      const reader = new ConfigReader(store);
+      await writer.writeFlags(ENV, [flag('a')]);
+      const first = await reader.flags(ENV);
+      expect(await reader.flags(ENV)).toBe(first);
+      await writer.writeFlags(ENV, [flag('a', 2)]);
+      const second = await reader.flags(ENV);
+      expect(second).not.toBe(first);
+      expect(second.get('a')?.version).toBe(2);
+    });
+
+    it('stores SDK keys as JSON strings and resolves them to their environment', async () => {
+      await new ConfigWriter(store).writeApiKeys(ENV, [sha256Hex('k')], true);
+      expect(await store.get(CACHE_KEYS.authKey(sha256Hex('k')))).toBe(JSON.stringify(ENV));
+      expect(await store.get(CACHE_KEYS.apiConfigs(ENV))).toBe(
+        JSON.stringify([`auth-key-${sha256Hex('k')}`]),
+      );
+      expect(await new ConfigReader(store).environmentOfKey(sha256Hex('k'))).toBe(ENV);
+      expect(await new ConfigReader(store).environmentOfKey(sha256Hex('x'))).toBeNull();
+    });
+  });
+});
+
+/** A store whose reads can be made to fail, standing in for a Redis that went away. */
+class FlakyStore extends MemoryCacheStore {
+  failing = false;
+  override get(key: string): Promise<string | null> {
+    return this.failing ? Promise.reject(new Error('connection lost')) : super.get(key);
+  }
+}
+
+describe('ConfigReader during a cache outage', () => {
+  it('keeps serving the last known flags and key lookups', async () => {
+    const store = new FlakyStore();
+    const writer = new ConfigWriter(store);
+    const reader = new ConfigReader(store);
+    await writer.writeFlags(ENV, [flag('a')]);
+    await writer.writeApiKeys(ENV, [sha256Hex('k')], false);
+    const before = await reader.flags(ENV);
+    await reader.environmentOfKey(sha256Hex('k'));
+    store.failing = true;
+    expect(await reader.flags(ENV)).toBe(before);
+    expect(await reader.environmentOfKey(sha256Hex('k'))).toBe(ENV);
+    await expect(reader.environmentOfKey(sha256Hex('never-seen'))).rejects.toThrow();
+  });
+});
