@@ -25,16 +25,13 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   };
   if (tls.enabled) {
     const https = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
-    return new FastifyAdapter({
-      ...common,
-      https: { ...https, maxHeaderSize: MAX_HEADER_BYTES },
-    }) as unknown as FastifyAdapter;
+    return new FastifyAdapter({ ...common, https: { ...https, maxHeaderSize: MAX_HEADER_BYTES } });
   }
   return new FastifyAdapter({ ...common, http: { maxHeaderSize: MAX_HEADER_BYTES } });
 }
 
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
-export async function configureHttp(app: NestFastifyApplication): Promise<void> {
+export function configureHttp(app: NestFastifyApplication): void {
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',
@@ -43,10 +40,10 @@ export async function configureHttp(app: NestFastifyApplication): Promise<void> 
     optionsSuccessStatus: 204,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  await Promise.resolve();
 }
 
 function requestId(req: IncomingMessage): string {

@@ -22,7 +22,7 @@ async function bootstrap(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await configureHttp(app);
+  configureHttp(app);
   await app.listen(config.server.port, '0.0.0.0');
   app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');
 }

@@ -5,7 +5,6 @@ import {
   type ConfigState,
   ProxyStatus,
   type StatusSnapshot,
-  type StreamState,
 } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
 
@@ -38,7 +37,7 @@ export class HealthService {
     }
     return new HealthResponseDto(
       config as StatusSnapshot<Exclude<ConfigState, 'LOADING'>>,
-      this.status.stream as StatusSnapshot<StreamState>,
+      this.status.stream,
       this.cache.status satisfies CacheStatus,
     );
   }

@@ -67,14 +67,15 @@ export class StreamHub implements OnModuleInit, OnApplicationShutdown {
 
   /** Ends every stream of an environment (key or environment removed): SDKs reconnect. */
   closeEnvironment(env: string): void {
-    for (const subscriber of [...(this.byEnvironment.get(env) ?? [])]) {
+    // Copied first: closing a connection removes it from the set.
+    for (const subscriber of Array.from(this.byEnvironment.get(env) ?? [])) {
       subscriber.connection.close();
     }
   }
 
   /** Ends every stream (upstream stream lost, shutdown): SDKs fall back to polling. */
   closeAll(): void {
-    for (const env of [...this.byEnvironment.keys()]) {
+    for (const env of Array.from(this.byEnvironment.keys())) {
       this.closeEnvironment(env);
     }
   }

@@ -49,7 +49,7 @@ export async function createTestApp(env: EnvInput = {}, options: TestAppOptions 
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  await configureHttp(app);
+  configureHttp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   let url: string | undefined;

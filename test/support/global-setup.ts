@@ -22,9 +22,13 @@ export async function setup(project: TestProject): Promise<void> {
     return;
   }
   const port = await freePort();
-  privateServer = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  privateServer = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitForPort(port, 10_000);
   project.provide('redisPort', port);
 }

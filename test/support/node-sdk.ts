@@ -38,7 +38,11 @@ export function nodeSdkClient(sdkKey: string, baseUrl: string, options: Options 
   });
 }
 
-/** Evaluates a flag with the SDK method for its kind and a default no real value can equal. */
+/**
+ * Evaluates a flag with the SDK method for its kind, with defaults no real value can equal, so a
+ * flag the SDK could not evaluate never passes for a real answer. Booleans are asked twice, with
+ * both defaults: only a real evaluation gives the same answer both times.
+ */
 export function variation(
   client: Client,
   kind: FlagKind,
@@ -47,13 +51,18 @@ export function variation(
 ): Promise<unknown> {
   switch (kind) {
     case 'boolean':
-      return client.boolVariation(flag, target, undefined as unknown as boolean);
+      return Promise.all([
+        client.boolVariation(flag, target, false),
+        client.boolVariation(flag, target, true),
+      ]).then(([a, b]) => (a === b ? a : '<<default>>'));
     case 'int':
       return client.numberVariation(flag, target, Number.NaN);
     case 'string':
       return client.stringVariation(flag, target, '<<default>>');
     case 'json':
       return client.jsonVariation(flag, target, { '<<default>>': true });
+    default:
+      throw new Error(`unknown flag kind ${String(kind)}`);
   }
 }
 
@@ -61,9 +70,10 @@ export function variation(
 export function nextChange(client: Client, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no change event from the SDK')), timeoutMs);
-    const listener = (identifier: unknown): void => {
+    const listener = (...args: unknown[]): void => {
+      const identifier = args[0];
       clearTimeout(timer);
-      client.off(Event.CHANGED, listener as () => void);
+      client.off(Event.CHANGED, listener);
       resolve(String(identifier));
     };
     client.on(Event.CHANGED, listener);

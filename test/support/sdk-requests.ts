@@ -15,12 +15,16 @@ export async function authenticate(
   if (response.statusCode !== 200) {
     throw new Error(`auth failed: ${response.statusCode} ${response.body}`);
   }
-  return (response.json<{ authToken: string }>()).authToken;
+  return response.json<{ authToken: string }>().authToken;
 }
 
 export function decodeClaims(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+function encode(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 /** Builds a JWT by hand, for forged, expired and `alg: none` tokens. */
@@ -29,12 +33,13 @@ export function craftToken(
   options: { secret?: string; alg?: 'HS256' | 'none' } = {},
 ): string {
   const alg = options.alg ?? 'HS256';
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const unsigned = `${encode({ alg, typ: 'JWT' })}.${encode(claims)}`;
   if (alg === 'none') {
     return `${unsigned}.`;
   }
-  const signature = createHmac('sha256', options.secret ?? '').update(unsigned).digest('base64url');
+  const signature = createHmac('sha256', options.secret ?? '')
+    .update(unsigned)
+    .digest('base64url');
   return `${unsigned}.${signature}`;
 }
 

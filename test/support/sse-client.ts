@@ -20,21 +20,22 @@ export class SseClient {
   readonly chunks: string[] = [];
   /** Every event received so far; `next()` walks this list. */
   readonly received: SseEvent[] = [];
+  /** Data-less blocks received, i.e. SaaS `:` heartbeats or the proxy's keep-alives. */
   heartbeats = 0;
-  /** Set when the stream is over; `ended` resolves at the same time. */
-  end: SseEnd | undefined;
+  /** Resolves when the stream is over, however it ended. */
   readonly ended: Promise<SseEnd>;
 
+  private ending: SseEnd | undefined;
   private cursor = 0;
   private readonly listeners = new Set<() => void>();
   private resolveEnded: (end: SseEnd) => void = () => undefined;
-  private readonly abort = new AbortController();
 
   private constructor(
     readonly status: number,
     readonly headers: Headers,
     /** The body of a non-200 answer. */
     readonly errorBody: string | undefined,
+    private readonly abort: AbortController,
   ) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
   }
@@ -48,14 +49,19 @@ export class SseClient {
       clearTimeout(timer),
     );
     if (response.status !== 200 || !response.body) {
-      const client = new SseClient(response.status, response.headers, await response.text());
+      const body = await response.text();
+      const client = new SseClient(response.status, response.headers, body, abort);
       client.finish({ kind: 'eof' });
       return client;
     }
-    const client = new SseClient(response.status, response.headers, undefined);
-    client.abort.signal.addEventListener('abort', () => abort.abort());
+    const client = new SseClient(response.status, response.headers, undefined, abort);
     void client.pump(response.body);
     return client;
+  }
+
+  /** How the stream ended; undefined while it is open. */
+  get end(): SseEnd | undefined {
+    return this.ending;
   }
 
   /** Everything received so far, as one string. */
@@ -116,8 +122,8 @@ export class SseClient {
   }
 
   private finish(end: SseEnd): void {
-    if (!this.end) {
-      this.end = end;
+    if (!this.ending) {
+      this.ending = end;
       this.resolveEnded(end);
       this.notify();
     }

@@ -59,7 +59,7 @@ function fromHttpException(exception: HttpException): ErrorShape {
   const response = exception.getResponse();
   let message = exception.message;
   if (typeof response === 'object' && response !== null && 'message' in response) {
-    const raw = (response as { message: unknown }).message;
+    const raw: unknown = response.message;
     message = Array.isArray(raw) ? `bad request: ${raw.join(', ')}` : String(raw);
   }
   return { status, code: codeForStatus(status), message };

@@ -1,0 +1,95 @@
+import { compareGoStrings } from './go-compat.js';
+import { RegExpCache } from './regexp-cache.js';
+
+/** Clause operators as the Go evaluator spells them (exact, case-sensitive). */
+export const OPERATORS = {
+  equal: 'equal',
+  equalSensitive: 'equal_sensitive',
+  in: 'in',
+  startsWith: 'starts_with',
+  endsWith: 'ends_with',
+  contains: 'contains',
+  gt: 'gt',
+  match: 'match',
+  segmentMatch: 'segmentMatch',
+} as const;
+
+/** Compiled patterns for `match` and for the non-ASCII path of `equal`, one set per context. */
+export interface OperatorPatterns {
+  readonly match: RegExpCache;
+  readonly fold: RegExpCache;
+}
+
+export function createOperatorPatterns(): OperatorPatterns {
+  return { match: new RegExpCache(compileGoPattern), fold: new RegExpCache(compileFoldPattern) };
+}
+
+/**
+ * Whether the string operator `op` holds for the attribute string `attribute` (evaluation.md
+ * §7). `segmentMatch` is not handled here; unknown operators are false. `values` is non-empty.
+ */
+export function operatorMatches(
+  op: string,
+  attribute: string,
+  values: readonly string[],
+  patterns: OperatorPatterns,
+): boolean {
+  const value = values[0] ?? '';
+  switch (op) {
+    case OPERATORS.equal:
+      return equalFold(attribute, value, patterns.fold);
+    case OPERATORS.equalSensitive:
+      return attribute === value;
+    case OPERATORS.in:
+      return values.includes(attribute);
+    case OPERATORS.startsWith:
+      return attribute.startsWith(value);
+    case OPERATORS.endsWith:
+      return attribute.endsWith(value);
+    case OPERATORS.contains:
+      return attribute.includes(value);
+    case OPERATORS.gt:
+      return compareGoStrings(attribute, value) > 0;
+    case OPERATORS.match:
+      return patterns.match.get(value)?.test(attribute) ?? false;
+    default:
+      return false;
+  }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+// RE2's leading inline flags; JS has no inline flags, but these three map onto RegExp flags.
+const LEADING_FLAGS = /^\(\?([ims]+)\)/;
+
+/**
+ * Go's `strings.EqualFold` (Unicode simple case folding). For ASCII that is a lower-case
+ * comparison; otherwise a `u`+`i` RegExp, whose canonicalisation is simple case folding too.
+ */
+function equalFold(a: string, b: string, fold: RegExpCache): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (!NON_ASCII.test(a) && !NON_ASCII.test(b)) {
+    return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  }
+  return fold.get(b)?.test(a) ?? false;
+}
+
+function compileFoldPattern(value: string): RegExp | null {
+  try {
+    return new RegExp(`^(?:${value.replace(REGEXP_SYNTAX, '\\$&')})$`, 'iu');
+  } catch {
+    return null;
+  }
+}
+
+/** A JS RegExp for a Go (RE2) pattern; `null` when JS cannot compile it, which never matches. */
+function compileGoPattern(pattern: string): RegExp | null {
+  const flags = LEADING_FLAGS.exec(pattern);
+  try {
+    return flags ? new RegExp(pattern.slice(flags[0].length), flags[1]) : new RegExp(pattern);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,45 @@
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Target } from '../model/target.js';
+import type { EvaluationContext } from './evaluation-context.js';
+import { evaluateFlag } from './flag-evaluation.js';
+
+/**
+ * Whether the flag's prerequisites hold for the target (Go `checkPreRequisite`, evaluation.md
+ * §5). Go quirks kept on purpose: a missing prerequisite flag, or one that fails to evaluate,
+ * satisfies the whole list at once. Each prerequisite's value comes from `evaluateFlag`, so its
+ * own prerequisites are only checked by the recursion. `visiting` holds the flags whose
+ * prerequisites are being checked further up the stack; meeting one again is a cycle, which
+ * Go would overflow on, and counts as not satisfied.
+ */
+export function prerequisitesSatisfied(
+  ctx: EvaluationContext,
+  flag: FeatureConfig,
+  target: Target | null,
+  visiting: readonly string[] = [],
+): boolean {
+  const prerequisites = flag.prerequisites;
+  if (!prerequisites || prerequisites.length === 0) {
+    return true;
+  }
+  if (visiting.includes(flag.feature)) {
+    return false;
+  }
+  const path = [...visiting, flag.feature];
+  for (const { feature, variations } of prerequisites) {
+    const prerequisite = ctx.flags.get(feature);
+    if (!prerequisite) {
+      return true;
+    }
+    const served = evaluateFlag(ctx, prerequisite, target);
+    if (!served) {
+      return true;
+    }
+    if (!variations?.includes(served.identifier)) {
+      return false;
+    }
+    if (!prerequisitesSatisfied(ctx, prerequisite, target, path)) {
+      return false;
+    }
+  }
+  return true;
+}
