@@ -17,7 +17,9 @@ describe(eventJson.name, () => {
 
   it('includes environments only when non-empty', () => {
     const base = { event: 'environmentsRemoved', domain: 'proxy', identifier: '', version: 0 };
-    expect(eventJson({ ...base, environment: '', environments: [] })).not.toContain('environments');
+    expect(eventJson({ ...base, environment: '', environments: [] })).not.toContain(
+      '"environments":',
+    );
     expect(eventJson({ ...base, environment: '', environments: ['e1'] })).toContain(
       '"environments":["e1"]',
     );

@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import { EvaluationFailedError, NotFoundError } from '../common/errors/proxy-error.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Target } from '../model/target.js';
+import { EnvironmentEvaluator } from './environment-evaluator.js';
+import { decodeTargetHeader } from './target-resolver.js';
+
+interface ResolvedTarget {
+  target: Target;
+  /** Identifies the target's content, for memoisation. */
+  key: string;
+}
+
+/** The client-SDK evaluation routes (`sdk-api.md` §5). */
+@Injectable()
+export class ClientEvaluationService {
+  private readonly logger = new Logger(ClientEvaluationService.name);
+  private readonly evaluators = new Map<string, EnvironmentEvaluator>();
+
+  constructor(
+    private readonly reader: ConfigReader,
+    private readonly config: AppConfig,
+  ) {}
+
+  async evaluations(env: string, targetId: string, header?: string): Promise<Buffer> {
+    const [evaluator, resolved] = await Promise.all([
+      this.evaluator(env),
+      this.resolveTarget(env, targetId, header),
+    ]);
+    return evaluator.all(resolved.key, resolved.target);
+  }
+
+  async evaluation(env: string, targetId: string, feature: string, header?: string) {
+    const [evaluator, resolved] = await Promise.all([
+      this.evaluator(env),
+      this.resolveTarget(env, targetId, header),
+    ]);
+    const result = evaluator.one(feature, resolved.target);
+    switch (result.status) {
+      case 'ok':
+        return result.evaluation;
+      case 'unknown-flag':
+        throw new NotFoundError();
+      case 'error':
+        throw new EvaluationFailedError(feature);
+    }
+  }
+
+  private async evaluator(env: string): Promise<EnvironmentEvaluator> {
+    const [flags, segments] = await Promise.all([
+      this.reader.flags(env),
+      this.reader.segments(env),
+    ]);
+    let evaluator = this.evaluators.get(env);
+    if (!evaluator?.isFor(flags, segments)) {
+      evaluator = new EnvironmentEvaluator(flags, segments, {
+        doubleEncodeJson: this.config.compat.jsonEvaluationDoubleEncode,
+      });
+      this.evaluators.set(env, evaluator);
+    }
+    return evaluator;
+  }
+
+  /** Header target as sent, else the one stored at `/client/auth`, else just the identifier. */
+  private async resolveTarget(env: string, id: string, header?: string): Promise<ResolvedTarget> {
+    const fromHeader = decodeTargetHeader(header);
+    if (fromHeader) {
+      return { target: fromHeader, key: `h:${header}` };
+    }
+    if (header) {
+      this.logger.debug({ env, target: id }, 'unusable Harness-Target header: using stored target');
+    }
+    const stored = await this.reader.target(env, id);
+    return stored
+      ? { target: stored, key: `s:${JSON.stringify(stored)}` }
+      : { target: { identifier: id }, key: `i:${id}` };
+  }
+}
