@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import { EvaluationFailedError, NotFoundError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
+import type { Evaluation } from '../model/evaluation.js';
 import type { Target } from '../model/target.js';
 import { EnvironmentEvaluator } from './environment-evaluator.js';
 import { decodeTargetHeader } from './target-resolver.js';
@@ -31,7 +32,12 @@ export class ClientEvaluationService {
     return evaluator.all(resolved.key, resolved.target);
   }
 
-  async evaluation(env: string, targetId: string, feature: string, header?: string) {
+  async evaluation(
+    env: string,
+    targetId: string,
+    feature: string,
+    header?: string,
+  ): Promise<Evaluation> {
     const [evaluator, resolved] = await Promise.all([
       this.evaluator(env),
       this.resolveTarget(env, targetId, header),
@@ -43,6 +49,7 @@ export class ClientEvaluationService {
       case 'unknown-flag':
         throw new NotFoundError();
       case 'error':
+      default:
         throw new EvaluationFailedError(feature);
     }
   }
