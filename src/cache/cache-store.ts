@@ -11,6 +11,14 @@ export abstract class CacheStore {
   /** Writes the entries in order, in one round trip where the backend allows it. */
   abstract set(entries: readonly (readonly [string, string])[]): Promise<void>;
   abstract del(keys: readonly string[]): Promise<void>;
+  /**
+   * Writes then deletes, in order, as one unit where the backend can (a MULTI on single-node
+   * Redis; a cluster spreads an environment's keys over slots, so there it is one pipeline).
+   */
+  abstract batch(
+    sets: readonly (readonly [string, string])[],
+    dels: readonly string[],
+  ): Promise<void>;
   /** Every key containing `substring` (Harness scans with `MATCH *<substring>*`). */
   abstract scan(substring: string): Promise<string[]>;
   /** Resolves when the backend answers; rejects otherwise. */

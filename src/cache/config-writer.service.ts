@@ -1,53 +1,76 @@
 import { Injectable } from '@nestjs/common';
 import type { FeatureConfig } from '../model/feature-config.js';
-import { normaliseFlag, normaliseSegment, normaliseTarget } from '../model/normalise.js';
+import { normaliseTarget } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
-import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
+import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
+import {
+  apiKeyEntries,
+  type Entry,
+  flagEntries,
+  segmentEntries,
+  staleItemKeys,
+} from './config-entries.js';
 
-type Entry = readonly [string, string];
+export interface EnvironmentWrite {
+  id: string;
+  apiKeys: readonly string[];
+  featureConfigs: readonly FeatureConfig[];
+  segments: readonly Segment[];
+}
 
 /**
- * Writes environment config in the Harness layout (`cache-and-ha.md` §4): list, then `-latest`,
- * then per-item keys, in one pipelined batch. Readers serve items from the list they decoded, so
- * no reader sees a mix of two versions of an environment.
+ * Writes environment config in the Harness layout (`cache-and-ha.md` §4). Readers serve items
+ * from the list version they decoded, and each environment is written as one unit, so no
+ * reader sees half an environment.
  */
 @Injectable()
 export class ConfigWriter {
   constructor(private readonly store: CacheStore) {}
 
-  /** Replaces the environment's flags; per-item keys of flags that are gone are deleted. */
+  /**
+   * One environment in one batch: segments, flags, then its SDK keys (so a key never works
+   * before its config is readable). `offline` writes empty lists too and no key list, as
+   * Harness's offline loader; online, empty categories are left to the inventory cleanup.
+   */
+  async writeEnvironment(env: EnvironmentWrite, mode: 'offline' | 'online'): Promise<void> {
+    const all = mode === 'offline';
+    const sets: Entry[] = [
+      ...(all || env.segments.length ? segmentEntries(env.id, env.segments) : []),
+      ...(all || env.featureConfigs.length ? flagEntries(env.id, env.featureConfigs) : []),
+      ...(all || env.apiKeys.length ? apiKeyEntries(env.id, env.apiKeys, !all) : []),
+    ];
+    await this.store.batch(sets, await this.staleItems(env.id, sets));
+  }
+
   async writeFlags(env: string, flags: readonly FeatureConfig[]): Promise<void> {
-    const normalised = flags.map(normaliseFlag);
-    await this.writeList(
-      CACHE_KEYS.featureConfigs(env),
-      normalised,
-      normalised.map((f) => [CACHE_KEYS.featureConfig(env, f.feature), f] as const),
-      (id) => CACHE_KEYS.featureConfig(env, id),
-      (item) => (item as FeatureConfig).feature,
-    );
+    const sets = flagEntries(env, flags);
+    await this.store.batch(sets, await this.staleItems(env, sets));
   }
 
   async writeSegments(env: string, segments: readonly Segment[]): Promise<void> {
-    const normalised = segments.map(normaliseSegment);
-    await this.writeList(
-      CACHE_KEYS.segments(env),
-      normalised,
-      normalised.map((s) => [CACHE_KEYS.segment(env, s.identifier), s] as const),
-      (id) => CACHE_KEYS.segment(env, id),
-      (item) => (item as Segment).identifier,
-    );
+    const sets = segmentEntries(env, segments);
+    await this.store.batch(sets, await this.staleItems(env, sets));
   }
 
-  /** Registers hashed SDK keys for an environment; `withApiConfigs` also writes the key list. */
-  async writeApiKeys(env: string, keyHashes: readonly string[], withApiConfigs: boolean) {
-    const entries: Entry[] = keyHashes.map((h) => [CACHE_KEYS.authKey(h), JSON.stringify(env)]);
-    if (withApiConfigs) {
-      const names = keyHashes.map((h) => CACHE_KEYS.authKey(h));
-      entries.push([CACHE_KEYS.apiConfigs(env), JSON.stringify(names)]);
+  /** Deletes a list and its `-latest` (a Go replica would otherwise keep serving the old hash). */
+  async deleteList(listKey: string): Promise<void> {
+    await this.store.del([listKey, CACHE_KEYS.latest(listKey)]);
+  }
+
+  async setApiKeys(env: string, keyNames: readonly string[]): Promise<void> {
+    await this.store.set([[CACHE_KEYS.apiConfigs(env), JSON.stringify(keyNames)]]);
+  }
+
+  async addApiKey(env: string, hash: string): Promise<void> {
+    await this.store.set(apiKeyEntries(env, [hash], false));
+  }
+
+  async deleteKeys(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) {
+      await this.store.del(keys);
     }
-    await this.store.set(entries);
   }
 
   /** Stores the target an SDK authenticated with; the list key holds only the latest (as Go). */
@@ -59,25 +82,28 @@ export class ConfigWriter {
     ]);
   }
 
-  private async writeList(
-    listKey: string,
-    items: readonly unknown[],
-    itemEntries: readonly (readonly [string, unknown])[],
-    itemKey: (id: string) => string,
-    idOf: (item: unknown) => string,
-  ): Promise<void> {
-    const previous = await this.store.get(listKey);
-    const list = JSON.stringify(items);
-    await this.store.set([
-      [listKey, list],
-      [CACHE_KEYS.latest(listKey), JSON.stringify(sha256Hex(list))],
-      ...itemEntries.map(([key, item]) => [key, JSON.stringify(item)] as const),
-    ]);
-    const kept = new Set(itemEntries.map(([key]) => key));
-    const stale = previous === null ? [] : (JSON.parse(previous) as unknown[]).map(idOf);
-    const gone = stale.map(itemKey).filter((key) => !kept.has(key));
-    if (gone.length > 0) {
-      await this.store.del(gone);
-    }
+  private async staleItems(env: string, sets: readonly Entry[]): Promise<string[]> {
+    const flagsKey = CACHE_KEYS.featureConfigs(env);
+    const segmentsKey = CACHE_KEYS.segments(env);
+    const writes = new Set(sets.map(([key]) => key));
+    const [flags, segments] = await this.store.mget([flagsKey, segmentsKey]);
+    return [
+      ...(writes.has(flagsKey)
+        ? staleItemKeys(
+            flags ?? null,
+            (f) => f.feature,
+            (id) => CACHE_KEYS.featureConfig(env, id),
+            sets,
+          )
+        : []),
+      ...(writes.has(segmentsKey)
+        ? staleItemKeys(
+            segments ?? null,
+            (s) => s.identifier,
+            (id) => CACHE_KEYS.segment(env, id),
+            sets,
+          )
+        : []),
+    ];
   }
 }

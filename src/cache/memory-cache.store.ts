@@ -29,6 +29,14 @@ export class MemoryCacheStore extends CacheStore {
     return Promise.resolve();
   }
 
+  async batch(
+    sets: readonly (readonly [string, string])[],
+    dels: readonly string[],
+  ): Promise<void> {
+    // Both calls complete synchronously, so no reader can run in between.
+    await Promise.all([this.set(sets), this.del(dels)]);
+  }
+
   scan(substring: string): Promise<string[]> {
     return Promise.resolve([...this.values.keys()].filter((key) => key.includes(substring)));
   }

@@ -52,6 +52,21 @@ export class RedisCacheStore extends CacheStore {
     await this.execAll(pipeline.exec());
   }
 
+  async batch(
+    sets: readonly (readonly [string, string])[],
+    dels: readonly string[],
+  ): Promise<void> {
+    const connection = this.redis.connection;
+    const unit = this.redis.target.cluster ? connection.pipeline() : connection.multi();
+    for (const [key, value] of sets) {
+      unit.set(key, value);
+    }
+    for (const key of dels) {
+      unit.del(key);
+    }
+    await this.execAll(unit.exec());
+  }
+
   async scan(substring: string): Promise<string[]> {
     const found = await Promise.all(this.redis.masters().map((node) => scanNode(node, substring)));
     return [...new Set(found.flat())];

@@ -20,9 +20,7 @@ export class ConfigUpdater {
 
   /** Loads a whole environment; lists are written even when empty (offline semantics). */
   async loadEnvironment(env: EnvironmentConfig): Promise<void> {
-    await this.writer.writeApiKeys(env.id, env.apiKeys, false);
-    await this.writer.writeFlags(env.id, env.featureConfigs);
-    await this.writer.writeSegments(env.id, env.segments);
+    await this.writer.writeEnvironment(env, 'offline');
     for (const target of env.targets) {
       await this.writer.writeTarget(env.id, target);
     }

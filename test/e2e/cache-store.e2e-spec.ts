@@ -129,7 +129,10 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
     });
 
     it('stores SDK keys as JSON strings and resolves them to their environment', async () => {
-      await new ConfigWriter(store).writeApiKeys(ENV, [sha256Hex('k')], true);
+      await new ConfigWriter(store).writeEnvironment(
+        { id: ENV, apiKeys: [sha256Hex('k')], featureConfigs: [flag('a')], segments: [] },
+        'online',
+      );
       expect(await store.get(CACHE_KEYS.authKey(sha256Hex('k')))).toBe(JSON.stringify(ENV));
       expect(await store.get(CACHE_KEYS.apiConfigs(ENV))).toBe(
         JSON.stringify([`auth-key-${sha256Hex('k')}`]),
@@ -154,7 +157,7 @@ describe('ConfigReader during a cache outage', () => {
     const writer = new ConfigWriter(store);
     const reader = new ConfigReader(store);
     await writer.writeFlags(ENV, [flag('a')]);
-    await writer.writeApiKeys(ENV, [sha256Hex('k')], false);
+    await writer.addApiKey(ENV, sha256Hex('k'));
     const before = await reader.flags(ENV);
     await reader.environmentOfKey(sha256Hex('k'));
     store.failing = true;

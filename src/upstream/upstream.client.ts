@@ -1,0 +1,232 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EnvHttpProxyAgent, fetch, type Response } from 'undici';
+import { PROXY_VERSION } from '../common/version.js';
+import { AppConfig } from '../config/app-config.js';
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
+import type { Target } from '../model/target.js';
+import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
+import { UpstreamError } from './upstream-error.js';
+import { sessionFromToken, type UpstreamSession } from './upstream-session.js';
+
+const AUTH_TIMEOUT_MS = 30_000;
+const CONFIG_TIMEOUT_MS = 5 * 60_000;
+const CALL_TIMEOUT_MS = 30_000;
+const TARGET_FORWARD_TIMEOUT_MS = 10_000;
+const PAGE_SIZE = 10;
+
+interface CallOptions {
+  method?: 'GET' | 'POST';
+  base?: 'client' | 'metric';
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Some answers (metrics) have no JSON body worth reading. */
+  expectJson?: boolean;
+}
+
+/**
+ * The one owner of HTTP calls to the Harness service (`upstream-api.md`). It keeps the current
+ * proxy token and re-authenticates once when a call is refused with 401/403. Honours
+ * HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the Go proxy does.
+ */
+@Injectable()
+export class UpstreamClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(UpstreamClient.name);
+  private readonly dispatcher = new EnvHttpProxyAgent();
+  private current: UpstreamSession | undefined;
+
+  constructor(private readonly config: AppConfig) {}
+
+  get session(): UpstreamSession | undefined {
+    return this.current;
+  }
+
+  /** `POST /proxy/auth`: a fresh token for the proxy key. */
+  async authenticate(): Promise<UpstreamSession> {
+    const body = await this.call('/proxy/auth', {
+      method: 'POST',
+      body: { proxyKey: this.config.upstream.proxyKey },
+      signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
+    });
+    const token = (body as { authToken?: unknown } | null)?.authToken;
+    if (typeof token !== 'string') {
+      throw new UpstreamError('/proxy/auth', 200, 'no authToken in the answer');
+    }
+    this.current = sessionFromToken(token);
+    return this.current;
+  }
+
+  /** Every environment the key covers (or just `environment`), all pages or nothing. */
+  async fetchConfig(environment?: string): Promise<ProxyConfigPage['environments']> {
+    return this.withSession(async (session) => {
+      const signal = AbortSignal.timeout(CONFIG_TIMEOUT_MS);
+      const environments: ProxyConfigPage['environments'] = [];
+      for (let page = 0; ; page += 1) {
+        const query: Record<string, string> = {
+          cluster: session.cluster,
+          key: this.config.upstream.proxyKey,
+          pageNumber: String(page),
+          pageSize: String(PAGE_SIZE),
+          ...(environment ? { environment } : {}),
+        };
+        const raw = await this.call('/proxy/config', { query, signal, headers: bearer(session) });
+        const parsed = parseConfigPage(raw, (reason) =>
+          this.logger.warn({ reason }, 'skipping an environment in /proxy/config'),
+        );
+        environments.push(...parsed.environments);
+        if (page >= parsed.pageCount - 1) {
+          return environments;
+        }
+      }
+    });
+  }
+
+  fetchFeatureConfigs(env: string): Promise<FeatureConfig[]> {
+    return this.fetchList(env, `/client/env/${env}/feature-configs`, {}) as Promise<
+      FeatureConfig[]
+    >;
+  }
+
+  fetchSegments(env: string): Promise<Segment[]> {
+    return this.fetchList(env, `/client/env/${env}/target-segments`, { rules: 'v2' }) as Promise<
+      Segment[]
+    >;
+  }
+
+  /** `POST {METRIC_SERVICE}/metrics/{env}`: one environment's batch. */
+  async postMetrics(env: string, batch: object): Promise<void> {
+    await this.withSession((session) =>
+      this.call(`/metrics/${env}`, {
+        method: 'POST',
+        base: 'metric',
+        query: { cluster: session.cluster },
+        headers: { ...harnessHeaders(session, env), Connection: 'close' },
+        body: batch,
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        expectJson: false,
+      }),
+    );
+  }
+
+  /** Re-sends an SDK's auth with its target so Harness registers the target (fire and forget). */
+  async forwardTarget(apiKey: string, target: Target): Promise<void> {
+    await this.call('/client/auth', {
+      method: 'POST',
+      body: { apiKey, target: { ...target, name: target.name ?? '' } },
+      signal: AbortSignal.timeout(TARGET_FORWARD_TIMEOUT_MS),
+    });
+  }
+
+  /** Opens the account-level SSE stream with the current token; the caller reads the body. */
+  async openStream(signal: AbortSignal): Promise<Response> {
+    const session = this.current ?? (await this.authenticate());
+    const url = `${this.config.upstream.clientService}/stream?cluster=${session.cluster}&stream=*`;
+    const response = await fetch(url, {
+      dispatcher: this.dispatcher,
+      signal,
+      headers: {
+        Accept: 'text/event-stream',
+        'Cache-Control': 'no-cache',
+        'API-Key': this.config.upstream.proxyKey,
+        'Harness-AccountID': session.account,
+        'Harness-SDK-Info': `Proxy ${PROXY_VERSION}`,
+        ...bearer(session),
+      },
+    });
+    if (response.status !== 200 || !response.body) {
+      await response.body?.cancel();
+      throw new UpstreamError('/stream', response.status, `status ${response.status}`);
+    }
+    return response;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private fetchList(env: string, path: string, extra: Record<string, string>) {
+    return this.withSession(async (session) => {
+      const body = await this.call(path, {
+        query: { cluster: session.cluster, ...extra },
+        headers: harnessHeaders(session, env),
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+      if (!Array.isArray(body)) {
+        throw new UpstreamError(path, 200, 'expected a JSON array');
+      }
+      return body as unknown[];
+    });
+  }
+
+  /** Runs `fn` with a session, re-authenticating once if the token was refused. */
+  private async withSession<T>(fn: (session: UpstreamSession) => Promise<T>): Promise<T> {
+    const session = this.current ?? (await this.authenticate());
+    try {
+      return await fn(session);
+    } catch (err) {
+      if (err instanceof UpstreamError && err.isAuthFailure) {
+        this.logger.warn({ path: err.path, status: err.status }, 'upstream refused the token');
+        return fn(await this.authenticate());
+      }
+      throw err;
+    }
+  }
+
+  private async call(path: string, options: CallOptions): Promise<unknown> {
+    const base =
+      options.base === 'metric'
+        ? this.config.upstream.metricService
+        : this.config.upstream.clientService;
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}${query}`, {
+        method: options.method ?? 'GET',
+        dispatcher: this.dispatcher,
+        signal: options.signal,
+        headers: {
+          ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...options.headers,
+        },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch (err) {
+      throw new UpstreamError(path, 0, (err as Error).message);
+    }
+    return this.read(path, response, options.expectJson ?? true);
+  }
+
+  private async read(path: string, response: Response, expectJson: boolean): Promise<unknown> {
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new UpstreamError(path, response.status, `status ${response.status}`);
+    }
+    if (!expectJson) {
+      return undefined;
+    }
+    // Like the Go client: a 200 without a JSON content type is not a usable answer.
+    if (!(response.headers.get('content-type') ?? '').includes('json')) {
+      throw new UpstreamError(path, 200, 'answer is not JSON');
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new UpstreamError(path, 200, 'answer is not valid JSON');
+    }
+  }
+}
+
+function bearer(session: UpstreamSession): Record<string, string> {
+  return { Authorization: `Bearer ${session.token}` };
+}
+
+function harnessHeaders(session: UpstreamSession, env: string): Record<string, string> {
+  return {
+    ...bearer(session),
+    'Harness-AccountID': session.account,
+    'Harness-EnvironmentID': env,
+    'Harness-SDK-Info': `Proxy ${PROXY_VERSION}`,
+  };
+}
