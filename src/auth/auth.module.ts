@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { CacheModule } from '../cache/cache.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { StatusModule } from '../status/status.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
@@ -14,6 +15,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 @Module({
   imports: [
     CacheModule,
+    StatusModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

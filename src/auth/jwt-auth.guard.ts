@@ -1,13 +1,15 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from '../common/decorators/public.decorator.js';
+import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import {
   EnvironmentMismatchError,
+  NotReadyError,
   ProxyError,
   UnauthorisedError,
 } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { ProxyStatus } from '../status/proxy-status.service.js';
 import type { SdkPrincipal } from './sdk-token.js';
 
 interface GuardedRequest {
@@ -17,22 +19,26 @@ interface GuardedRequest {
 
 /**
  * Secure by default: every route needs a valid SDK token unless marked `@Public()`. A route with
- * an `environment_uuid` parameter also needs the token's environment to match it exactly.
+ * an `environment_uuid` parameter also needs the token's environment to match it exactly. It is
+ * also the readiness gate: SDK routes answer 503 until config is in place.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly status: ProxyStatus,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const targets = [context.getHandler(), context.getClass()];
+    // Until config is in place SDKs get 503 (retry later), not 401 (a wrong key).
+    if (!this.reflector.getAllAndOverride<boolean>(ALWAYS_ON, targets) && !this.status.ready) {
+      throw new NotReadyError();
+    }
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
     if (isPublic || this.config.auth.bypass) {
       return true;
     }

@@ -6,6 +6,7 @@ import { CacheHealthService } from './cache-health.service.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigReader } from './config-reader.service.js';
 import { ConfigWriter } from './config-writer.service.js';
+import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisClient } from './redis.client.js';
@@ -27,7 +28,15 @@ import { RedisClient } from './redis.client.js';
     ConfigReader,
     ConfigWriter,
     CacheHealthService,
+    InventoryRepository,
   ],
-  exports: [CacheStore, RedisClient, ConfigReader, ConfigWriter, CacheHealthService],
+  exports: [
+    CacheStore,
+    RedisClient,
+    ConfigReader,
+    ConfigWriter,
+    CacheHealthService,
+    InventoryRepository,
+  ],
 })
 export class CacheModule {}

@@ -58,6 +58,18 @@ export class ConfigReader {
     return env;
   }
 
+  /** The `auth-key-<hash>` names of an environment's SDK keys (primary-written list). */
+  async apiKeyNames(env: string): Promise<string[]> {
+    const raw = await this.store.get(CACHE_KEYS.apiConfigs(env));
+    const parsed: unknown = raw === null ? [] : JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
+  }
+
+  /** Every key of an environment's config and targets (not its SDK keys). */
+  environmentKeys(env: string): Promise<string[]> {
+    return this.store.scan(`env-${env}-`);
+  }
+
   async target(env: string, identifier: string): Promise<Target | null> {
     const raw = await this.store.get(CACHE_KEYS.targetConfig(env, identifier));
     return raw === null ? null : (JSON.parse(raw) as Target);

@@ -39,6 +39,12 @@ export class AppConfig {
     readonly metricService: string;
     readonly forwardTargets: boolean;
   };
+  readonly sync!: {
+    /** Poll and stream-retry period while the upstream stream is down (Harness: 60 s). */
+    readonly pollIntervalMs: number;
+    /** A stream silent this long is dead (half-open TCP); Harness SDKs use 30 s. */
+    readonly streamTimeoutMs: number;
+  };
   /** `null` means the in-memory cache (no REDIS_ADDRESS). */
   readonly redis!: RedisConfig | null;
   readonly offline!: { readonly configDir: string };

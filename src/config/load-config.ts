@@ -44,6 +44,10 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
         }
       : null,
     offline: { configDir: env.CONFIG_DIR ?? 'config' },
+    sync: {
+      pollIntervalMs: Math.max(1, int(env.UPSTREAM_POLL_INTERVAL, 60)) * 1000,
+      streamTimeoutMs: Math.max(1, int(env.UPSTREAM_STREAM_TIMEOUT, 60)) * 1000,
+    },
     sdkMetrics: {
       postDurationSeconds: int(env.METRIC_POST_DURATION, 60),
       streamMaxLen: int(env.METRICS_STREAM_MAX_LEN, 1000),

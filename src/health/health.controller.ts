@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Public } from '../common/decorators/public.decorator.js';
+import { Operational } from '../common/decorators/public.decorator.js';
 import { ROUTES } from '../common/routes.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
 import { HealthService } from './health.service.js';
@@ -8,7 +8,7 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   constructor(private readonly healthService: HealthService) {}
 
-  @Public()
+  @Operational()
   @Get(ROUTES.health)
   health(): HealthResponseDto {
     return this.healthService.health();

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CacheHealthService, type CacheStatus } from '../cache/cache-health.service.js';
 import { NotReadyError, ProxyError } from '../common/errors/proxy-error.js';
-import {
-  type ConfigState,
-  ProxyStatus,
-  type StatusSnapshot,
-} from '../status/proxy-status.service.js';
+import { ProxyStatus } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
 
 class SyncFailedError extends ProxyError {
@@ -24,21 +20,18 @@ export class HealthService {
   ) {}
 
   /**
-   * The Harness health object (`sdk-api.md` §8). 503 until the first config is in place, 500
-   * when the startup sync failed; a disconnected stream or an unhealthy cache still answer 200.
+   * The Harness health object (`sdk-api.md` §8). Without config to serve: 503 while the first
+   * sync runs and 500 once it failed, as Harness. With config already in the cache the proxy is
+   * serving SDKs, so it answers 200 and shows the sync state instead of getting restarted.
    */
   health(): HealthResponseDto {
     const config = this.status.config;
-    if (config.state === 'LOADING') {
+    if (!this.status.warm && config.state === 'LOADING') {
       throw new NotReadyError();
     }
-    if (config.state === 'FAILED_TO_SYNC') {
+    if (!this.status.warm && config.state === 'FAILED_TO_SYNC') {
       throw new SyncFailedError();
     }
-    return new HealthResponseDto(
-      config as StatusSnapshot<Exclude<ConfigState, 'LOADING'>>,
-      this.status.stream,
-      this.cache.status satisfies CacheStatus,
-    );
+    return new HealthResponseDto(config, this.status.stream, this.cache.status);
   }
 }

@@ -19,6 +19,7 @@ export class ProxyStatus {
   private configStatus: StatusSnapshot<ConfigState> = { state: 'LOADING', since: Date.now() };
   private streamStatus: StatusSnapshot<StreamState> = { state: 'INITIALIZING', since: Date.now() };
   private readonly streamListeners = new Set<(state: StreamState) => void>();
+  private cacheWarm = false;
 
   get config(): StatusSnapshot<ConfigState> {
     return this.configStatus;
@@ -28,9 +29,25 @@ export class ProxyStatus {
     return this.streamStatus;
   }
 
-  /** SDK routes serve once config is in place (loaded, synced, or read from a shared cache). */
+  /**
+   * SDK routes serve once config is in place: loaded or synced, or already in a shared cache
+   * from before this process started (then even while the upstream is unreachable).
+   */
   get ready(): boolean {
-    return this.configStatus.state !== 'LOADING';
+    return (
+      this.cacheWarm ||
+      this.configStatus.state === 'SYNCED' ||
+      this.configStatus.state === 'READ_REPLICA'
+    );
+  }
+
+  /** Whether the cache held config before this process synced anything. */
+  get warm(): boolean {
+    return this.cacheWarm;
+  }
+
+  markCacheWarm(): void {
+    this.cacheWarm = true;
   }
 
   setConfig(state: ConfigState): void {

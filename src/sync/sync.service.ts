@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { OfflineSyncService } from './offline-sync.service.js';
+import { PrimarySyncService } from './primary-sync.service.js';
 
 /** Starts the config source that fits the mode: the offline directory, or the upstream service. */
 @Injectable()
@@ -10,6 +11,7 @@ export class SyncService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly offline: OfflineSyncService,
+    private readonly primary: PrimarySyncService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -24,6 +26,8 @@ export class SyncService implements OnApplicationBootstrap {
         await this.offline.load();
         return;
       case 'primary':
+        await this.primary.start();
+        return;
       case 'replica':
       case 'generate-offline-config':
         throw new Error(`${this.config.mode} mode is not available in this build yet`);

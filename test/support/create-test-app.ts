@@ -24,6 +24,8 @@ export interface TestAppOptions {
   listen?: boolean;
   /** Use the in-memory cache instead of the worker's Redis DB. */
   inMemory?: boolean;
+  /** Keep what the worker's Redis DB holds (a warm cache from an earlier app). */
+  keepRedis?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface TestAppOptions {
  * on the example config, the worker's own Redis DB (flushed first), quiet logs.
  */
 export async function createTestApp(env: EnvInput = {}, options: TestAppOptions = {}) {
-  if (!options.inMemory) {
+  if (!options.inMemory && !options.keepRedis) {
     await flushTestDb();
   }
   const config = loadConfig({

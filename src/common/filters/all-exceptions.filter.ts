@@ -15,13 +15,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ id?: string }>();
-    const shape = describeError(exception) ?? {
-      status: 500,
-      code: 'INTERNAL_SERVER_ERROR',
-      message: 'internal error',
-    };
-    if (shape.status >= 500) {
+    let shape = describeError(exception);
+    if (!shape) {
+      // Known errors carry their status; only the unexpected ones are a bug worth an error log.
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+      shape = { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
     }
     this.adapterHost.httpAdapter.reply(
       http.getResponse(),

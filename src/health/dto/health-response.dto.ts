@@ -7,7 +7,7 @@ import type {
 
 export class HealthResponseDto {
   constructor(
-    readonly configStatus: StatusSnapshot<Exclude<ConfigState, 'LOADING'>>,
+    readonly configStatus: StatusSnapshot<ConfigState>,
     readonly streamStatus: StatusSnapshot<StreamState>,
     readonly cacheStatus: CacheStatus,
   ) {}

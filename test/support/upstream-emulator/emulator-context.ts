@@ -11,6 +11,8 @@ export interface EmulatorContext {
   readonly keys: ProxyKeyStore;
   readonly tokens: TokenStore;
   readonly hub: SseHub;
+  /** When set, `GET /stream` answers this status (config calls keep working). */
+  readonly streamGate: { refuseWith?: number };
   /** Deleting a key also emits `proxyKeyDeleted` and closes its streams. */
   deleteProxyKey(identifier: string): void;
   rotateProxyKey(identifier: string, graceMs: number): string;

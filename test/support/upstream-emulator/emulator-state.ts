@@ -45,9 +45,23 @@ export class EmulatorState {
       keys: this.keys,
       tokens: this.tokens,
       hub: this.hub,
+      streamGate: {},
       deleteProxyKey: (identifier) => this.deleteProxyKey(identifier),
       rotateProxyKey: (identifier, graceMs) => this.rotateProxyKey({ identifier, graceMs }),
     };
+  }
+
+  /**
+   * Makes `GET /stream` fail with `status` while every other call keeps working: the upstream
+   * stream is down but polling works. Open streams are cut too.
+   */
+  refuseStreams(status = 503): void {
+    this.ctx.streamGate.refuseWith = status;
+    this.hub.cut();
+  }
+
+  acceptStreams(): void {
+    this.ctx.streamGate.refuseWith = undefined;
   }
 
   /** The current raw value of the seeded proxy key (what `PROXY_KEY` should be). */

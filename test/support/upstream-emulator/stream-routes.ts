@@ -6,6 +6,9 @@ import { headerValue, keyMatches, proxyGrant, sendError } from './guards.js';
 export function streamRoutes(ctx: EmulatorContext): FastifyPluginCallback {
   return (app, _options, done) => {
     app.get('/stream', (request, reply) => {
+      if (ctx.streamGate.refuseWith !== undefined) {
+        return sendError(reply, ctx.streamGate.refuseWith, 'streaming unavailable');
+      }
       const grant = proxyGrant(ctx, request);
       if (!grant) {
         return sendError(reply, 401, 'invalid or missing token');

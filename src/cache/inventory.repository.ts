@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CACHE_KEYS } from './cache-keys.js';
+import { CacheStore } from './cache-store.js';
+
+const INVENTORY_KEY = /^key-.+-inventory$/;
+const LIST_KEY = /-(feature-configs|segments)$/;
+
+/**
+ * The inventory of a proxy key (`cache-and-ha.md` §7): the set of cache keys its config owns,
+ * stored as `{"<key>": ""}` so the Go tooling can read it. Only the primary writes it, and all
+ * of its writes run one at a time through the sync queue.
+ */
+@Injectable()
+export class InventoryRepository {
+  private readonly logger = new Logger(InventoryRepository.name);
+
+  constructor(private readonly store: CacheStore) {}
+
+  async load(proxyKey: string): Promise<Set<string>> {
+    const raw = await this.store.get(CACHE_KEYS.inventory(proxyKey));
+    return new Set(raw === null ? [] : Object.keys(JSON.parse(raw) as Record<string, string>));
+  }
+
+  async exists(proxyKey: string): Promise<boolean> {
+    return (await this.store.get(CACHE_KEYS.inventory(proxyKey))) !== null;
+  }
+
+  async save(proxyKey: string, keys: Iterable<string>): Promise<void> {
+    const value = Object.fromEntries([...keys].sort().map((key) => [key, '']));
+    await this.store.set([[CACHE_KEYS.inventory(proxyKey), JSON.stringify(value)]]);
+  }
+
+  async update(proxyKey: string, change: (keys: Set<string>) => void): Promise<void> {
+    const keys = await this.load(proxyKey);
+    change(keys);
+    await this.save(proxyKey, keys);
+  }
+
+  /** Deletes keys, and the `-latest` companion of any list key among them. */
+  async deleteAssets(keys: Iterable<string>): Promise<void> {
+    const all = [...keys].flatMap((key) => (LIST_KEY.test(key) ? [key, `${key}-latest`] : [key]));
+    if (all.length > 0) {
+      await this.store.del(all);
+    }
+  }
+
+  /** Deletes the assets of every other proxy key's inventory: what a rotated key left behind. */
+  async purgeOthers(proxyKey: string): Promise<void> {
+    const own = CACHE_KEYS.inventory(proxyKey);
+    const others = (await this.store.scan('-inventory')).filter(
+      (key) => key !== own && INVENTORY_KEY.test(key),
+    );
+    for (const key of others) {
+      try {
+        const raw = await this.store.get(key);
+        await this.deleteAssets(raw === null ? [] : Object.keys(JSON.parse(raw) as object));
+        await this.store.del([key]);
+        this.logger.log({ inventory: key }, 'purged the data of a previous proxy key');
+      } catch (err) {
+        this.logger.warn({ err, inventory: key }, 'could not purge a previous proxy key');
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { CACHE_KEYS } from '../cache/cache-keys.js';
+import type { SdkEvent } from '../stream/sdk-event.js';
+import type { EnvironmentConfig } from './environment-config.js';
+
+/** Where an inventory key came from, so notifications never have to parse key names. */
+export interface InventoryItem {
+  env: string;
+  domain: 'flag' | 'target-segment' | null;
+  identifier: string;
+}
+
+/**
+ * The asset keys a proxy key owns for a config (`cache-and-ha.md` §7 step 2): list and item keys
+ * of non-empty categories, SDK keys and the environment's key list. `-latest` keys and targets
+ * are never in it. Segments are tracked by identifier (the Go proxy wrongly uses the name).
+ */
+export function inventoryOf(
+  environments: readonly EnvironmentConfig[],
+): Map<string, InventoryItem> {
+  const items = new Map<string, InventoryItem>();
+  const add = (key: string, item: InventoryItem) => items.set(key, item);
+  for (const env of environments) {
+    const plain = { env: env.id, domain: null, identifier: '' };
+    if (env.apiKeys.length) {
+      add(CACHE_KEYS.apiConfigs(env.id), plain);
+      env.apiKeys.forEach((h) => add(CACHE_KEYS.authKey(h), plain));
+    }
+    if (env.featureConfigs.length) {
+      add(CACHE_KEYS.featureConfigs(env.id), plain);
+      for (const { feature } of env.featureConfigs) {
+        add(CACHE_KEYS.featureConfig(env.id, feature), {
+          env: env.id,
+          domain: 'flag',
+          identifier: feature,
+        });
+      }
+    }
+    if (env.segments.length) {
+      add(CACHE_KEYS.segments(env.id), plain);
+      for (const { identifier } of env.segments) {
+        const item = { env: env.id, domain: 'target-segment' as const, identifier };
+        add(CACHE_KEYS.segment(env.id, identifier), item);
+      }
+    }
+  }
+  return items;
+}
+
+export interface InventoryDiff {
+  deleted: string[];
+  created: string[];
+  patched: string[];
+}
+
+export function diffInventory(
+  previous: ReadonlySet<string>,
+  next: ReadonlyMap<string, InventoryItem>,
+): InventoryDiff {
+  const keys = [...next.keys()];
+  return {
+    deleted: [...previous].filter((key) => !next.has(key)),
+    created: keys.filter((key) => !previous.has(key)),
+    patched: keys.filter((key) => previous.has(key)),
+  };
+}
+
+/**
+ * Synthetic events for replicas after a reload (§7 step 4): deletes, then creates, then patches,
+ * version 0. Deleted keys are no longer in `next`, so their origin comes from `describe`.
+ */
+export function cleanupNotifications(
+  diff: InventoryDiff,
+  next: ReadonlyMap<string, InventoryItem>,
+  describe: (key: string) => InventoryItem | undefined,
+): SdkEvent[] {
+  const events: SdkEvent[] = [];
+  const push = (event: string, item: InventoryItem | undefined) => {
+    if (item?.domain) {
+      events.push({
+        event,
+        domain: item.domain,
+        identifier: item.identifier,
+        version: 0,
+        environment: item.env,
+      });
+    }
+  };
+  diff.deleted.forEach((key) => push('delete', describe(key)));
+  diff.created.forEach((key) => push('create', next.get(key)));
+  diff.patched.forEach((key) => push('patch', next.get(key)));
+  return events;
+}
+
+const ITEM_KEY = /^env-([0-9a-f-]{36})-(feature-config|segment)-(.+)$/;
+
+/** Origin of a stored key name from an older inventory (only for keys that are gone now). */
+export function describeKey(key: string): InventoryItem | undefined {
+  const match = ITEM_KEY.exec(key);
+  if (!match) {
+    return undefined;
+  }
+  const [, env = '', kind, identifier = ''] = match;
+  return { env, domain: kind === 'segment' ? 'target-segment' : 'flag', identifier };
+}

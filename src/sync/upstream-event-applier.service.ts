@@ -1,0 +1,116 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CACHE_KEYS } from '../cache/cache-keys.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import { ConfigWriter } from '../cache/config-writer.service.js';
+import { InventoryRepository } from '../cache/inventory.repository.js';
+import { AppConfig } from '../config/app-config.js';
+import { UpstreamClient } from '../upstream/upstream.client.js';
+import { ChangePublisher } from './change-publisher.service.js';
+import { ConfigLists } from './config-lists.js';
+import { FullReloadService } from './full-reload.service.js';
+import type { UpstreamEvent } from './upstream-event.js';
+
+const KEY_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Applies one upstream event to the cache and then announces it (`upstream-api.md` §9). A
+ * failed cache update throws, so the event is not announced; the next full reload repairs it.
+ */
+@Injectable()
+export class UpstreamEventApplier {
+  private readonly logger = new Logger(UpstreamEventApplier.name);
+  private readonly lists: ConfigLists;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly upstream: UpstreamClient,
+    private readonly reader: ConfigReader,
+    private readonly writer: ConfigWriter,
+    private readonly inventory: InventoryRepository,
+    private readonly reload: FullReloadService,
+    private readonly publisher: ChangePublisher,
+  ) {
+    this.lists = new ConfigLists(config, upstream, reader, writer, inventory);
+  }
+
+  async apply(event: UpstreamEvent): Promise<void> {
+    if (event.domain === 'flag' || event.domain === 'target-segment') {
+      await this.applyConfigEvent(event);
+      return;
+    }
+    switch (event.event) {
+      case 'environmentsAdded':
+        return this.reload.addEnvironments(event.environments);
+      case 'environmentsRemoved':
+        return this.removeEnvironments(event);
+      case 'apiKeyAdded':
+        return this.addApiKey(event);
+      case 'apiKeyRemoved':
+        return this.removeApiKey(event);
+      case 'proxyKeyDeleted':
+        return this.deleteProxyKeyData();
+      default:
+        this.logger.error({ event: event.event, domain: event.domain }, 'unknown upstream event');
+    }
+  }
+
+  private async applyConfigEvent(event: UpstreamEvent): Promise<void> {
+    if (!event.environment || !['create', 'patch', 'delete'].includes(event.event)) {
+      this.logger.error({ event: event.event, domain: event.domain }, 'unusable upstream event');
+      return;
+    }
+    const kind = event.domain === 'flag' ? 'flags' : 'segments';
+    await (event.event === 'delete'
+      ? this.lists.deleteItem(kind, event.environment, event.identifier)
+      : this.lists.refresh(kind, event.environment));
+    this.publisher.publish(event);
+  }
+
+  private async removeEnvironments(event: UpstreamEvent): Promise<void> {
+    for (const env of event.environments) {
+      const keys = [
+        ...(await this.reader.apiKeyNames(env)),
+        ...(await this.reader.environmentKeys(env)),
+      ];
+      await this.inventory.deleteAssets(keys);
+      await this.inventory.update(this.config.upstream.proxyKey, (set) =>
+        keys.forEach((key) => set.delete(key)),
+      );
+    }
+    this.publisher.closeEnvironments(event.environments);
+    this.publisher.publish(event);
+  }
+
+  private async addApiKey(event: UpstreamEvent): Promise<void> {
+    const env = this.keyEventEnvironment(event);
+    if (env) {
+      await this.lists.addApiKey(env, event.apiKey);
+    }
+  }
+
+  private async removeApiKey(event: UpstreamEvent): Promise<void> {
+    const env = this.keyEventEnvironment(event);
+    if (env) {
+      await this.lists.removeApiKey(env, event.apiKey);
+      this.publisher.closeEnvironments(event.environments);
+      this.publisher.publish(event);
+    }
+  }
+
+  /** The Go proxy panics on an empty list or stores a malformed hash; validate and ignore. */
+  private keyEventEnvironment(event: UpstreamEvent): string | undefined {
+    const env = event.environments[0];
+    if (!env || !KEY_HASH.test(event.apiKey)) {
+      this.logger.error({ event: event.event }, 'api key event without environment or key hash');
+      return undefined;
+    }
+    return env;
+  }
+
+  private async deleteProxyKeyData(): Promise<void> {
+    const proxyKey = this.config.upstream.proxyKey;
+    const keys = await this.inventory.load(proxyKey);
+    await this.inventory.deleteAssets([...keys, CACHE_KEYS.inventory(proxyKey)]);
+    this.logger.error('the proxy key was deleted upstream: all its cached config was removed');
+  }
+}

@@ -1,0 +1,92 @@
+import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
+import type { FeatureConfig } from '../../src/model/feature-config.js';
+import type { TestApp } from '../support/create-test-app.js';
+import { startPrimary, waitForSync } from '../support/primary.js';
+import { testRedisClient } from '../support/redis.js';
+import { authenticate, bearer } from '../support/sdk-requests.js';
+import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
+import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
+
+describe('primary mode: startup', () => {
+  let emulator: UpstreamEmulator;
+  let t: TestApp | undefined;
+  const seeds = Array.from({ length: 5 }, (_, i) =>
+    environmentSeed({ featureConfigs: [booleanFlag(`flag-${i}`, { version: 3 })] }),
+  );
+
+  beforeEach(async () => {
+    emulator = new UpstreamEmulator({ seed: { environments: seeds }, pageSize: 2 });
+    await emulator.start();
+  });
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+    await emulator.stop();
+  });
+
+  it('authenticates, loads every page of /proxy/config and serves every environment', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    const pages = emulator.requests({ route: '/proxy/config' }).map((r) => r.query.pageNumber);
+    expect(pages.slice(0, 3)).toEqual(['0', '1', '2']);
+    for (const [i, seed] of seeds.entries()) {
+      const token = await authenticate(t.app, seed.apiKeys?.[0] ?? '');
+      const response = await t.app.inject({
+        url: `/client/env/${seed.id}/feature-configs`,
+        headers: bearer(token),
+      });
+      expect(response.json<FeatureConfig[]>().map((f) => f.feature)).toEqual([`flag-${i}`]);
+    }
+  });
+
+  it('writes the Harness key layout and names the inventory by the proxy key hash', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    const redis = testRedisClient();
+    const seed = seeds[0];
+    const keys = await redis.keys('*');
+    redis.disconnect();
+    expect(keys).toContain(CACHE_KEYS.authKey(sha256Hex(seed?.apiKeys?.[0] ?? '')));
+    expect(keys).toContain(CACHE_KEYS.apiConfigs(seed?.id ?? ''));
+    expect(keys).toContain(CACHE_KEYS.featureConfig(seed?.id ?? '', 'flag-0'));
+    expect(keys).toContain(CACHE_KEYS.inventory(emulator.proxyKey));
+    expect(keys.some((key) => key.includes(emulator.proxyKey))).toBe(false);
+  });
+
+  it('answers 503 (not 401) until the first config is in place, then serves', async () => {
+    await emulator.goDown('refuse');
+    t = await startPrimary(emulator);
+    const health = await t.app.inject({ url: '/health' });
+    expect([500, 503]).toContain(health.statusCode);
+    const auth = await t.app.inject({
+      method: 'POST',
+      url: '/client/auth',
+      payload: { apiKey: seeds[0]?.apiKeys?.[0] },
+    });
+    expect(auth.statusCode).toBe(503);
+    expect(auth.json()).toMatchObject({ code: 'NOT_READY' });
+    await emulator.comeBack();
+    await waitForSync(t);
+    expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);
+    await authenticate(t.app, seeds[0]?.apiKeys?.[0] ?? '');
+  });
+
+  it('keeps serving from a warm Redis when the upstream is down at start', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    await t.close();
+    await emulator.goDown('refuse');
+    t = await startPrimary(emulator, {}, { keepRedis: true });
+    const seed = seeds[1];
+    const token = await authenticate(t.app, seed?.apiKeys?.[0] ?? '');
+    const flags = await t.app.inject({
+      url: `/client/env/${seed?.id}/feature-configs`,
+      headers: bearer(token),
+    });
+    expect(flags.json<FeatureConfig[]>().map((f) => f.feature)).toEqual(['flag-1']);
+    await waitForSync(t, 'FAILED_TO_SYNC', 'DISCONNECTED');
+    const health = await t.app.inject({ url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ configStatus: { state: 'FAILED_TO_SYNC' } });
+  });
+});
