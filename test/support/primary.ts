@@ -34,7 +34,14 @@ export async function waitForSync(
   timeout = 15_000,
 ): Promise<void> {
   const status = t.app.get(ProxyStatus);
-  await expect
-    .poll(() => `${status.config.state}/${status.stream.state}`, { timeout })
-    .toBe(`${config}/${stream}`);
+  const wanted = `${config}/${stream}`;
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  // A plain loop rather than expect.poll: this also runs in beforeAll hooks.
+  while ((seen = `${status.config.state}/${status.stream.state}`) !== wanted) {
+    if (Date.now() > deadline) {
+      throw new Error(`proxy status is ${seen}, expected ${wanted}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
