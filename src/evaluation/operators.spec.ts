@@ -86,6 +86,26 @@ describe('operatorMatches', () => {
       expect(matches('match', 'anything', '[a-')).toBe(false);
       expect(matches('match', '(', '(')).toBe(false);
     });
+
+    it('uses RE2 syntax, as Go does', () => {
+      expect(matches('match', 'ba', 'a\\z')).toBe(true);
+      expect(matches('match', 'ab', 'a\\z')).toBe(false);
+      expect(matches('match', 'ab', '\\Aa')).toBe(true);
+      expect(matches('match', 'ba', '\\Aa')).toBe(false);
+      expect(matches('match', 'xa', '(?P<n>a)')).toBe(true);
+      expect(matches('match', 'Harness', '^(?i:h)arness$')).toBe(true);
+      expect(matches('match', '\u{1f600}', '^.$')).toBe(true); // one code point, as one Go rune
+    });
+
+    it('is false for patterns RE2 rejects even where JS would accept them', () => {
+      expect(matches('match', 'aa', '(a)\\1')).toBe(false); // backreference
+      expect(matches('match', 'ab', 'a(?=b)')).toBe(false); // lookahead
+    });
+
+    it('runs in linear time on patterns that backtrack catastrophically in JS', () => {
+      expect(matches('match', `${'a'.repeat(50)}b`, '(a+)+$')).toBe(false);
+      expect(matches('match', 'a'.repeat(50), '(a+)+$')).toBe(true);
+    });
   });
 
   it('is false for unknown operators, including ones neither SDK implements', () => {

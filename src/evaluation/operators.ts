@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { compareGoStrings } from './go-compat.js';
 import { RegExpCache } from './regexp-cache.js';
 
@@ -16,8 +17,8 @@ export const OPERATORS = {
 
 /** Compiled patterns for `match` and for the non-ASCII path of `equal`, one set per context. */
 export interface OperatorPatterns {
-  readonly match: RegExpCache;
-  readonly fold: RegExpCache;
+  readonly match: RegExpCache<RE2JS>;
+  readonly fold: RegExpCache<RegExp>;
 }
 
 export function createOperatorPatterns(): OperatorPatterns {
@@ -59,14 +60,12 @@ export function operatorMatches(
 
 const NON_ASCII = /[\u0080-\uffff]/;
 const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
-// RE2's leading inline flags; JS has no inline flags, but these three map onto RegExp flags.
-const LEADING_FLAGS = /^\(\?([ims]+)\)/;
 
 /**
  * Go's `strings.EqualFold` (Unicode simple case folding). For ASCII that is a lower-case
  * comparison; otherwise a `u`+`i` RegExp, whose canonicalisation is simple case folding too.
  */
-function equalFold(a: string, b: string, fold: RegExpCache): boolean {
+function equalFold(a: string, b: string, fold: RegExpCache<RegExp>): boolean {
   if (a === b) {
     return true;
   }
@@ -76,6 +75,7 @@ function equalFold(a: string, b: string, fold: RegExpCache): boolean {
   return fold.get(b)?.test(a) ?? false;
 }
 
+// An escaped literal cannot backtrack, so the JS engine is safe here.
 function compileFoldPattern(value: string): RegExp | null {
   try {
     return new RegExp(`^(?:${value.replace(REGEXP_SYNTAX, '\\$&')})$`, 'iu');
@@ -84,11 +84,14 @@ function compileFoldPattern(value: string): RegExp | null {
   }
 }
 
-/** A JS RegExp for a Go (RE2) pattern; `null` when JS cannot compile it, which never matches. */
-function compileGoPattern(pattern: string): RegExp | null {
-  const flags = LEADING_FLAGS.exec(pattern);
+/**
+ * A Go `regexp.Compile` equivalent: RE2 syntax (`\z`, `(?P<name>…)`, inline flags), linear-time
+ * matching, so a crafted attribute cannot stall the event loop. `null` (never matches) when RE2
+ * rejects the pattern, e.g. a backreference, exactly where Go's `regexp.MatchString` fails.
+ */
+function compileGoPattern(pattern: string): RE2JS | null {
   try {
-    return flags ? new RegExp(pattern.slice(flags[0].length), flags[1]) : new RegExp(pattern);
+    return RE2JS.compile(pattern);
   } catch {
     return null;
   }

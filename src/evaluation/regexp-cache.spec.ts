@@ -1,10 +1,11 @@
+import { RE2JS } from 're2js';
 import { RegExpCache } from './regexp-cache.js';
 
-function countingCache(maxEntries?: number): { cache: RegExpCache; compiled: string[] } {
+function countingCache(maxEntries?: number): { cache: RegExpCache<RE2JS>; compiled: string[] } {
   const compiled: string[] = [];
-  const compile = (source: string): RegExp | null => {
+  const compile = (source: string): RE2JS | null => {
     compiled.push(source);
-    return source === '(' ? null : new RegExp(source);
+    return source === '(' ? null : RE2JS.compile(source);
   };
   return { cache: new RegExpCache(compile, maxEntries), compiled };
 }

@@ -1,17 +1,22 @@
+/** What the cache stores: a compiled RE2 or JS pattern, or anything else that can test a string. */
+export interface CompiledPattern {
+  test(input: string): boolean;
+}
+
 /**
- * Memoises RegExp compilation per source string, including failures (`null`). Sources come from
+ * Memoises pattern compilation per source string, including failures (`null`). Sources come from
  * flag and segment configuration, so the bound only matters for pathological configs: a miss on
  * a full cache starts over rather than tracking recency on every hit.
  */
-export class RegExpCache {
-  private readonly entries = new Map<string, RegExp | null>();
+export class RegExpCache<P extends CompiledPattern = CompiledPattern> {
+  private readonly entries = new Map<string, P | null>();
 
   constructor(
-    private readonly compile: (source: string) => RegExp | null,
+    private readonly compile: (source: string) => P | null,
     private readonly maxEntries = 1_000,
   ) {}
 
-  get(source: string): RegExp | null {
+  get(source: string): P | null {
     const hit = this.entries.get(source);
     if (hit !== undefined) {
       return hit;
