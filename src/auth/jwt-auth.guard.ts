@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
@@ -24,6 +24,7 @@ interface GuardedRequest {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly logger = new Logger(JwtAuthGuard.name);
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -52,13 +53,19 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<T>(err: unknown, user: T): T {
+  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
     if (err instanceof ProxyError) {
       throw err;
     }
     if (err || !user) {
+      this.logger.debug({ err, reason: describeInfo(info) }, 'sdk token rejected');
       throw new UnauthorisedError('missing or malformed jwt');
     }
     return user;
   }
+}
+
+/** passport-jwt reports why a token failed (expired, bad signature…) as `info`. */
+function describeInfo(info: unknown): string | undefined {
+  return info instanceof Error ? info.message : undefined;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CacheHealthService, type CacheStatus } from '../cache/cache-health.service.js';
+import { CacheHealthService } from '../cache/cache-health.service.js';
 import { NotReadyError, ProxyError } from '../common/errors/proxy-error.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { eventFrame, HEARTBEAT_FRAME, type SdkEvent } from './sdk-event.js';
 import type { SseConnection } from './sse-connection.js';
@@ -17,7 +22,7 @@ interface Subscriber {
  * events out to them. Each frame is serialised once per event, however many SDKs listen.
  */
 @Injectable()
-export class StreamHub implements OnModuleInit, OnApplicationShutdown {
+export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byEnvironment = new Map<string, Set<Subscriber>>();
   private readonly heartbeatMs: number;
@@ -80,7 +85,8 @@ export class StreamHub implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /** Before the HTTP server closes, which would otherwise wait for these streams forever. */
+  beforeApplicationShutdown(): void {
     clearInterval(this.sweeper);
     this.closeAll();
   }

@@ -3,7 +3,7 @@ import { ConfigReader } from '../cache/config-reader.service.js';
 import { ConfigWriter } from '../cache/config-writer.service.js';
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
-import { StreamHub } from '../stream/stream-hub.service.js';
+import { ChangePublisher } from './change-publisher.service.js';
 import type { EnvironmentConfig } from './environment-config.js';
 
 /**
@@ -15,7 +15,7 @@ export class ConfigUpdater {
   constructor(
     private readonly reader: ConfigReader,
     private readonly writer: ConfigWriter,
-    private readonly hub: StreamHub,
+    private readonly publisher: ChangePublisher,
   ) {}
 
   /** Loads a whole environment; lists are written even when empty (offline semantics). */
@@ -77,6 +77,6 @@ export class ConfigUpdater {
     identifier: string,
     version: number | undefined,
   ): void {
-    this.hub.publish({ event, domain, identifier, version: version ?? 0, environment });
+    this.publisher.publish({ event, domain, identifier, version: version ?? 0, environment });
   }
 }

@@ -22,7 +22,6 @@ export function parseUpstreamEvent(data: string): UpstreamEvent | undefined {
     return undefined;
   }
   const m = raw as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
   return {
     event: text(m.event),
     domain: text(m.domain),
@@ -34,4 +33,8 @@ export function parseUpstreamEvent(data: string): UpstreamEvent | undefined {
       : [],
     apiKey: text(m.apiKey).toLowerCase(),
   };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

@@ -131,3 +131,16 @@ describe('GET /stream', () => {
     return (await response.json()) as FeatureConfig;
   }
 });
+
+describe('GET /stream on shutdown', () => {
+  it('ends every SDK stream cleanly so the server can close', async () => {
+    const t = await createTestApp({}, { listen: true });
+    const token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
+    const client = await SseClient.connect(`${t.url}/stream`, {
+      headers: { ...bearer(token), 'API-Key': PRODUCTION_SERVER_SDK_KEY },
+    });
+    await client.waitFor(() => client.heartbeats > 0);
+    await t.close();
+    expect(await client.ended).toEqual({ kind: 'eof' });
+  });
+});

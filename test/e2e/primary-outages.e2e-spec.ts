@@ -1,0 +1,143 @@
+import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
+import type { TestApp } from '../support/create-test-app.js';
+import { nodeSdkClient } from '../support/node-sdk.js';
+import { startPrimary, waitForSync } from '../support/primary.js';
+import { testRedisClient } from '../support/redis.js';
+import { authenticate, bearer } from '../support/sdk-requests.js';
+import { SseClient } from '../support/sse-client.js';
+import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
+import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
+
+/** Stream loss, dead streams, token expiry and resync (upstream-api.md §8.4, §8.5). */
+describe('primary mode: upstream outages', () => {
+  let emulator: UpstreamEmulator;
+  let t: TestApp;
+  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode'), booleanFlag('old')] });
+  const env = seed.id;
+  const sdkKey = seed.apiKeys?.[0] ?? '';
+  const target = { identifier: 'user-1', name: 'User 1' };
+
+  beforeEach(async () => {
+    emulator = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
+    await emulator.start();
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+  });
+  afterEach(async () => {
+    await t.close();
+    await emulator.stop();
+  });
+
+  async function sdkStream(): Promise<SseClient> {
+    const token = await authenticate(t.app, sdkKey);
+    return SseClient.connect(`${t.url}/stream`, {
+      headers: { ...bearer(token), 'API-Key': sdkKey },
+    });
+  }
+
+  it('stream lost: SDK streams end, new ones get 503, polling keeps the SDK current', async () => {
+    const client = nodeSdkClient(sdkKey, t.url ?? '');
+    try {
+      await client.waitForInitialization();
+      expect(await client.boolVariation('dark-mode', target, true)).toBe(false);
+      const open = await sdkStream();
+      await open.waitFor(() => open.heartbeats > 0);
+      emulator.refuseStreams(503);
+      await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+      expect((await open.ended).kind).toBe('eof');
+      const refused = await sdkStream();
+      expect(refused.status).toBe(503);
+      emulator.toggleFlag(env, 'dark-mode', 'on');
+      // No event can reach the proxy: it polls upstream, and the SDK polls the proxy (the Node
+      // SDK polls at most once a minute, hence the long wait).
+      await expect
+        .poll(() => client.boolVariation('dark-mode', target, false), {
+          timeout: 80_000,
+          interval: 500,
+        })
+        .toBe(true);
+      emulator.acceptStreams();
+      await waitForSync(t);
+      expect((await sdkStream()).status).toBe(200);
+    } finally {
+      client.close();
+    }
+  }, 120_000);
+
+  it('a silent (half-open) stream is detected by the watchdog and replaced', async () => {
+    const before = emulator.requests({ route: '/stream' }).length;
+    emulator.stallStreams();
+    await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+    await waitForSync(t);
+    expect(emulator.requests({ route: '/stream' }).length).toBeGreaterThan(before);
+  });
+
+  it('re-authenticates when upstream refuses the token', async () => {
+    const auths = emulator.requests({ route: '/proxy/auth' }).length;
+    emulator.revokeTokens();
+    emulator.cutStreams();
+    await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+    await waitForSync(t);
+    expect(emulator.requests({ route: '/proxy/auth' }).length).toBeGreaterThan(auths);
+    emulator.toggleFlag(env, 'dark-mode', 'on');
+    const token = await authenticate(t.app, sdkKey);
+    await expect
+      .poll(async () => {
+        const flag = await t.app.inject({
+          url: `/client/env/${env}/feature-configs/dark-mode`,
+          headers: bearer(token),
+        });
+        return flag.json<{ state: string }>().state;
+      })
+      .toBe('on');
+  });
+
+  it('resyncs on reconnect and deletes what upstream no longer has (smart cleanup)', async () => {
+    emulator.refuseStreams(503);
+    await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+    // Removed while no stream was open: no event will ever tell the proxy.
+    emulator.deleteFlag(env, 'old');
+    emulator.acceptStreams();
+    await waitForSync(t);
+    const redis = testRedisClient();
+    await expect.poll(() => redis.exists(CACHE_KEYS.featureConfig(env, 'old'))).toBe(0);
+    redis.disconnect();
+    const token = await authenticate(t.app, sdkKey);
+    const old = await t.app.inject({
+      url: `/client/env/${env}/feature-configs/old`,
+      headers: bearer(token),
+    });
+    expect(old.statusCode).toBe(404);
+  });
+
+  it.each([
+    ['a clean end of the response', (e: UpstreamEmulator) => e.endStreams()],
+    [
+      'an endOfStream event',
+      (e: UpstreamEmulator) => void e.emit({ event: 'endOfStream', domain: 'proxy' }),
+    ],
+  ])('treats %s as a disconnect and reconnects', async (_case, end) => {
+    const open = await sdkStream();
+    await open.waitFor(() => open.heartbeats > 0);
+    end(emulator);
+    expect((await open.ended).kind).toBe('eof');
+    await waitForSync(t);
+  });
+
+  it('keeps running when an event is malformed or unknown', async () => {
+    emulator.emitRaw('data: {not json\n\n');
+    emulator.emit({ event: 'somethingNew', domain: 'proxy' });
+    emulator.emit({ event: 'apiKeyAdded', domain: 'proxy', environments: [], apiKey: 'x' });
+    emulator.toggleFlag(env, 'dark-mode', 'on');
+    const token = await authenticate(t.app, sdkKey);
+    await expect
+      .poll(async () => {
+        const flag = await t.app.inject({
+          url: `/client/env/${env}/feature-configs/dark-mode`,
+          headers: bearer(token),
+        });
+        return flag.json<{ state: string }>().state;
+      })
+      .toBe('on');
+  });
+});
