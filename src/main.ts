@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config/load-config.js';
+import { generateOfflineConfig } from './generate-offline-config.js';
 import { configureHttp, createHttpAdapter } from './http-server.js';
 
 async function bootstrap(): Promise<void> {
@@ -14,6 +15,9 @@ async function bootstrap(): Promise<void> {
     // One line naming every bad variable (never a value), then exit like Harness does.
     console.error((err as Error).message);
     process.exit(1);
+  }
+  if (config.mode === 'generate-offline-config') {
+    process.exit(await generateOfflineConfig(config));
   }
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),

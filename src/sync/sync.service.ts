@@ -29,8 +29,10 @@ export class SyncService implements OnApplicationBootstrap {
         await this.primary.start();
         return;
       case 'replica':
+        // Read replicas (Redis streams from a primary) are not built yet; refuse loudly.
+        throw new Error('READ_REPLICA=true is not supported by this version of ff-relay yet');
       case 'generate-offline-config':
-        throw new Error(`${this.config.mode} mode is not available in this build yet`);
+        throw new Error('GENERATE_OFFLINE_CONFIG runs without the server (see main.ts)');
     }
   }
 }

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import type { AppConfig } from './config/app-config.js';
+import { writeOfflineConfig } from './sync/offline-config.writer.js';
+import { UpstreamClient } from './upstream/upstream.client.js';
+
+/**
+ * GENERATE_OFFLINE_CONFIG=true: fetch every environment of the proxy key and write the offline
+ * config directory, then stop. No Redis, no HTTP server. Resolves to the process exit code.
+ */
+export async function generateOfflineConfig(config: AppConfig): Promise<number> {
+  // A one-shot command outside Nest: plain pino, JSON like the server's logs.
+  const logger = pino({ level: config.log.level, name: 'GenerateOfflineConfig' });
+  const upstream = new UpstreamClient(config);
+  const dir = resolve(config.offline.configDir);
+  try {
+    await upstream.authenticate();
+    const environments = await upstream.fetchConfig();
+    for (const env of environments.filter((e) => e.apiKeys.length === 0)) {
+      // Written anyway: harmless, and tokens minted elsewhere may still need the flags.
+      logger.warn({ env: env.id }, 'environment has no SDK keys');
+    }
+    await writeOfflineConfig(dir, environments);
+    logger.info({ dir, environments: environments.length }, 'offline config written');
+    return 0;
+  } catch (err) {
+    logger.error({ err, dir }, 'could not generate the offline config');
+    return 1;
+  } finally {
+    await upstream.onApplicationShutdown();
+  }
+}
