@@ -1,3 +1,5 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { HeartbeatService } from '../../src/health/heartbeat.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 
 describe('GET /health', () => {
@@ -31,5 +33,26 @@ describe('GET /metrics (Prometheus)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.body).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('HEARTBEAT_INTERVAL', () => {
+  it('has the process call its own /health on the interval', async () => {
+    const t = await createTestApp({ HEARTBEAT_INTERVAL: '1' }, { inMemory: true, listen: true });
+    try {
+      const heartbeat = t.app.get(HeartbeatService);
+      await expect.poll(() => heartbeat.last?.status, { timeout: 5000 }).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is off with HEARTBEAT_INTERVAL=0 (the Go proxy panics on it)', async () => {
+    const t = await createTestApp({ HEARTBEAT_INTERVAL: '0' }, { inMemory: true, listen: true });
+    try {
+      expect(t.app.get(SchedulerRegistry).getIntervals()).not.toContain('heartbeat');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Agent, fetch } from 'undici';
+import { AppConfig } from '../config/app-config.js';
+
+export interface HeartbeatResult {
+  at: number;
+  /** HTTP status, or 0 when the request failed. */
+  status: number;
+}
+
+/**
+ * `HEARTBEAT_INTERVAL` (`upstream-api.md` §11.4): the process asks its own `/health` and logs
+ * the answer, so a wedged server shows up in the logs. 0 disables it (the Go proxy panics).
+ */
+@Injectable()
+export class HeartbeatService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(HeartbeatService.name);
+  // A self-signed certificate is fine for a loopback call to ourselves.
+  private readonly agent = new Agent({ connect: { rejectUnauthorized: false } });
+  private running = false;
+  last: HeartbeatResult | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.heartbeatIntervalSeconds;
+    if (seconds > 0) {
+      const timer = setInterval(() => void this.beat(), seconds * 1000);
+      timer.unref();
+      this.scheduler.addInterval('heartbeat', timer);
+    }
+  }
+
+  async beat(): Promise<void> {
+    const port = this.listeningPort();
+    if (this.running || port === undefined) {
+      return;
+    }
+    this.running = true;
+    const scheme = this.config.server.tls.enabled ? 'https' : 'http';
+    try {
+      const response = await fetch(`${scheme}://localhost:${port}/health`, {
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.text();
+      this.last = { at: Date.now(), status: response.status };
+      if (response.status === 200) {
+        this.logger.log({ status: response.status }, 'heartbeat healthy');
+      } else {
+        this.logger.error({ status: response.status, body }, 'heartbeat unhealthy');
+      }
+    } catch (err) {
+      this.last = { at: Date.now(), status: 0 };
+      this.logger.error({ err }, 'heartbeat request failed');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private listeningPort(): number | undefined {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as
+      { address(): AddressInfo | string | null; listening: boolean } | undefined;
+    const address = server?.listening ? server.address() : null;
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+}
