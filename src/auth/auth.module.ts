@@ -1,5 +1,6 @@
 // Owns SDK authentication: POST /client/auth (key lookup, token issue, target registration) and
-// the global JwtAuthGuard that checks every other SDK route. Reads keys through the cache.
+// the global JwtAuthGuard that checks every other SDK route. Reads keys through the cache; with
+// FORWARD_TARGETS, re-sends SDK targets to Harness through the upstream client.
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -7,15 +8,18 @@ import { PassportModule } from '@nestjs/passport';
 import { CacheModule } from '../cache/cache.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { StatusModule } from '../status/status.module.js';
+import { UpstreamModule } from '../upstream/upstream.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { TargetForwarder } from './target-forwarder.service.js';
 
 @Module({
   imports: [
     CacheModule,
     StatusModule,
+    UpstreamModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -27,6 +31,11 @@ import { JwtStrategy } from './jwt.strategy.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [
+    AuthService,
+    TargetForwarder,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
 })
 export class AuthModule {}

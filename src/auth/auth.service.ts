@@ -6,6 +6,7 @@ import { ConfigWriter } from '../cache/config-writer.service.js';
 import { UnauthorisedError } from '../common/errors/proxy-error.js';
 import type { Target } from '../model/target.js';
 import { AUTH_KEY_PREFIX, type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
+import { TargetForwarder } from './target-forwarder.service.js';
 
 /** The Go proxy always answers `"1"`; SDKs only echo it back as the `cluster` query parameter. */
 const CLUSTER_IDENTIFIER = '1';
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly reader: ConfigReader,
     private readonly writer: ConfigWriter,
+    private readonly targets: TargetForwarder,
   ) {}
 
   /** Exchanges a raw SDK key (and optional target) for a token (`sdk-api.md` §2). */
@@ -28,7 +30,9 @@ export class AuthService {
       throw new UnauthorisedError();
     }
     if (target?.identifier) {
-      await this.storeTarget(environment, { ...target, name: target.name || target.identifier });
+      const named = { ...target, name: target.name || target.identifier };
+      await this.storeTarget(environment, named);
+      this.targets.forward(apiKey, named);
     }
     const claims: SdkTokenClaims = {
       apiKey: `${AUTH_KEY_PREFIX}${keyHash}`,

@@ -31,7 +31,6 @@ export async function writeOfflineConfig(
 }
 
 function readme(env: EnvironmentConfig, now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
   const stamp =
     `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ` +
     `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
@@ -50,4 +49,8 @@ function readme(env: EnvironmentConfig, now: Date): string {
     `Generated at: ${stamp}`,
     '',
   ].join('\n');
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
 }

@@ -47,6 +47,15 @@ describe('primary mode: upstream events', () => {
     return stream;
   }
 
+  async function authStatus(apiKey: string): Promise<number> {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/client/auth',
+      payload: { apiKey },
+    });
+    return response.statusCode;
+  }
+
   async function redisKeys(): Promise<string[]> {
     const redis = testRedisClient();
     const keys = await redis.keys('*');
@@ -131,26 +140,14 @@ describe('primary mode: upstream events', () => {
   it('apiKeyAdded: a new SDK key works without a restart', async () => {
     const raw = 'brand-new-sdk-key';
     emulator.addApiKey(env, raw);
-    await expect
-      .poll(
-        async () =>
-          (await t.app.inject({ method: 'POST', url: '/client/auth', payload: { apiKey: raw } }))
-            .statusCode,
-      )
-      .toBe(200);
+    await expect.poll(() => authStatus(raw)).toBe(200);
     expect(await redisKeys()).toContain(`inv:${CACHE_KEYS.authKey(sha256Hex(raw))}`);
   });
 
   it('apiKeyRemoved: the key and its tokens stop working and the streams end', async () => {
     const raw = 'key-to-remove';
     emulator.addApiKey(env, raw);
-    await expect
-      .poll(
-        async () =>
-          (await t.app.inject({ method: 'POST', url: '/client/auth', payload: { apiKey: raw } }))
-            .statusCode,
-      )
-      .toBe(200);
+    await expect.poll(() => authStatus(raw)).toBe(200);
     const token = await authenticate(t.app, raw);
     const stream = await sdkStream(raw);
     emulator.removeApiKey(env, raw);
@@ -167,13 +164,7 @@ describe('primary mode: upstream events', () => {
     const added = environmentSeed({ featureConfigs: [booleanFlag('fresh', { state: 'on' })] });
     emulator.addEnvironment(added);
     const key = added.apiKeys?.[0] ?? '';
-    await expect
-      .poll(
-        async () =>
-          (await t.app.inject({ method: 'POST', url: '/client/auth', payload: { apiKey: key } }))
-            .statusCode,
-      )
-      .toBe(200);
+    await expect.poll(() => authStatus(key)).toBe(200);
     const token = await authenticate(t.app, key);
     const flags = await t.app.inject({
       url: `/client/env/${added.id}/feature-configs`,
@@ -186,13 +177,7 @@ describe('primary mode: upstream events', () => {
     const doomed = environmentSeed();
     emulator.addEnvironment(doomed);
     const key = doomed.apiKeys?.[0] ?? '';
-    await expect
-      .poll(
-        async () =>
-          (await t.app.inject({ method: 'POST', url: '/client/auth', payload: { apiKey: key } }))
-            .statusCode,
-      )
-      .toBe(200);
+    await expect.poll(() => authStatus(key)).toBe(200);
     const stream = await sdkStream(key);
     emulator.removeEnvironment(doomed.id);
     expect((await stream.ended).kind).toBe('eof');
@@ -203,13 +188,7 @@ describe('primary mode: upstream events', () => {
 
   it('proxyKeyDeleted: every cached asset of the key is removed', async () => {
     emulator.deleteProxyKey();
-    await expect
-      .poll(
-        async () =>
-          (await t.app.inject({ method: 'POST', url: '/client/auth', payload: { apiKey: sdkKey } }))
-            .statusCode,
-      )
-      .toBe(401);
+    await expect.poll(() => authStatus(sdkKey)).toBe(401);
     const keys = await redisKeys();
     expect(keys.filter((k) => k.startsWith('env-') && !k.includes('target-config'))).toEqual([]);
   });

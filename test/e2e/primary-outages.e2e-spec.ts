@@ -28,6 +28,16 @@ describe('primary mode: upstream outages', () => {
     await emulator.stop();
   });
 
+  /** The flag's state as the proxy serves it to SDKs. */
+  async function flagState(feature: string): Promise<string> {
+    const token = await authenticate(t.app, sdkKey);
+    const flag = await t.app.inject({
+      url: `/client/env/${env}/feature-configs/${feature}`,
+      headers: bearer(token),
+    });
+    return flag.json<{ state: string }>().state;
+  }
+
   async function sdkStream(): Promise<SseClient> {
     const token = await authenticate(t.app, sdkKey);
     return SseClient.connect(`${t.url}/stream`, {
@@ -80,16 +90,7 @@ describe('primary mode: upstream outages', () => {
     await waitForSync(t);
     expect(emulator.requests({ route: '/proxy/auth' }).length).toBeGreaterThan(auths);
     emulator.toggleFlag(env, 'dark-mode', 'on');
-    const token = await authenticate(t.app, sdkKey);
-    await expect
-      .poll(async () => {
-        const flag = await t.app.inject({
-          url: `/client/env/${env}/feature-configs/dark-mode`,
-          headers: bearer(token),
-        });
-        return flag.json<{ state: string }>().state;
-      })
-      .toBe('on');
+    await expect.poll(() => flagState('dark-mode')).toBe('on');
   });
 
   it('resyncs on reconnect and deletes what upstream no longer has (smart cleanup)', async () => {
@@ -129,15 +130,6 @@ describe('primary mode: upstream outages', () => {
     emulator.emit({ event: 'somethingNew', domain: 'proxy' });
     emulator.emit({ event: 'apiKeyAdded', domain: 'proxy', environments: [], apiKey: 'x' });
     emulator.toggleFlag(env, 'dark-mode', 'on');
-    const token = await authenticate(t.app, sdkKey);
-    await expect
-      .poll(async () => {
-        const flag = await t.app.inject({
-          url: `/client/env/${env}/feature-configs/dark-mode`,
-          headers: bearer(token),
-        });
-        return flag.json<{ state: string }>().state;
-      })
-      .toBe('on');
+    await expect.poll(() => flagState('dark-mode')).toBe('on');
   });
 });

@@ -1,0 +1,181 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Counter } from 'prom-client';
+import type { EnvInput } from '../config/env-vars.js';
+import { loadConfig } from '../config/load-config.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
+import type { DroppedLabel } from './forwarding-metrics.js';
+import { MAX_ATTEMPTS } from './forwarding-policy.js';
+import type { MetricsEntry, PartKind } from './metrics-batch.js';
+import { MetricsForwarder } from './metrics-forwarder.service.js';
+import type { MetricsSender } from './metrics-sender.service.js';
+
+interface Post {
+  kind: PartKind;
+  env: string;
+  entries: unknown[];
+}
+
+/** Records every POST; answers with the queued outcomes, then success. */
+class FakeSender {
+  readonly posts: Post[] = [];
+  readonly outcomes: unknown[] = [];
+  started = 0;
+  gate: Promise<void> = Promise.resolve();
+
+  async send(kind: PartKind, env: string, entries: unknown[]): Promise<unknown> {
+    this.started += 1;
+    await this.gate;
+    this.posts.push({ kind, env, entries });
+    return this.outcomes.shift();
+  }
+}
+
+const entry = (flag: string, count: number): MetricsEntry => ({
+  timestamp: 1,
+  count,
+  metricsType: 'FFMETRICS',
+  attributes: [{ key: 'featureIdentifier', value: flag }],
+});
+
+const unavailable = () => new UpstreamError('/metrics/env', 503, 'status 503');
+
+describe(MetricsForwarder.name, () => {
+  let sender: FakeSender;
+  let scheduler: SchedulerRegistry;
+  let dropped: Counter<DroppedLabel>;
+
+  function forwarder(env: EnvInput = {}): MetricsForwarder {
+    const config = loadConfig({ PROXY_KEY: 'proxy-key', ...env });
+    return new MetricsForwarder(config, sender as unknown as MetricsSender, scheduler, dropped);
+  }
+
+  const droppedTotal = async () =>
+    (await dropped.get()).values.reduce((sum, value) => sum + value.value, 0);
+
+  beforeEach(() => {
+    sender = new FakeSender();
+    scheduler = new SchedulerRegistry();
+    dropped = new Counter({
+      name: 'dropped',
+      help: 'dropped',
+      labelNames: ['envID', 'kind', 'reason'],
+      registers: [],
+    });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    scheduler.getIntervals().forEach((name) => scheduler.deleteInterval(name));
+    scheduler.getTimeouts().forEach((name) => scheduler.deleteTimeout(name));
+  });
+
+  it.each<[string, EnvInput]>([
+    ['offline', { OFFLINE: 'true' }],
+    ['a replica', { READ_REPLICA: 'true', REDIS_ADDRESS: 'localhost:6379', AUTH_SECRET: 's' }],
+    ['METRIC_POST_DURATION=0', { METRIC_POST_DURATION: '0' }],
+  ])('is disabled %s', (_case, env) => {
+    const disabled = forwarder(env);
+    disabled.onModuleInit();
+    expect(disabled.enabled).toBe(false);
+    expect(scheduler.getTimeouts()).toEqual([]);
+  });
+
+  it('posts metricsData and targetData separately, once per environment', async () => {
+    const f = forwarder();
+    f.accept('a', { metricsData: [entry('x', 1)], targetData: [{ identifier: 't' }] });
+    f.accept('a', { metricsData: [entry('x', 2)] });
+    f.accept('b', { metricsData: [entry('x', 5)] });
+    await f.flush();
+    expect(sender.posts).toEqual([
+      { kind: 'metricsData', env: 'a', entries: [entry('x', 3)] },
+      { kind: 'metricsData', env: 'b', entries: [entry('x', 5)] },
+      { kind: 'targetData', env: 'a', entries: [{ identifier: 't' }] },
+    ]);
+    await f.flush();
+    expect(sender.posts).toHaveLength(3);
+  });
+
+  it('keeps a failed part and delivers it, merged with newer data, at the next flush', async () => {
+    const f = forwarder();
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    sender.outcomes.push(unavailable());
+    await f.flush();
+    expect(f.bufferedBytes).toBeGreaterThan(0);
+    f.accept('a', { metricsData: [entry('x', 2)] });
+    await f.flush();
+    expect(sender.posts.map((p) => p.entries)).toEqual([[entry('x', 1)], [entry('x', 3)]]);
+    expect(f.bufferedBytes).toBe(0);
+    expect(await droppedTotal()).toBe(0);
+  });
+
+  it(`gives a part up after ${MAX_ATTEMPTS} failed attempts and counts it`, async () => {
+    const f = forwarder();
+    f.accept('a', { targetData: [{ identifier: 't1' }, { identifier: 't2' }] });
+    sender.outcomes.push(...Array.from({ length: MAX_ATTEMPTS }, unavailable));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      await f.flush();
+    }
+    expect(sender.posts).toHaveLength(MAX_ATTEMPTS);
+    expect(f.bufferedBytes).toBe(0);
+    expect(await droppedTotal()).toBe(2);
+  });
+
+  it('gives a part up at once when upstream rejects it as bad', async () => {
+    const f = forwarder();
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    sender.outcomes.push(new UpstreamError('/metrics/a', 400, 'status 400'));
+    await f.flush();
+    expect(f.bufferedBytes).toBe(0);
+    expect(await droppedTotal()).toBe(1);
+  });
+
+  it('flushes without waiting for the timer once 1 MiB is buffered', async () => {
+    const f = forwarder();
+    const targets = Array.from({ length: 5000 }, (_, i) => ({
+      identifier: `target-${i}`,
+      name: 'x'.repeat(200),
+    }));
+    f.accept('a', { targetData: targets.slice(0, 2500) });
+    expect(sender.posts).toHaveLength(0);
+    f.accept('a', { targetData: targets.slice(2500) });
+    await expect.poll(() => sender.posts).toHaveLength(1);
+    expect(sender.posts[0]?.entries).toHaveLength(5000);
+  });
+
+  it('runs flushes one after another', async () => {
+    const f = forwarder();
+    let open = () => undefined as void;
+    sender.gate = new Promise((resolve) => (open = resolve));
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    const first = f.flush();
+    await expect.poll(() => sender.started).toBe(1);
+    f.accept('a', { metricsData: [entry('x', 2)] });
+    const second = f.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sender.started).toBe(1);
+    open();
+    await Promise.all([first, second]);
+    expect(sender.posts.map((p) => p.entries)).toEqual([[entry('x', 1)], [entry('x', 2)]]);
+  });
+
+  it('flushes once more at shutdown', async () => {
+    const f = forwarder();
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    await f.beforeApplicationShutdown();
+    expect(sender.posts).toHaveLength(1);
+  });
+
+  it('flushes on the METRIC_POST_DURATION timer, raised to 60 s, after some jitter', async () => {
+    vi.useFakeTimers();
+    const f = forwarder({ METRIC_POST_DURATION: '5' });
+    f.onModuleInit();
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(sender.posts).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(sender.posts).toHaveLength(1);
+    expect(scheduler.getIntervals()).toEqual(['sdk-metrics-flush']);
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sender.posts).toHaveLength(2);
+  });
+});

@@ -1,0 +1,181 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { AppConfig } from '../config/app-config.js';
+import { type DroppedLabel, SDK_METRICS_DROPPED } from './forwarding-metrics.js';
+import {
+  FLUSH_AT_BYTES,
+  flushInterval,
+  type FlushInterval,
+  MAX_RETAINED_BYTES,
+  retryDecision,
+} from './forwarding-policy.js';
+import type { PartEntries, PartKind, SdkMetricsBatch } from './metrics-batch.js';
+import { MetricsBuffer } from './metrics-buffer.js';
+import { MetricsSender } from './metrics-sender.service.js';
+import type { MetricsSink } from './metrics-sink.js';
+import type { BufferedPart } from './part-buffer.js';
+
+const FIRST_FLUSH_JOB = 'sdk-metrics-first-flush';
+const FLUSH_JOB = 'sdk-metrics-flush';
+const MAX_JITTER_MS = 10_000;
+/** A hung upstream must not hold the shutdown past what orchestrators allow (k8s: 30 s). */
+const SHUTDOWN_FLUSH_MS = 10_000;
+
+/**
+ * The primary's metrics pipeline (`upstream-api.md` §7.3): buffers SDK metrics per environment
+ * and posts them upstream every METRIC_POST_DURATION seconds, as soon as 1 MiB is buffered, and
+ * once more at shutdown. Failed POSTs are kept and retried with the next flush, within bounds.
+ */
+@Injectable()
+export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MetricsForwarder.name);
+  private readonly buffer = new MetricsBuffer();
+  private readonly interval: FlushInterval | undefined;
+  /** Flushes run one after another; this is the end of the queue. */
+  private tail: Promise<void> = Promise.resolve();
+  private activeFlushes = 0;
+  private sizeFlushQueued = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sender: MetricsSender,
+    private readonly scheduler: SchedulerRegistry,
+    @InjectMetric(SDK_METRICS_DROPPED) private readonly dropped: Counter<DroppedLabel>,
+  ) {
+    this.interval =
+      config.mode === 'primary' ? flushInterval(config.sdkMetrics.postDurationSeconds) : undefined;
+  }
+
+  /** False offline, on replicas and with METRIC_POST_DURATION=0. */
+  get enabled(): boolean {
+    return this.interval !== undefined;
+  }
+
+  /** Estimated bytes waiting for the next flush, retries included. */
+  get bufferedBytes(): number {
+    return this.buffer.retainedBytes;
+  }
+
+  onModuleInit(): void {
+    if (!this.interval) {
+      return;
+    }
+    if (this.interval.raised) {
+      this.logger.warn(
+        { configured: this.config.sdkMetrics.postDurationSeconds, used: this.interval.seconds },
+        'METRIC_POST_DURATION is below the 60 s minimum: raised to 60 s',
+      );
+    }
+    this.schedule(this.interval.seconds * 1000);
+  }
+
+  accept(env: string, batch: SdkMetricsBatch): void {
+    this.buffer.add(env, batch);
+    if (this.buffer.pendingBytes >= FLUSH_AT_BYTES && !this.sizeFlushQueued) {
+      this.sizeFlushQueued = true;
+      this.flush().catch((err: unknown) => this.logger.warn({ err }, 'sdk metrics flush failed'));
+    }
+  }
+
+  /** Posts everything buffered; called while a flush runs, it runs right after that one. */
+  flush(): Promise<void> {
+    this.activeFlushes += 1;
+    const run = this.tail
+      .then(() => this.flushOnce())
+      .finally(() => {
+        this.activeFlushes -= 1;
+      });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs before the upstream client closes, so the last batch still goes out. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.enabled) {
+      return;
+    }
+    const done = await Promise.race([
+      this.flush().then(() => true),
+      delay(SHUTDOWN_FLUSH_MS, false, { ref: false }),
+    ]);
+    if (!done || this.buffer.retainedBytes > 0) {
+      this.logger.warn(
+        { bytes: this.buffer.retainedBytes, finished: done },
+        'sdk metrics could not all be forwarded before shutdown and are lost',
+      );
+    }
+  }
+
+  private schedule(intervalMs: number): void {
+    // Jitter, so that proxies restarted together do not flush in step.
+    const firstMs = intervalMs + Math.floor(Math.random() * Math.min(intervalMs, MAX_JITTER_MS));
+    const first = setTimeout(() => {
+      this.scheduler.deleteTimeout(FIRST_FLUSH_JOB);
+      this.tick();
+      this.scheduler.addInterval(FLUSH_JOB, setInterval(() => this.tick(), intervalMs).unref());
+    }, firstMs).unref();
+    this.scheduler.addTimeout(FIRST_FLUSH_JOB, first);
+  }
+
+  private tick(): void {
+    if (this.activeFlushes > 0) {
+      this.logger.debug('previous sdk metrics flush still running: skipping this one');
+      return;
+    }
+    this.flush().catch((err: unknown) => this.logger.warn({ err }, 'sdk metrics flush failed'));
+  }
+
+  private async flushOnce(): Promise<void> {
+    const started = Date.now();
+    // From here on, new requests count towards the next size-triggered flush.
+    this.sizeFlushQueued = false;
+    const drained = this.buffer.drain();
+    for (const part of drained.metricsData) {
+      await this.send('metricsData', part);
+    }
+    for (const part of drained.targetData) {
+      await this.send('targetData', part);
+    }
+    for (const evicted of this.buffer.evictOldest(MAX_RETAINED_BYTES)) {
+      this.drop(evicted.kind, evicted.env, evicted.entries, 'overflow');
+    }
+    const posts = drained.metricsData.length + drained.targetData.length;
+    if (posts > 0) {
+      this.logger.debug({ posts, durationMs: Date.now() - started }, 'sdk metrics flushed');
+    }
+  }
+
+  private async send<K extends PartKind>(
+    kind: K,
+    part: BufferedPart<PartEntries[K]>,
+  ): Promise<void> {
+    const error = await this.sender.send(kind, part.env, part.entries);
+    if (error === undefined) {
+      return;
+    }
+    const failures = part.failures + 1;
+    const decision = retryDecision(error, failures);
+    if (decision !== 'retry') {
+      this.drop(kind, part.env, part.entries.length, decision, error);
+      return;
+    }
+    this.logger.warn(
+      { err: error, env: part.env, kind, failures },
+      'could not forward sdk metrics: keeping them for the next flush',
+    );
+    this.buffer.restore(kind, { ...part, failures });
+  }
+
+  private drop(kind: PartKind, env: string, entries: number, reason: string, err?: unknown): void {
+    this.logger.warn({ err, env, kind, entries, reason }, 'giving up forwarding sdk metrics');
+    this.dropped.inc({ envID: env, kind, reason }, entries);
+  }
+}

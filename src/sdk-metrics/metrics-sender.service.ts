@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { UpstreamClient } from '../upstream/upstream.client.js';
+import {
+  METRICS_FORWARDED,
+  SDK_USAGE,
+  type ForwardedLabel,
+  type SdkUsageLabel,
+} from './forwarding-metrics.js';
+import {
+  attributeValue,
+  type MetricsEntry,
+  type PartEntries,
+  type PartKind,
+} from './metrics-batch.js';
+
+/** Posts one environment's part upstream and accounts for it in Prometheus (§2.4). */
+@Injectable()
+export class MetricsSender {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    @InjectMetric(METRICS_FORWARDED) private readonly forwarded: Counter<ForwardedLabel>,
+    @InjectMetric(SDK_USAGE) private readonly usage: Counter<SdkUsageLabel>,
+  ) {}
+
+  /**
+   * `{"metricsData":[...]}` or `{"targetData":[...]}` to `POST /metrics/{env}`. Resolves to the
+   * error when the POST failed (network error, non-200, no token); never rejects.
+   */
+  async send<K extends PartKind>(
+    kind: K,
+    env: string,
+    entries: PartEntries[K][],
+  ): Promise<unknown> {
+    let failure: unknown;
+    try {
+      await this.upstream.postMetrics(env, { [kind]: entries });
+    } catch (err) {
+      failure = err ?? new Error('metrics POST failed');
+    }
+    this.forwarded.inc({ envID: env, error: String(failure !== undefined) });
+    if (kind === 'metricsData') {
+      this.countUsage(env, entries as MetricsEntry[]);
+    }
+    return failure;
+  }
+
+  /** Go counts every attempt, success or not: +1 per entry posted, labelled by its SDK. */
+  private countUsage(env: string, entries: MetricsEntry[]): void {
+    for (const entry of entries) {
+      this.usage.inc({
+        envID: env,
+        sdk_type: attributeValue(entry, 'SDK_TYPE') ?? '',
+        sdk_version:
+          attributeValue(entry, 'SDK_VERSION') ?? attributeValue(entry, 'JAR_VERSION') ?? '',
+        sdk_language: attributeValue(entry, 'SDK_LANGUAGE') ?? '',
+      });
+    }
+  }
+}
