@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast pure-logic unit tests next to the source, and e2e tests that boot the app
-// against a real redis-server. E2E files run one at a time per worker with their own Redis DB.
+// against a real redis-server. Each e2e file claims a Redis DB of its own while it runs.
 export default defineConfig({
   test: {
     globals: true,
@@ -16,6 +16,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/redis-db.setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           maxWorkers: 2,

@@ -10,6 +10,7 @@ import { ConfigUpdater } from './config-updater.service.js';
 import { FullReloadService } from './full-reload.service.js';
 import { OfflineSyncService } from './offline-sync.service.js';
 import { PrimarySyncService } from './primary-sync.service.js';
+import { STREAM_HEALTH_METRIC_PROVIDERS, StreamHealthService } from './stream-health.service.js';
 import { SyncService } from './sync.service.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 
@@ -23,6 +24,8 @@ import { UpstreamEventApplier } from './upstream-event-applier.service.js';
     FullReloadService,
     UpstreamEventApplier,
     PrimarySyncService,
+    StreamHealthService,
+    ...STREAM_HEALTH_METRIC_PROVIDERS,
   ],
   exports: [ConfigUpdater],
 })

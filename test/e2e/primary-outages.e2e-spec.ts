@@ -55,6 +55,11 @@ describe('primary mode: upstream outages', () => {
       emulator.refuseStreams(503);
       await waitForSync(t, 'SYNCED', 'DISCONNECTED');
       expect((await open.ended).kind).toBe('eof');
+      const redis = testRedisClient();
+      await expect
+        .poll(async () => (await redis.get(CACHE_KEYS.streamHealth)) ?? '')
+        .toContain('"DISCONNECTED"');
+      redis.disconnect();
       const refused = await sdkStream();
       expect(refused.status).toBe(503);
       emulator.toggleFlag(env, 'dark-mode', 'on');

@@ -53,6 +53,19 @@ describe('primary mode: startup', () => {
     expect(keys.some((key) => key.includes(emulator.proxyKey))).toBe(false);
   });
 
+  it('publishes the upstream stream state for replicas and Prometheus', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    const redis = testRedisClient();
+    await expect
+      .poll(async () => JSON.parse((await redis.get(CACHE_KEYS.streamHealth)) ?? '{}') as object)
+      .toMatchObject({ state: 'CONNECTED', since: expect.any(Number) });
+    redis.disconnect();
+    const scrape = await t.app.inject({ url: '/metrics' });
+    expect(scrape.body).toMatch(/^ff_proxy_stream_health\{host="[^"]+"\} 1$/m);
+    expect(scrape.body).toMatch(/^ff_proxy_polling_status\{host="[^"]+"\} 0$/m);
+  });
+
   it('answers 503 (not 401) until the first config is in place, then serves', async () => {
     await emulator.goDown('refuse');
     t = await startPrimary(emulator);

@@ -1,0 +1,94 @@
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectMetric, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
+import { CACHE_KEYS } from '../cache/cache-keys.js';
+import { CacheStore } from '../cache/cache-store.js';
+import { AppConfig } from '../config/app-config.js';
+import { ProxyStatus, type StreamState } from '../status/proxy-status.service.js';
+
+const STREAM_HEALTH = 'ff_proxy_stream_health';
+const POLLING_STATUS = 'ff_proxy_polling_status';
+const VERIFY_INTERVAL_MS = 60_000;
+const HOST = hostname() || 'unknown';
+
+export const STREAM_HEALTH_METRIC_PROVIDERS = [
+  makeGaugeProvider({
+    name: STREAM_HEALTH,
+    help: '1 while the upstream stream is connected, 0 while it is not',
+    labelNames: ['host'],
+  }),
+  makeGaugeProvider({
+    name: POLLING_STATUS,
+    help: '1 while the proxy polls upstream because the stream is down',
+    labelNames: ['host'],
+  }),
+];
+
+/**
+ * Publishes the upstream stream state (`cache-and-ha.md` §6): the `ffproxy_saas_stream_health`
+ * key read replicas start from, and two gauges. Memory is authoritative; a verifier rewrites the
+ * key every minute if it drifted (for example after a Redis restart).
+ */
+@Injectable()
+export class StreamHealthService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(StreamHealthService.name);
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly status: ProxyStatus,
+    private readonly store: CacheStore,
+    private readonly scheduler: SchedulerRegistry,
+    @InjectMetric(STREAM_HEALTH) private readonly health: Gauge<'host'>,
+    @InjectMetric(POLLING_STATUS) private readonly polling: Gauge<'host'>,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.status.onStreamChange((state) => void this.publish(state));
+    void this.write();
+    const timer = setInterval(() => void this.verify(), VERIFY_INTERVAL_MS);
+    timer.unref();
+    this.scheduler.addInterval('stream-health-verifier', timer);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Rewrites the key when Redis disagrees with memory. */
+  async verify(): Promise<void> {
+    try {
+      const stored = await this.store.get(CACHE_KEYS.streamHealth);
+      const state = stored === null ? undefined : (JSON.parse(stored) as { state?: string }).state;
+      if (state !== this.status.stream.state) {
+        await this.write();
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'could not verify the stream health key');
+    }
+  }
+
+  private async publish(state: StreamState): Promise<void> {
+    if (state !== 'INITIALIZING') {
+      this.health.labels(HOST).set(state === 'CONNECTED' ? 1 : 0);
+      this.polling.labels(HOST).set(state === 'DISCONNECTED' ? 1 : 0);
+    }
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
+    // Replicas learn the state from the primary; only the primary (or offline) writes it.
+    if (this.config.mode === 'replica') {
+      return;
+    }
+    const { state, since } = this.status.stream;
+    try {
+      await this.store.set([[CACHE_KEYS.streamHealth, JSON.stringify({ state, since })]]);
+    } catch (err) {
+      // The verifier repairs it once the cache answers again.
+      this.logger.warn({ err, state }, 'could not write the stream health key');
+    }
+  }
+}
