@@ -193,7 +193,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
     } catch (err) {
-      throw new UpstreamError(path, 0, (err as Error).message);
+      throw new UpstreamError(path, 0, networkDetail(err));
     }
     return this.read(path, response, options.expectJson ?? true);
   }
@@ -229,4 +229,11 @@ function harnessHeaders(session: UpstreamSession, env: string): Record<string, s
     'Harness-EnvironmentID': env,
     'Harness-SDK-Info': `Proxy ${PROXY_VERSION}`,
   };
+}
+
+/** undici reports "fetch failed"; the useful part (ECONNREFUSED, a timeout…) is the cause. */
+function networkDetail(err: unknown): string {
+  const error = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = error.cause?.code ?? error.cause?.message;
+  return cause ? `${error.message} (${cause})` : error.message;
 }

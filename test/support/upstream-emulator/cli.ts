@@ -82,8 +82,7 @@ ${HELP}`);
   input.on('line', (line) => {
     queue = queue.then(async () => {
       if (line.trim() === 'quit') {
-        input.close();
-        return;
+        await shutdown();
       }
       const output = await runCommand(emulator, line).catch(
         (error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`,
@@ -94,8 +93,10 @@ ${HELP}`);
       input.prompt();
     });
   });
-  input.on('close', () => void queue.then(shutdown));
+  // The end of stdin (running in the background, `< /dev/null`) is not a request to stop:
+  // only `quit`, Ctrl-C or SIGTERM end the emulator.
   process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
   input.prompt();
 }
 
