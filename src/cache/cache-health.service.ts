@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
 import { CacheStore } from './cache-store.js';
 
 const PING_INTERVAL_MS = 60_000;
@@ -15,7 +15,7 @@ export class CacheHealthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly store: CacheStore,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
   get status(): CacheStatus {
@@ -24,9 +24,7 @@ export class CacheHealthService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.check();
-    const timer = setInterval(() => void this.check(), PING_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval('cache-health', timer);
+    this.jobs.every('cache-health', PING_INTERVAL_MS, () => this.check());
   }
 
   async check(): Promise<CacheStatus> {

@@ -2,6 +2,7 @@
 // connection, and the typed reader/writer of the Harness key layout that every other module uses.
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { CacheHealthService } from './cache-health.service.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigReader } from './config-reader.service.js';
@@ -12,6 +13,7 @@ import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisClient } from './redis.client.js';
 
 @Module({
+  imports: [MetricsModule],
   providers: [
     {
       provide: RedisClient,

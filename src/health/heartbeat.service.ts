@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { Agent, fetch } from 'undici';
 import { AppConfig } from '../config/app-config.js';
+import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
 
 export interface HeartbeatResult {
   at: number;
@@ -20,30 +20,26 @@ export class HeartbeatService implements OnApplicationBootstrap {
   private readonly logger = new Logger(HeartbeatService.name);
   // A self-signed certificate is fine for a loopback call to ourselves.
   private readonly agent = new Agent({ connect: { rejectUnauthorized: false } });
-  private running = false;
   last: HeartbeatResult | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly jobs: ScheduledJobs,
   ) {}
 
   onApplicationBootstrap(): void {
     const seconds = this.config.heartbeatIntervalSeconds;
     if (seconds > 0) {
-      const timer = setInterval(() => void this.beat(), seconds * 1000);
-      timer.unref();
-      this.scheduler.addInterval('heartbeat', timer);
+      this.jobs.every('heartbeat', seconds * 1000, () => this.beat());
     }
   }
 
   async beat(): Promise<void> {
     const port = this.listeningPort();
-    if (this.running || port === undefined) {
+    if (port === undefined) {
       return;
     }
-    this.running = true;
     const scheme = this.config.server.tls.enabled ? 'https' : 'http';
     try {
       const response = await fetch(`${scheme}://localhost:${port}/health`, {
@@ -60,8 +56,6 @@ export class HeartbeatService implements OnApplicationBootstrap {
     } catch (err) {
       this.last = { at: Date.now(), status: 0 };
       this.logger.error({ err }, 'heartbeat request failed');
-    } finally {
-      this.running = false;
     }
   }
 

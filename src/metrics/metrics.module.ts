@@ -1,9 +1,12 @@
-// Owns Prometheus: the /metrics scrape route and the registration of every ff_* metric (Node
-// process metrics stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows).
+// Owns Prometheus: the /metrics scrape route, every ff_* metric provider (Node process metrics
+// stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows), and the scheduled-job
+// runner whose durations it records.
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { ROUTES } from '../common/routes.js';
+import { METRIC_PROVIDERS } from './metric-providers.js';
 import { PrometheusController } from './prometheus.controller.js';
+import { ScheduledJobs } from './scheduled-jobs.service.js';
 
 @Module({
   imports: [
@@ -13,5 +16,7 @@ import { PrometheusController } from './prometheus.controller.js';
       defaultMetrics: { enabled: true },
     }),
   ],
+  providers: [...METRIC_PROVIDERS, ScheduledJobs],
+  exports: [...METRIC_PROVIDERS, ScheduledJobs],
 })
 export class MetricsModule {}

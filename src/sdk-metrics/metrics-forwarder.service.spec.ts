@@ -3,7 +3,7 @@ import { Counter } from 'prom-client';
 import type { EnvInput } from '../config/env-vars.js';
 import { loadConfig } from '../config/load-config.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
-import type { DroppedLabel } from './forwarding-metrics.js';
+import type { DroppedLabel } from '../metrics/metric-names.js';
 import { MAX_ATTEMPTS } from './forwarding-policy.js';
 import type { MetricsEntry, PartKind } from './metrics-batch.js';
 import { MetricsForwarder } from './metrics-forwarder.service.js';

@@ -9,7 +9,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
-import { type DroppedLabel, SDK_METRICS_DROPPED } from './forwarding-metrics.js';
+import { type DroppedLabel, METRIC_NAMES } from '../metrics/metric-names.js';
 import {
   FLUSH_AT_BYTES,
   flushInterval,
@@ -48,7 +48,7 @@ export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplic
     private readonly config: AppConfig,
     private readonly sender: MetricsSender,
     private readonly scheduler: SchedulerRegistry,
-    @InjectMetric(SDK_METRICS_DROPPED) private readonly dropped: Counter<DroppedLabel>,
+    @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
   ) {
     this.interval =
       config.mode === 'primary' ? flushInterval(config.sdkMetrics.postDurationSeconds) : undefined;

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { UpstreamClient } from '../upstream/upstream.client.js';
-import {
-  METRICS_FORWARDED,
-  SDK_USAGE,
-  type ForwardedLabel,
-  type SdkUsageLabel,
-} from './forwarding-metrics.js';
+import { type ForwardedLabel, METRIC_NAMES, type SdkUsageLabel } from '../metrics/metric-names.js';
 import {
   attributeValue,
   type MetricsEntry,
@@ -20,8 +15,9 @@ import {
 export class MetricsSender {
   constructor(
     private readonly upstream: UpstreamClient,
-    @InjectMetric(METRICS_FORWARDED) private readonly forwarded: Counter<ForwardedLabel>,
-    @InjectMetric(SDK_USAGE) private readonly usage: Counter<SdkUsageLabel>,
+    @InjectMetric(METRIC_NAMES.metricsForwarded)
+    private readonly forwarded: Counter<ForwardedLabel>,
+    @InjectMetric(METRIC_NAMES.sdkUsage) private readonly usage: Counter<SdkUsageLabel>,
   ) {}
 
   /**

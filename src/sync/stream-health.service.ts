@@ -1,30 +1,16 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectMetric, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { CacheStore } from '../cache/cache-store.js';
 import { AppConfig } from '../config/app-config.js';
+import { METRIC_NAMES } from '../metrics/metric-names.js';
+import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
 import { ProxyStatus, type StreamState } from '../status/proxy-status.service.js';
 
-const STREAM_HEALTH = 'ff_proxy_stream_health';
-const POLLING_STATUS = 'ff_proxy_polling_status';
 const VERIFY_INTERVAL_MS = 60_000;
 const HOST = hostname() || 'unknown';
-
-export const STREAM_HEALTH_METRIC_PROVIDERS = [
-  makeGaugeProvider({
-    name: STREAM_HEALTH,
-    help: '1 while the upstream stream is connected, 0 while it is not',
-    labelNames: ['host'],
-  }),
-  makeGaugeProvider({
-    name: POLLING_STATUS,
-    help: '1 while the proxy polls upstream because the stream is down',
-    labelNames: ['host'],
-  }),
-];
 
 /**
  * Publishes the upstream stream state (`cache-and-ha.md` §6): the `ffproxy_saas_stream_health`
@@ -40,17 +26,15 @@ export class StreamHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly status: ProxyStatus,
     private readonly store: CacheStore,
-    private readonly scheduler: SchedulerRegistry,
-    @InjectMetric(STREAM_HEALTH) private readonly health: Gauge<'host'>,
-    @InjectMetric(POLLING_STATUS) private readonly polling: Gauge<'host'>,
+    private readonly jobs: ScheduledJobs,
+    @InjectMetric(METRIC_NAMES.streamHealth) private readonly health: Gauge<'host'>,
+    @InjectMetric(METRIC_NAMES.pollingStatus) private readonly polling: Gauge<'host'>,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.status.onStreamChange((state) => void this.publish(state));
     void this.write();
-    const timer = setInterval(() => void this.verify(), VERIFY_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval('stream-health-verifier', timer);
+    this.jobs.every('stream-health-verifier', VERIFY_INTERVAL_MS, () => this.verify());
   }
 
   onModuleDestroy(): void {

@@ -2,6 +2,7 @@
 // stream in primary mode) and applies every change to the cache before announcing it.
 import { Module } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
@@ -10,12 +11,12 @@ import { ConfigUpdater } from './config-updater.service.js';
 import { FullReloadService } from './full-reload.service.js';
 import { OfflineSyncService } from './offline-sync.service.js';
 import { PrimarySyncService } from './primary-sync.service.js';
-import { STREAM_HEALTH_METRIC_PROVIDERS, StreamHealthService } from './stream-health.service.js';
+import { StreamHealthService } from './stream-health.service.js';
 import { SyncService } from './sync.service.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 
 @Module({
-  imports: [CacheModule, StatusModule, StreamModule, UpstreamModule],
+  imports: [CacheModule, MetricsModule, StatusModule, StreamModule, UpstreamModule],
   providers: [
     ConfigUpdater,
     OfflineSyncService,
@@ -25,7 +26,6 @@ import { UpstreamEventApplier } from './upstream-event-applier.service.js';
     UpstreamEventApplier,
     PrimarySyncService,
     StreamHealthService,
-    ...STREAM_HEALTH_METRIC_PROVIDERS,
   ],
   exports: [ConfigUpdater],
 })
