@@ -19,3 +19,30 @@ export const ROUTES = {
 
 /** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */
 export const SAAS_PREFIX = '/api/1.0';
+
+/** The one method each SDK route answers; another method on a known path is a 405. */
+export const ROUTE_METHODS: Record<keyof typeof ROUTES, 'GET' | 'POST'> = {
+  auth: 'POST',
+  featureConfigs: 'GET',
+  featureConfig: 'GET',
+  targetSegments: 'GET',
+  targetSegment: 'GET',
+  evaluations: 'GET',
+  evaluation: 'GET',
+  stream: 'GET',
+  sdkMetrics: 'POST',
+  health: 'GET',
+  prometheus: 'GET',
+};
+
+const MATCHERS = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).map((name) => ({
+  pattern: new RegExp(`^/${ROUTES[name].replace(/:[a-z_]+/g, '[^/]+')}/?$`),
+  method: ROUTE_METHODS[name],
+}));
+
+/** The methods a known path answers (empty for an unknown path). */
+export function allowedMethods(url: string): string[] {
+  const path = url.split('?')[0] ?? '';
+  const methods = MATCHERS.filter((m) => m.pattern.test(path)).map((m) => m.method);
+  return [...new Set(methods)];
+}

@@ -61,6 +61,18 @@ describe('GET /client/env/:env/feature-configs', () => {
     expect(response.json()).toMatchObject({ statusCode: 404 });
   });
 
+  it('405s a known path asked with the wrong method, naming the allowed one', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/client/env/${PRODUCTION_ENV_UUID}/feature-configs`,
+      headers: bearer(token),
+      payload: {},
+    });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET');
+    expect(response.json()).toMatchObject({ statusCode: 405, message: 'Method Not Allowed' });
+  });
+
   it('is also served under the SaaS /api/1.0 prefix', async () => {
     const response = await get(`/api/1.0/client/env/${PRODUCTION_ENV_UUID}/feature-configs`);
     expect(response.statusCode).toBe(200);

@@ -1,6 +1,13 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { describeError, errorBody } from '../errors/error-body.js';
+import { allowedMethods } from '../routes.js';
 
 /**
  * The one place errors become HTTP responses: ProxyError, HttpException and framework 4xx keep
@@ -14,8 +21,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<{ id?: string }>();
+    const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
     let shape = describeError(exception);
+    const allowed = exception instanceof NotFoundException ? allowedMethods(request.url ?? '') : [];
+    if (allowed.length > 0 && !allowed.includes(request.method ?? '')) {
+      // A known path asked with the wrong method: 405, as the Go proxy's router answers.
+      shape = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method Not Allowed' };
+      this.adapterHost.httpAdapter.setHeader(http.getResponse(), 'Allow', allowed.join(', '));
+    }
     if (!shape) {
       // Known errors carry their status; only the unexpected ones are a bug worth an error log.
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
