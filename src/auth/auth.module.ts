@@ -1,6 +1,7 @@
 // Owns SDK authentication: POST /client/auth (key lookup, token issue, target registration) and
 // the global JwtAuthGuard that checks every other SDK route. Reads keys through the cache; with
 // FORWARD_TARGETS, re-sends SDK targets to Harness through the upstream client.
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -24,7 +25,8 @@ import { TargetForwarder } from './target-forwarder.service.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.auth.secret,
+        // A KeyObject: a string secret is re-parsed (as a private key first) on every signature.
+        privateKey: createSecretKey(Buffer.from(config.auth.secret)),
         // No expiry, like the Go proxy: SDKs never refresh their token.
         signOptions: { algorithm: 'HS256' },
       }),
