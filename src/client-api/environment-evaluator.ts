@@ -1,3 +1,4 @@
+import { sha256Hex } from '../cache/cache-keys.js';
 import type { FlagSet } from '../cache/flag-set.js';
 import type { SegmentSet } from '../cache/segment-set.js';
 import {
@@ -8,8 +9,14 @@ import { evaluateAll, evaluateOne, type EvaluateOneResult } from '../evaluation/
 import type { Evaluation } from '../model/evaluation.js';
 import type { Target } from '../model/target.js';
 
-/** Bounded per environment and version; a new config version starts a fresh one. */
+/**
+ * Bounded per environment and version, by count and by bytes (keys included: a target header
+ * may be hundreds of kB); a new config version starts a fresh memo.
+ */
 const MAX_MEMOISED_TARGETS = 10_000;
+const MAX_MEMOISED_BYTES = 32 * 1024 * 1024;
+/** Longer target keys are memoised under their hash. */
+const MAX_KEY_LENGTH = 256;
 
 export interface EvaluatorOptions {
   /** Emulate the Go proxy, which JSON-encodes json-kind values a second time. */
@@ -24,6 +31,7 @@ export interface EvaluatorOptions {
 export class EnvironmentEvaluator {
   private readonly context: EvaluationContext;
   private readonly memo = new Map<string, Buffer>();
+  private memoBytes = 0;
 
   constructor(
     readonly flags: FlagSet,
@@ -33,24 +41,28 @@ export class EnvironmentEvaluator {
     this.context = createEvaluationContext(flags.flags, segments.segments);
   }
 
+  /** How many targets' answers are memoised, and their size in bytes (keys included). */
+  get memoised(): { targets: number; bytes: number } {
+    return { targets: this.memo.size, bytes: this.memoBytes };
+  }
+
   isFor(flags: FlagSet, segments: SegmentSet): boolean {
     return this.flags === flags && this.segments === segments;
   }
 
-  /** The whole `/evaluations` body for a target; `key` identifies the target's content. */
-  all(key: string, target: Target): Buffer {
+  /** The whole `/evaluations` body for a target; `content` identifies the target's content. */
+  all(content: string, target: Target): Buffer {
+    const key = content.length > MAX_KEY_LENGTH ? sha256Hex(content) : content;
     let body = this.memo.get(key);
     if (body) {
       // Refresh recency: Map iteration order makes the first key the least recently used.
       this.memo.delete(key);
-    } else {
-      const evaluations = evaluateAll(this.context, target).map((e) => this.encode(e));
-      body = Buffer.from(`${JSON.stringify(evaluations)}\n`);
-      if (this.memo.size >= MAX_MEMOISED_TARGETS) {
-        this.memo.delete(this.memo.keys().next().value as string);
-      }
+      this.memo.set(key, body);
+      return body;
     }
-    this.memo.set(key, body);
+    const evaluations = evaluateAll(this.context, target).map((e) => this.encode(e));
+    body = Buffer.from(`${JSON.stringify(evaluations)}\n`);
+    this.remember(key, body);
     return body;
   }
 
@@ -59,6 +71,16 @@ export class EnvironmentEvaluator {
     return result.status === 'ok'
       ? { status: 'ok', evaluation: this.encode(result.evaluation) }
       : result;
+  }
+
+  private remember(key: string, body: Buffer): void {
+    this.memo.set(key, body);
+    this.memoBytes += key.length + body.length;
+    while (this.memo.size > MAX_MEMOISED_TARGETS || this.memoBytes > MAX_MEMOISED_BYTES) {
+      const [oldKey, oldBody] = this.memo.entries().next().value as [string, Buffer];
+      this.memo.delete(oldKey);
+      this.memoBytes -= oldKey.length + oldBody.length;
+    }
   }
 
   private encode(evaluation: Evaluation): Evaluation {
