@@ -27,13 +27,9 @@ export class ConfigUpdater {
   }
 
   async upsertFlag(env: string, flag: FeatureConfig): Promise<void> {
-    const current = (await this.reader.flags(env)).flags;
-    const exists = current.some((f) => f.feature === flag.feature);
-    const next = exists
-      ? current.map((f) => (f.feature === flag.feature ? flag : f))
-      : [...current, flag];
-    await this.writer.writeFlags(env, next);
-    this.notify(exists ? 'patch' : 'create', 'flag', env, flag.feature, flag.version);
+    const { list, existed } = upsert((await this.reader.flags(env)).flags, flag, (f) => f.feature);
+    await this.writer.writeFlags(env, list);
+    this.notify(existed ? 'patch' : 'create', 'flag', env, flag.feature, flag.version);
   }
 
   async deleteFlag(env: string, feature: string): Promise<void> {
@@ -47,18 +43,10 @@ export class ConfigUpdater {
 
   async upsertSegment(env: string, segment: Segment): Promise<void> {
     const current = (await this.reader.segments(env)).segments;
-    const exists = current.some((s) => s.identifier === segment.identifier);
-    const next = exists
-      ? current.map((s) => (s.identifier === segment.identifier ? segment : s))
-      : [...current, segment];
-    await this.writer.writeSegments(env, next);
-    this.notify(
-      exists ? 'patch' : 'create',
-      'target-segment',
-      env,
-      segment.identifier,
-      segment.version,
-    );
+    const { list, existed } = upsert(current, segment, (s) => s.identifier);
+    await this.writer.writeSegments(env, list);
+    const event = existed ? 'patch' : 'create';
+    this.notify(event, 'target-segment', env, segment.identifier, segment.version);
   }
 
   async deleteSegment(env: string, identifier: string): Promise<void> {
@@ -79,4 +67,13 @@ export class ConfigUpdater {
   ): void {
     this.publisher.publish({ event, domain, identifier, version: version ?? 0, environment });
   }
+}
+
+/** `list` with `item` replacing the element of the same id, or appended. */
+function upsert<T>(list: readonly T[], item: T, id: (value: T) => string) {
+  const existed = list.some((value) => id(value) === id(item));
+  return {
+    existed,
+    list: existed ? list.map((value) => (id(value) === id(item) ? item : value)) : [...list, item],
+  };
 }

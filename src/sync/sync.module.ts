@@ -7,6 +7,7 @@ import { StatusModule } from '../status/status.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { ChangePublisher } from './change-publisher.service.js';
+import { ConfigLists } from './config-lists.service.js';
 import { ConfigUpdater } from './config-updater.service.js';
 import { FullReloadService } from './full-reload.service.js';
 import { OfflineSyncService } from './offline-sync.service.js';
@@ -18,6 +19,7 @@ import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 @Module({
   imports: [CacheModule, MetricsModule, StatusModule, StreamModule, UpstreamModule],
   providers: [
+    ConfigLists,
     ConfigUpdater,
     OfflineSyncService,
     SyncService,

@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
-import { ConfigWriter } from '../cache/config-writer.service.js';
 import { InventoryRepository } from '../cache/inventory.repository.js';
 import { AppConfig } from '../config/app-config.js';
-import { UpstreamClient } from '../upstream/upstream.client.js';
 import { ChangePublisher } from './change-publisher.service.js';
-import { ConfigLists } from './config-lists.js';
+import { ConfigLists } from './config-lists.service.js';
 import { FullReloadService } from './full-reload.service.js';
 import type { UpstreamEvent } from './upstream-event.js';
 
@@ -19,19 +17,15 @@ const KEY_HASH = /^[0-9a-f]{64}$/;
 @Injectable()
 export class UpstreamEventApplier {
   private readonly logger = new Logger(UpstreamEventApplier.name);
-  private readonly lists: ConfigLists;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly upstream: UpstreamClient,
     private readonly reader: ConfigReader,
-    private readonly writer: ConfigWriter,
     private readonly inventory: InventoryRepository,
+    private readonly lists: ConfigLists,
     private readonly reload: FullReloadService,
     private readonly publisher: ChangePublisher,
-  ) {
-    this.lists = new ConfigLists(config, upstream, reader, writer, inventory);
-  }
+  ) {}
 
   async apply(event: UpstreamEvent): Promise<void> {
     if (event.domain === 'flag' || event.domain === 'target-segment') {

@@ -1,16 +1,55 @@
+import { Injectable } from '@nestjs/common';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import type { ConfigReader } from '../cache/config-reader.service.js';
-import type { ConfigWriter } from '../cache/config-writer.service.js';
-import type { InventoryRepository } from '../cache/inventory.repository.js';
-import type { AppConfig } from '../config/app-config.js';
-import type { UpstreamClient } from '../upstream/upstream.client.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
+import { ConfigWriter } from '../cache/config-writer.service.js';
+import { InventoryRepository } from '../cache/inventory.repository.js';
+import { AppConfig } from '../config/app-config.js';
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
+import { UpstreamClient } from '../upstream/upstream.client.js';
 
 export type ListKind = 'flags' | 'segments';
+
+/** One environment's list of one kind, in terms of item ids. */
+interface ListAccess {
+  key: string;
+  /** Fetches the list from upstream and stores it; the ids stored. */
+  refresh(): Promise<string[]>;
+  /** Stores the list without `id` unless that empties it; the ids that remain. */
+  without(id: string): Promise<string[]>;
+}
+
+function listAccess<T>(
+  key: string,
+  id: (item: T) => string,
+  io: {
+    read(): Promise<readonly T[]>;
+    fetch(): Promise<T[]>;
+    write(items: readonly T[]): Promise<void>;
+  },
+): ListAccess {
+  return {
+    key,
+    refresh: async () => {
+      const items = await io.fetch();
+      await io.write(items);
+      return items.map(id);
+    },
+    without: async (removed) => {
+      const remaining = (await io.read()).filter((item) => id(item) !== removed);
+      if (remaining.length > 0) {
+        await io.write(remaining);
+      }
+      return remaining.map(id);
+    },
+  };
+}
 
 /**
  * The per-environment list updates behind flag, segment and SDK-key events, each keeping the
  * proxy key's inventory in step with what is stored.
  */
+@Injectable()
 export class ConfigLists {
   constructor(
     private readonly config: AppConfig,
@@ -22,45 +61,18 @@ export class ConfigLists {
 
   /** Re-fetches the environment's whole list from upstream and stores it (as the Go proxy). */
   async refresh(kind: ListKind, env: string): Promise<void> {
-    if (kind === 'flags') {
-      const flags = await this.upstream.fetchFeatureConfigs(env);
-      await this.writer.writeFlags(env, flags);
-      await this.track(
-        kind,
-        env,
-        flags.map((f) => f.feature),
-      );
-    } else {
-      const segments = await this.upstream.fetchSegments(env);
-      await this.writer.writeSegments(env, segments);
-      await this.track(
-        kind,
-        env,
-        segments.map((s) => s.identifier),
-      );
-    }
+    await this.track(kind, env, await this.list(kind, env).refresh());
   }
 
   /** Removes one item; the last one removes the list and its `-latest` too. */
   async deleteItem(kind: ListKind, env: string, identifier: string): Promise<void> {
-    const remaining =
-      kind === 'flags'
-        ? (await this.reader.flags(env)).flags.filter((f) => f.feature !== identifier)
-        : (await this.reader.segments(env)).segments.filter((s) => s.identifier !== identifier);
-    const listKey = kind === 'flags' ? CACHE_KEYS.featureConfigs(env) : CACHE_KEYS.segments(env);
+    const list = this.list(kind, env);
+    const remaining = await list.without(identifier);
     if (remaining.length === 0) {
-      await this.writer.deleteList(listKey);
+      await this.writer.deleteList(list.key);
       await this.writer.deleteKeys([this.itemKey(kind, env, identifier)]);
-    } else if (kind === 'flags') {
-      await this.writer.writeFlags(env, remaining as Parameters<ConfigWriter['writeFlags']>[1]);
-    } else {
-      await this.writer.writeSegments(
-        env,
-        remaining as Parameters<ConfigWriter['writeSegments']>[1],
-      );
     }
-    const ids = remaining.map((item) => ('feature' in item ? item.feature : item.identifier));
-    await this.track(kind, env, ids);
+    await this.track(kind, env, remaining);
   }
 
   async addApiKey(env: string, hash: string): Promise<void> {
@@ -103,6 +115,21 @@ export class ConfigLists {
         keys.add(listKey);
         ids.forEach((id) => keys.add(this.itemKey(kind, env, id)));
       }
+    });
+  }
+
+  private list(kind: ListKind, env: string): ListAccess {
+    if (kind === 'flags') {
+      return listAccess(CACHE_KEYS.featureConfigs(env), (flag: FeatureConfig) => flag.feature, {
+        read: async () => (await this.reader.flags(env)).flags,
+        fetch: () => this.upstream.fetchFeatureConfigs(env),
+        write: (flags) => this.writer.writeFlags(env, flags),
+      });
+    }
+    return listAccess(CACHE_KEYS.segments(env), (segment: Segment) => segment.identifier, {
+      read: async () => (await this.reader.segments(env)).segments,
+      fetch: () => this.upstream.fetchSegments(env),
+      write: (segments) => this.writer.writeSegments(env, segments),
     });
   }
 
