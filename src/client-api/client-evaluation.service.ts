@@ -25,9 +25,19 @@ export class ClientEvaluationService {
   ) {}
 
   async evaluations(env: string, targetId: string, header?: string): Promise<Buffer> {
+    if (header) {
+      // A browser sends the same header on every call: answer a repeat without decoding it.
+      const evaluator = await this.evaluator(env);
+      const repeat = evaluator.lookup(`h:${header}`);
+      if (repeat) {
+        return repeat;
+      }
+      const resolved = await this.resolveTarget(env, targetId, header);
+      return evaluator.all(resolved.key, resolved.target);
+    }
     const [evaluator, resolved] = await Promise.all([
       this.evaluator(env),
-      this.resolveTarget(env, targetId, header),
+      this.resolveTarget(env, targetId),
     ]);
     return evaluator.all(resolved.key, resolved.target);
   }

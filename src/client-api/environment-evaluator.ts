@@ -52,17 +52,25 @@ export class EnvironmentEvaluator {
 
   /** The whole `/evaluations` body for a target; `content` identifies the target's content. */
   all(content: string, target: Target): Buffer {
-    const key = content.length > MAX_KEY_LENGTH ? sha256Hex(content) : content;
-    let body = this.memo.get(key);
+    const known = this.lookup(content);
+    if (known) {
+      return known;
+    }
+    const evaluations = evaluateAll(this.context, target).map((e) => this.encode(e));
+    const body = Buffer.from(`${JSON.stringify(evaluations)}\n`);
+    this.remember(memoKey(content), body);
+    return body;
+  }
+
+  /** The body already evaluated for this target content, if any. */
+  lookup(content: string): Buffer | undefined {
+    const key = memoKey(content);
+    const body = this.memo.get(key);
     if (body) {
       // Refresh recency: Map iteration order makes the first key the least recently used.
       this.memo.delete(key);
       this.memo.set(key, body);
-      return body;
     }
-    const evaluations = evaluateAll(this.context, target).map((e) => this.encode(e));
-    body = Buffer.from(`${JSON.stringify(evaluations)}\n`);
-    this.remember(key, body);
     return body;
   }
 
@@ -88,4 +96,8 @@ export class EnvironmentEvaluator {
       ? { ...evaluation, value: JSON.stringify(evaluation.value) }
       : evaluation;
   }
+}
+
+function memoKey(content: string): string {
+  return content.length > MAX_KEY_LENGTH ? sha256Hex(content) : content;
 }
