@@ -19,13 +19,6 @@ export const CACHE_KEYS = {
   streamHealth: 'ffproxy_saas_stream_health',
 } as const;
 
-/** Redis streams between the primary and its read replicas (`cache-and-ha.md` §5). */
-export const STREAM_KEYS = {
-  sseEvents: 'proxy:sse_events',
-  controlEvents: 'proxy:primary_to_replica_control_events',
-  sdkMetrics: 'stream:sdk_metrics',
-} as const;
-
 /** SHA-256 as 64 lower-case hex characters: how SDK keys are hashed for lookup (`sdk-api.md` §2.3). */
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');

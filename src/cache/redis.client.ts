@@ -7,14 +7,12 @@ const STARTUP_PING_TIMEOUT_MS = 60_000;
 
 /**
  * Owns the connection to Redis (single node or cluster). Everything that talks to Redis goes
- * through this class; blocking stream readers get their own `duplicate()` connection because
- * `XREAD BLOCK` holds a connection for as long as it waits.
+ * through this class.
  */
 @Injectable()
 export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisClient.name);
   readonly connection: Redis | Cluster;
-  private readonly duplicates = new Set<Redis | Cluster>();
   readonly target: RedisTarget;
 
   constructor(config: AppConfig) {
@@ -39,26 +37,14 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     await Promise.race([this.connection.ping(), timeout]);
   }
 
-  /** A separate connection for a blocking reader; closed with this client. */
-  duplicate(): Redis | Cluster {
-    // Both client types have duplicate(), but their signatures do not unify in TypeScript.
-    const copy =
-      this.connection instanceof Cluster
-        ? this.connection.duplicate()
-        : this.connection.duplicate();
-    copy.on('error', (err: Error) => this.logger.warn({ err }, 'redis reader connection error'));
-    this.duplicates.add(copy);
-    return copy;
-  }
-
   /** Every node that holds keys: the masters of a cluster, or the single server. */
   masters(): Redis[] {
     return this.connection instanceof Cluster ? this.connection.nodes('master') : [this.connection];
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const all = [...this.duplicates, this.connection];
-    await Promise.allSettled(all.map((client) => client.quit()));
+    // A connection that is already gone has nothing left to close.
+    await this.connection.quit().catch(() => undefined);
   }
 
   private create(redis: RedisConfig): Redis | Cluster {

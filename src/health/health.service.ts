@@ -1,16 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CacheHealthService } from '../cache/cache-health.service.js';
-import { NotReadyError, ProxyError } from '../common/errors/proxy-error.js';
+import { NotReadyError, SyncFailedError } from '../common/errors/proxy-error.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
-
-class SyncFailedError extends ProxyError {
-  readonly status = 500;
-  readonly code = 'FAILED_TO_SYNC';
-  constructor() {
-    super('internal error');
-  }
-}
 
 @Injectable()
 export class HealthService {

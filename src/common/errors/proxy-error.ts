@@ -62,3 +62,12 @@ export class EvaluationFailedError extends ProxyError {
     super(`error while evaluating flag ${feature}`);
   }
 }
+
+/** `/health` while the startup sync failed and nothing can be served: 500, as Harness. */
+export class SyncFailedError extends ProxyError {
+  readonly status = 500;
+  readonly code = 'FAILED_TO_SYNC';
+  constructor() {
+    super('internal error');
+  }
+}
