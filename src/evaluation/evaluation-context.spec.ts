@@ -1,3 +1,4 @@
+import { booleanFlag } from '../../test/support/flags.js';
 import type { FeatureConfig, ServingRule } from '../model/feature-config.js';
 import type { GroupServingRule, Segment } from '../model/segment.js';
 import { createEvaluationContext, withSortedRules } from './evaluation-context.js';
@@ -7,15 +8,7 @@ function rule(priority: number, variation: string): ServingRule {
 }
 
 function flag(feature: string, rules?: ServingRule[]): FeatureConfig {
-  return {
-    feature,
-    kind: 'boolean',
-    state: 'on',
-    offVariation: 'false',
-    defaultServe: { variation: 'true' },
-    variations: [],
-    rules,
-  };
+  return booleanFlag(feature, { variations: [], rules });
 }
 
 function servingRule(priority: number, ruleId: string): GroupServingRule {

@@ -1,3 +1,4 @@
+import { booleanFlag } from '../../test/support/flags.js';
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
 import { createEvaluationContext } from './evaluation-context.js';
@@ -6,19 +7,7 @@ import { evaluate, evaluateAll, evaluateOne } from './evaluator.js';
 const TARGET: Target = { identifier: 'harness', name: 'Harness' };
 
 function flag(feature: string, fields: Partial<FeatureConfig> = {}): FeatureConfig {
-  return {
-    feature,
-    kind: 'boolean',
-    state: 'on',
-    offVariation: 'false',
-    defaultServe: { variation: 'true' },
-    variations: [
-      { identifier: 'true', value: 'true' },
-      { identifier: 'false', value: 'false' },
-    ],
-    prerequisites: [],
-    ...fields,
-  };
+  return booleanFlag(feature, { prerequisites: [], ...fields });
 }
 
 const JSON_FLAG = flag('json-flag', {

@@ -7,23 +7,13 @@ import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
 import { RedisClient } from '../../src/cache/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
+import { booleanFlag } from '../support/flags.js';
 import { flushTestDb, testRedisAddress } from '../support/redis.js';
 
 const ENV = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 function flag(feature: string, version = 1): FeatureConfig {
-  return {
-    feature,
-    kind: 'boolean',
-    state: 'on',
-    offVariation: 'false',
-    defaultServe: { variation: 'true' },
-    variations: [
-      { identifier: 'true', value: 'true' },
-      { identifier: 'false', value: 'false' },
-    ],
-    version,
-  };
+  return booleanFlag(feature, { version });
 }
 
 interface Backend {
