@@ -6,6 +6,7 @@ import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
+import { bearer, harnessHeaders, networkDetail, readAnswer } from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 import { sessionFromToken, type UpstreamSession } from './upstream-session.js';
 
@@ -195,45 +196,6 @@ export class UpstreamClient implements OnApplicationShutdown {
     } catch (err) {
       throw new UpstreamError(path, 0, networkDetail(err));
     }
-    return this.read(path, response, options.expectJson ?? true);
+    return readAnswer(path, response, options.expectJson ?? true);
   }
-
-  private async read(path: string, response: Response, expectJson: boolean): Promise<unknown> {
-    const text = await response.text();
-    if (response.status !== 200) {
-      throw new UpstreamError(path, response.status, `status ${response.status}`);
-    }
-    if (!expectJson) {
-      return undefined;
-    }
-    // Like the Go client: a 200 without a JSON content type is not a usable answer.
-    if (!(response.headers.get('content-type') ?? '').includes('json')) {
-      throw new UpstreamError(path, 200, 'answer is not JSON');
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new UpstreamError(path, 200, 'answer is not valid JSON');
-    }
-  }
-}
-
-function bearer(session: UpstreamSession): Record<string, string> {
-  return { Authorization: `Bearer ${session.token}` };
-}
-
-function harnessHeaders(session: UpstreamSession, env: string): Record<string, string> {
-  return {
-    ...bearer(session),
-    'Harness-AccountID': session.account,
-    'Harness-EnvironmentID': env,
-    'Harness-SDK-Info': `Proxy ${PROXY_VERSION}`,
-  };
-}
-
-/** undici reports "fetch failed"; the useful part (ECONNREFUSED, a timeout…) is the cause. */
-function networkDetail(err: unknown): string {
-  const error = err as Error & { cause?: { code?: string; message?: string } };
-  const cause = error.cause?.code ?? error.cause?.message;
-  return cause ? `${error.message} (${cause})` : error.message;
 }
