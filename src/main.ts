@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { StartupError } from './common/errors/startup-error.js';
 import { loadConfig } from './config/load-config.js';
 import { generateOfflineConfig } from './generate-offline-config.js';
 import { configureHttp, createHttpAdapter } from './http-server.js';
@@ -25,10 +26,19 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  // Boot may wait (for Redis, for the first sync): say so now, not once it is over.
+  app.flushLogs();
   app.enableShutdownHooks();
   configureHttp(app);
   await app.listen(config.server.port, '0.0.0.0');
   app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');
 }
 
-await bootstrap();
+try {
+  await bootstrap();
+} catch (err) {
+  // An expected reason not to start (Redis never answered, unreadable CONFIG_DIR) is one line
+  // for the operator; anything else is a bug and keeps its stack.
+  console.error(err instanceof StartupError ? `ff-relay cannot start: ${err.message}` : err);
+  process.exit(1);
+}

@@ -31,7 +31,7 @@ export class AuthService {
     }
     if (target?.identifier) {
       const named = { ...target, name: target.name || target.identifier };
-      await this.storeTarget(environment, named);
+      this.storeTarget(environment, named);
       this.targets.forward(apiKey, named);
     }
     const claims: SdkTokenClaims = {
@@ -68,9 +68,12 @@ export class AuthService {
     };
   }
 
-  private async storeTarget(env: string, target: Target): Promise<void> {
-    // Harness logs and ignores a failed target write: auth must not fail because of it.
-    await this.writer.writeTarget(env, target).catch((err: unknown) => {
+  /**
+   * Not awaited: the target is in this instance's memory at once, and a slow or hung cache must
+   * not hold the SDK's auth. Harness too logs and ignores a failed target write.
+   */
+  private storeTarget(env: string, target: Target): void {
+    this.writer.writeTarget(env, target).catch((err: unknown) => {
       this.logger.warn({ err, env }, 'could not store the target sent at auth');
     });
   }

@@ -1,21 +1,48 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge } from 'prom-client';
+import { METRIC_NAMES } from '../metrics/metric-names.js';
 import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
+import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
+import { RedisClient } from './redis.client.js';
 
-const PING_INTERVAL_MS = 60_000;
-const PING_TIMEOUT_MS = 5_000;
+/** Harness pings once a minute; a relay that serves from memory should know within seconds. */
+const CHECK_INTERVAL_MS = 2_000;
 
 export type CacheStatus = 'healthy' | 'unhealthy';
 
-/** Pings the cache at boot and every minute; `/health` reports the last result. */
+/**
+ * Whether the cache answers, as `/health` and `ff_proxy_cache_healthy` report it: marked
+ * unhealthy the moment the Redis connection drops, and checked every 2 s (a hung Redis keeps its
+ * connection but stops answering). It also notices a cache that came back empty: the sync that
+ * filled it writes a marker with its data, and while the marker is missing every check tells the
+ * listeners, which re-seed it.
+ */
 @Injectable()
-export class CacheHealthService implements OnApplicationBootstrap {
+export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CacheHealthService.name);
   private current: CacheStatus = 'healthy';
+  private expectMarker = false;
+  /** The marker was found missing and no re-seed has completed since. */
+  private emptied = false;
+  private running?: Promise<CacheStatus>;
+  private readonly emptiedListeners = new Set<() => void>();
+  private readonly recoveredListeners = new Set<() => void>();
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly store: CacheStore,
     private readonly jobs: ScheduledJobs,
+    @Inject(RedisClient) private readonly redis: RedisClient | null,
+    @InjectMetric(METRIC_NAMES.cacheHealthy) private readonly healthy: Gauge<'cache'>,
+    @InjectMetric(METRIC_NAMES.cacheReseeds) private readonly reseeds: Counter<'cache'>,
   ) {}
 
   get status(): CacheStatus {
@@ -23,32 +50,84 @@ export class CacheHealthService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.healthy.labels(this.store.kind).set(1);
     await this.check();
-    this.jobs.every('cache-health', PING_INTERVAL_MS, () => this.check());
+    this.unsubscribe = this.redis?.onLinkChange((link) => {
+      if (link === 'down') {
+        this.set('unhealthy');
+      } else {
+        void this.check();
+      }
+    });
+    this.jobs.every('cache-health', CHECK_INTERVAL_MS, () => this.check(), { maxJitterMs: 500 });
   }
 
-  async check(): Promise<CacheStatus> {
-    const next = await pingWithTimeout(this.store).then(
-      (): CacheStatus => 'healthy',
-      (err: unknown): CacheStatus => {
-        this.logger.warn({ err }, 'cache ping failed');
-        return 'unhealthy';
-      },
-    );
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Calls `listener` whenever the cache answers but has lost the data this process wrote. */
+  onEmptied(listener: () => void): () => void {
+    this.emptiedListeners.add(listener);
+    return () => this.emptiedListeners.delete(listener);
+  }
+
+  /** Calls `listener` each time the cache answers again after it failed. */
+  onRecovered(listener: () => void): () => void {
+    this.recoveredListeners.add(listener);
+    return () => this.recoveredListeners.delete(listener);
+  }
+
+  /** Writes the marker after a complete load; from now on its absence means "emptied". */
+  async markSeeded(): Promise<void> {
+    const value = JSON.stringify({ seededAt: new Date().toISOString() });
+    await this.store.set([[CACHE_KEYS.seedMarker, value]]);
+    this.expectMarker = true;
+    this.emptied = false;
+  }
+
+  /** One check at a time; callers during a check share its result. */
+  check(): Promise<CacheStatus> {
+    this.running ??= this.probe().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async probe(): Promise<CacheStatus> {
+    let markerPresent = true;
+    try {
+      await this.store.ping();
+      if (this.expectMarker) {
+        markerPresent = (await this.store.get(CACHE_KEYS.seedMarker)) !== null;
+      }
+    } catch (err) {
+      if (this.current === 'healthy') {
+        this.logger.warn({ err }, 'cache check failed: serving from memory');
+      }
+      return this.set('unhealthy');
+    }
+    this.set('healthy');
+    if (!markerPresent) {
+      if (!this.emptied) {
+        this.emptied = true;
+        this.logger.warn('the cache answers but lost our data (restarted empty?): re-seeding it');
+        this.reseeds.labels(this.store.kind).inc();
+      }
+      // Every check until a re-seed completes, so one that failed is tried again.
+      this.emptiedListeners.forEach((listener) => listener());
+    }
+    return this.current;
+  }
+
+  private set(next: CacheStatus): CacheStatus {
     if (next !== this.current) {
       this.logger.log({ cacheStatus: next }, 'cache status changed');
+      this.healthy.labels(this.store.kind).set(next === 'healthy' ? 1 : 0);
     }
+    const recovered = this.current === 'unhealthy' && next === 'healthy';
     this.current = next;
+    if (recovered) {
+      this.recoveredListeners.forEach((listener) => listener());
+    }
     return next;
   }
-}
-
-function pingWithTimeout(store: CacheStore): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('cache ping timed out')), PING_TIMEOUT_MS);
-    store
-      .ping()
-      .then(resolve, reject)
-      .finally(() => clearTimeout(timer));
-  });
 }

@@ -17,6 +17,11 @@ export const CACHE_KEYS = {
   inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}-inventory`,
   latest: (listKey: string) => `${listKey}-latest`,
   streamHealth: 'ffproxy_saas_stream_health',
+  /**
+   * Ours: written with the config (after every full load), so a Redis that came back empty is
+   * told apart from one that merely reconnected. Harness tools ignore it.
+   */
+  seedMarker: 'ff-relay-seed-marker',
 } as const;
 
 /** SHA-256 as 64 lower-case hex characters: how SDK keys are hashed for lookup (`sdk-api.md` §2.3). */

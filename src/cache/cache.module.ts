@@ -1,5 +1,6 @@
-// Owns the cache: one CacheStore (Redis when REDIS_ADDRESS is set, else in-memory), the Redis
-// connection, and the typed reader/writer of the Harness key layout that every other module uses.
+// Owns the cache: one CacheStore (Redis when REDIS_ADDRESS is set, else in-memory) mirrored into
+// the memory SDK reads are served from, the Redis connection, its health, and the typed
+// reader/writer of the Harness key layout that every other module uses.
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -9,6 +10,8 @@ import { ConfigReader } from './config-reader.service.js';
 import { ConfigWriter } from './config-writer.service.js';
 import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
+import { MemoryMirror } from './memory-mirror.js';
+import { MirroredCacheStore } from './mirrored-cache.store.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisClient } from './redis.client.js';
 
@@ -21,11 +24,12 @@ import { RedisClient } from './redis.client.js';
       useFactory: (config: AppConfig): RedisClient | null =>
         config.redis ? new RedisClient(config) : null,
     },
+    MemoryMirror,
     {
       provide: CacheStore,
-      inject: [RedisClient],
-      useFactory: (redis: RedisClient | null): CacheStore =>
-        redis ? new RedisCacheStore(redis) : new MemoryCacheStore(),
+      inject: [RedisClient, MemoryMirror],
+      useFactory: (redis: RedisClient | null, mirror: MemoryMirror): CacheStore =>
+        new MirroredCacheStore(redis ? new RedisCacheStore(redis) : new MemoryCacheStore(), mirror),
     },
     ConfigReader,
     ConfigWriter,
@@ -39,6 +43,7 @@ import { RedisClient } from './redis.client.js';
     ConfigWriter,
     CacheHealthService,
     InventoryRepository,
+    MemoryMirror,
   ],
 })
 export class CacheModule {}

@@ -1,61 +1,55 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { FeatureConfig } from '../model/feature-config.js';
-import type { Segment } from '../model/segment.js';
+import { CacheUnavailableError } from '../common/errors/proxy-error.js';
 import type { Target } from '../model/target.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
-import { FlagSet } from './flag-set.js';
-import { SegmentSet } from './segment-set.js';
-import { VersionedListCache } from './versioned-list.cache.js';
+import type { FlagSet } from './flag-set.js';
+import { MemoryMirror, type MirrorEntry } from './memory-mirror.js';
+import type { SegmentSet } from './segment-set.js';
 
-/** Everything the SDK-facing routes read from the cache, decoded once per version. */
+/**
+ * Everything the SDK-facing routes read, served from memory ({@link MemoryMirror}) and read from
+ * the store only on a miss. When the store fails, what memory holds is served as it is; what it
+ * does not hold is a 503 (never a 401 or an empty list, which SDKs would take as final).
+ */
 @Injectable()
 export class ConfigReader {
   private readonly logger = new Logger(ConfigReader.name);
-  private readonly flagSets: VersionedListCache<FlagSet>;
-  private readonly segmentSets: VersionedListCache<SegmentSet>;
-  /** Last known environment of each key hash, used only while the store is unreachable. */
-  private readonly knownKeys = new Map<string, string>();
+  private readonly pending = new Map<string, Promise<MirrorEntry>>();
 
-  constructor(private readonly store: CacheStore) {
-    this.flagSets = new VersionedListCache(
-      store,
-      (version, items) => new FlagSet(version, items as FeatureConfig[]),
-    );
-    this.segmentSets = new VersionedListCache(
-      store,
-      (version, items) => new SegmentSet(version, items as Segment[]),
-    );
+  constructor(
+    private readonly store: CacheStore,
+    private readonly mirror: MemoryMirror,
+  ) {}
+
+  async flags(env: string): Promise<FlagSet> {
+    return this.mirror.flags(await this.entry(CACHE_KEYS.featureConfigs(env)));
   }
 
-  flags(env: string): Promise<FlagSet> {
-    return this.flagSets.get(CACHE_KEYS.featureConfigs(env));
+  async segments(env: string): Promise<SegmentSet> {
+    return this.mirror.segments(await this.entry(CACHE_KEYS.segments(env)));
   }
 
-  segments(env: string): Promise<SegmentSet> {
-    return this.segmentSets.get(CACHE_KEYS.segments(env));
-  }
-
-  /** The environment an SDK key (by hash) belongs to, or null when the key is unknown. */
+  /**
+   * The environment an SDK key (by hash) belongs to, or null when the key is unknown. A key
+   * learnt from the store brings its environment's config into memory with it, so a known key
+   * can always be served.
+   */
   async environmentOfKey(keyHash: string): Promise<string | null> {
-    let raw: string | null;
-    try {
-      raw = await this.store.get(CACHE_KEYS.authKey(keyHash));
-    } catch (err) {
-      const known = this.knownKeys.get(keyHash);
-      if (known === undefined) {
-        throw err;
-      }
-      this.logger.warn({ err }, 'cache read failed: using last known key lookup');
-      return known;
+    const key = CACHE_KEYS.authKey(keyHash);
+    const known = this.mirror.lookup(key);
+    if (known?.fresh) {
+      return this.mirror.environment(known.entry);
     }
-    const env = raw === null ? null : parseJsonString(raw);
-    if (env === null) {
-      this.knownKeys.delete(keyHash);
-    } else {
-      this.knownKeys.set(keyHash, env);
+    const env = this.mirror.environment(await this.entry(key));
+    if (env !== null) {
+      await Promise.all([this.flags(env), this.segments(env)]);
     }
     return env;
+  }
+
+  async target(env: string, identifier: string): Promise<Target | null> {
+    return this.mirror.target(await this.entry(CACHE_KEYS.targetConfig(env, identifier)));
   }
 
   /** The `auth-key-<hash>` names of an environment's SDK keys (primary-written list). */
@@ -70,17 +64,43 @@ export class ConfigReader {
     return this.store.scan(`env-${env}-`);
   }
 
-  async target(env: string, identifier: string): Promise<Target | null> {
-    const raw = await this.store.get(CACHE_KEYS.targetConfig(env, identifier));
-    return raw === null ? null : (JSON.parse(raw) as Target);
+  /**
+   * Memory first. A miss waits for the store (one read per key at a time) and is a 503 if the
+   * store fails; an entry due for a recheck is served at once and refreshed in the background.
+   */
+  private async entry(key: string): Promise<MirrorEntry> {
+    const known = this.mirror.lookup(key);
+    if (known) {
+      if (!known.fresh) {
+        this.refresh(key).catch((err: unknown) => {
+          this.logger.debug({ err, key }, 'cache recheck failed: serving what memory holds');
+        });
+      }
+      return known.entry;
+    }
+    try {
+      return await this.refresh(key);
+    } catch (err) {
+      this.logger.warn({ err, key }, 'cache read failed and memory has no copy');
+      throw new CacheUnavailableError();
+    }
   }
-}
 
-/** Key values are JSON strings (`"<uuid>"`, quotes included); tolerate a bare value too. */
-function parseJsonString(raw: string): string {
-  if (raw.startsWith('"')) {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'string' ? parsed : raw;
+  private refresh(key: string): Promise<MirrorEntry> {
+    let load = this.pending.get(key);
+    if (!load) {
+      load = this.load(key).finally(() => this.pending.delete(key));
+      this.pending.set(key, load);
+    }
+    return load;
   }
-  return raw;
+
+  private async load(key: string): Promise<MirrorEntry> {
+    this.mirror.record([[key, await this.store.get(key)]]);
+    const loaded = this.mirror.lookup(key);
+    if (!loaded) {
+      throw new Error(`${key} is not a mirrored key`);
+    }
+    return loaded.entry;
+  }
 }

@@ -5,6 +5,7 @@ import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
+import { MemoryMirror } from './memory-mirror.js';
 import {
   apiKeyEntries,
   type Entry,
@@ -27,7 +28,10 @@ export interface EnvironmentWrite {
  */
 @Injectable()
 export class ConfigWriter {
-  constructor(private readonly store: CacheStore) {}
+  constructor(
+    private readonly store: CacheStore,
+    private readonly mirror: MemoryMirror,
+  ) {}
 
   /**
    * One environment in one batch: segments, flags, then its SDK keys (so a key never works
@@ -76,10 +80,13 @@ export class ConfigWriter {
   /** Stores the target an SDK authenticated with; the list key holds only the latest (as Go). */
   async writeTarget(env: string, target: Target): Promise<void> {
     const json = JSON.stringify(normaliseTarget(target));
-    await this.store.set([
+    const entries: Entry[] = [
       [CACHE_KEYS.targetConfig(env, target.identifier), json],
       [CACHE_KEYS.targetConfigs(env), `[${json}]`],
-    ]);
+    ];
+    // Into memory first: this instance evaluates for the target even if the cache is down.
+    this.mirror.record(entries);
+    await this.store.set(entries);
   }
 
   private async staleItems(env: string, sets: readonly Entry[]): Promise<string[]> {

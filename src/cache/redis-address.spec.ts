@@ -1,8 +1,12 @@
 import type { RedisConfig } from '../config/app-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { parseRedisAddress } from './redis-address.js';
 
 function config(address: string, db = 0): RedisConfig {
-  return { address, db, username: undefined, password: undefined, poolSize: 10 };
+  return {
+    ...(loadConfig({ REDIS_ADDRESS: address, AUTH_SECRET: 's' }).redis as RedisConfig),
+    db,
+  };
 }
 
 describe(parseRedisAddress.name, () => {

@@ -11,6 +11,13 @@ export interface RedisConfig {
   readonly db: number;
   /** Advisory only: ioredis multiplexes one connection (see cache-and-ha.md §10). */
   readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly maxRetriesPerRequest: number;
+  readonly minRetryBackoffMs: number;
+  readonly maxRetryBackoffMs: number;
+  /** Boot waits this long for a first answer from Redis, then exits 1. */
+  readonly startupTimeoutMs: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { GO_DURATION_PATTERN } from './go-duration.js';
 
 /** The values Go's `strconv.ParseBool` accepts, which is what the Harness proxy parses flags with. */
 export const BOOL_PATTERN = /^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/;
@@ -7,6 +8,9 @@ const PORT_PATTERN = /^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2
 
 const bool = Matches(BOOL_PATTERN, { message: 'must be a boolean (true/false/1/0)' });
 const int = Matches(INT_PATTERN, { message: 'must be a non-negative integer' });
+const duration = Matches(GO_DURATION_PATTERN, {
+  message: 'must be a Go duration such as 500ms, 5s or 1m',
+});
 const port = Matches(PORT_PATTERN, { message: 'must be a port number (1-65535)' });
 
 /**
@@ -28,6 +32,17 @@ export class EnvVars {
   @IsOptional() @IsString() REDIS_PASSWORD?: string;
   @IsOptional() @int REDIS_DB?: string;
   @IsOptional() @int REDIS_POOL_SIZE?: string;
+  /** How long one connection attempt to Redis may take (go-redis `DialTimeout`). */
+  @IsOptional() @duration REDIS_DIAL_TIMEOUT?: string;
+  /** How long one Redis command may wait for its answer (go-redis `ReadTimeout`). */
+  @IsOptional() @duration REDIS_READ_TIMEOUT?: string;
+  /** Times a command is retried across reconnects before it fails (go-redis `MaxRetries`). */
+  @IsOptional() @int REDIS_MAX_RETRIES?: string;
+  /** Reconnect backoff bounds (go-redis `MinRetryBackoff`/`MaxRetryBackoff`). */
+  @IsOptional() @duration REDIS_MIN_RETRY_BACKOFF?: string;
+  @IsOptional() @duration REDIS_MAX_RETRY_BACKOFF?: string;
+  /** ff-relay only: how long boot waits for Redis to answer before it exits 1 (Harness: 1m). */
+  @IsOptional() @duration REDIS_STARTUP_TIMEOUT?: string;
   @IsOptional() @port PORT?: string;
   @IsOptional() @port PROMETHEUS_PORT?: string;
   @IsOptional() @bool TLS_ENABLED?: string;

@@ -69,6 +69,35 @@ describe('loadConfig', () => {
     expect(error.message).toContain('TLS_CERT');
   });
 
+  it('reads the Redis timeouts and retries as Go durations, with fail-fast defaults', () => {
+    const base = { PROXY_KEY: 'pk', REDIS_ADDRESS: 'x:1', AUTH_SECRET: 's' };
+    expect(loadConfig(base).redis).toMatchObject({
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 3_000,
+      maxRetriesPerRequest: 1,
+      startupTimeoutMs: 60_000,
+    });
+    const tuned = loadConfig({
+      ...base,
+      REDIS_DIAL_TIMEOUT: '250ms',
+      REDIS_READ_TIMEOUT: '1.5s',
+      REDIS_MAX_RETRIES: '0',
+      REDIS_MIN_RETRY_BACKOFF: '10ms',
+      REDIS_MAX_RETRY_BACKOFF: '1s',
+      REDIS_STARTUP_TIMEOUT: '2m',
+    }).redis;
+    expect(tuned).toMatchObject({
+      connectTimeoutMs: 250,
+      commandTimeoutMs: 1_500,
+      maxRetriesPerRequest: 0,
+      minRetryBackoffMs: 10,
+      maxRetryBackoffMs: 1_000,
+      startupTimeoutMs: 120_000,
+    });
+    const error = captureError(() => loadConfig({ ...base, REDIS_READ_TIMEOUT: '3' }));
+    expect(error.message).toContain('REDIS_READ_TIMEOUT must be a Go duration');
+  });
+
   it('maps LOG_LEVEL case-sensitively like Harness', () => {
     expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).log.level).toBe('debug');
     expect(loadConfig({ LOG_LEVEL: 'debug' }).log.level).toBe('info');

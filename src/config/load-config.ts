@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig, type LogLevel, type ProxyMode } from './app-config.js';
 import { BOOL_PATTERN, EnvVars, type EnvInput } from './env-vars.js';
+import { parseGoDuration } from './go-duration.js';
 
 export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
@@ -41,6 +42,12 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
           password: env.REDIS_PASSWORD,
           db: int(env.REDIS_DB, 0),
           poolSize: int(env.REDIS_POOL_SIZE, 10),
+          connectTimeoutMs: duration(env.REDIS_DIAL_TIMEOUT, 5_000),
+          commandTimeoutMs: duration(env.REDIS_READ_TIMEOUT, 3_000),
+          maxRetriesPerRequest: int(env.REDIS_MAX_RETRIES, 1),
+          minRetryBackoffMs: duration(env.REDIS_MIN_RETRY_BACKOFF, 100),
+          maxRetryBackoffMs: duration(env.REDIS_MAX_RETRY_BACKOFF, 2_000),
+          startupTimeoutMs: duration(env.REDIS_STARTUP_TIMEOUT, 60_000),
         }
       : null,
     offline: { configDir: env.CONFIG_DIR ?? 'config' },
@@ -128,6 +135,10 @@ function bool(value: string | undefined): boolean {
 
 function int(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : Number.parseInt(value, 10);
+}
+
+function duration(value: string | undefined, fallbackMs: number): number {
+  return value === undefined ? fallbackMs : (parseGoDuration(value) ?? fallbackMs);
 }
 
 function trimSlash(url: string): string {

@@ -10,6 +10,10 @@ export const METRIC_NAMES = {
   pollingStatus: 'ff_proxy_polling_status',
   /** Ours: SDK metrics entries given up after failed forwarding (Go drops them silently). */
   sdkMetricsDropped: 'ff_proxy_sdk_metrics_dropped_total',
+  /** Ours: 1 while the cache (Redis) answers, 0 while SDK reads are served from memory alone. */
+  cacheHealthy: 'ff_proxy_cache_healthy',
+  /** Ours: times the cache came back without our data and was re-seeded. */
+  cacheReseeds: 'ff_proxy_cache_reseeds_total',
   /** Ours: how long each scheduled job run took. */
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;

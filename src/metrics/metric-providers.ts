@@ -32,6 +32,16 @@ export const METRIC_PROVIDERS = [
     help: '1 while the proxy polls upstream because the stream is down',
     labelNames: ['host'],
   }),
+  makeGaugeProvider({
+    name: METRIC_NAMES.cacheHealthy,
+    help: '1 while the cache answers, 0 while SDK reads are served from memory alone',
+    labelNames: ['cache'],
+  }),
+  makeCounterProvider({
+    name: METRIC_NAMES.cacheReseeds,
+    help: 'Times the cache came back without our data and was re-seeded',
+    labelNames: ['cache'],
+  }),
   makeHistogramProvider({
     name: METRIC_NAMES.scheduledJobDuration,
     help: 'Duration of scheduled job runs',

@@ -11,6 +11,19 @@ import type { SseConnection } from './sse-connection.js';
 /** A client that stops reading is cut off rather than buffered without bound; it reconnects. */
 const MAX_PENDING_BYTES = 1024 * 1024;
 const SWEEP_INTERVAL_MS = 1_000;
+/**
+ * How long a stream that connects is still sent the events of a resync. SDKs do not re-fetch when
+ * their stream comes back (the Node SDK even stops polling), so one that reconnects after the
+ * announcement would otherwise stay stale until the next change.
+ */
+const REPLAY_WINDOW_MS = 2 * 60_000;
+const MAX_REPLAYED_EVENTS = 10_000;
+
+interface Replayed {
+  environment: string;
+  frame: string;
+  at: number;
+}
 
 interface Subscriber {
   connection: SseConnection;
@@ -25,6 +38,7 @@ interface Subscriber {
 export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byEnvironment = new Map<string, Set<Subscriber>>();
+  private replayed: Replayed[] = [];
   private readonly heartbeatMs: number;
   private sweeper?: NodeJS.Timeout;
 
@@ -56,7 +70,22 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     subscribers.add(subscriber);
     connection.onClose(() => this.detach(env, subscriber));
     this.send(subscriber, HEARTBEAT_FRAME);
+    for (const { environment, frame } of this.recentResyncs()) {
+      if (environment === env) {
+        this.send(subscriber, frame);
+      }
+    }
     this.logger.debug({ env }, 'sdk stream opened');
+  }
+
+  /** Publishes the events of a resync and keeps them for streams that connect in the next minutes. */
+  publishResync(events: readonly SdkEvent[]): void {
+    const at = Date.now();
+    for (const event of events) {
+      this.publish(event);
+      this.replayed.push({ environment: event.environment, frame: eventFrame(event), at });
+    }
+    this.replayed = this.recentResyncs().slice(-MAX_REPLAYED_EVENTS);
   }
 
   publish(event: SdkEvent): void {
@@ -111,6 +140,15 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
         }
       }
     }
+  }
+
+  private recentResyncs(): Replayed[] {
+    const since = Date.now() - REPLAY_WINDOW_MS;
+    const first = this.replayed.findIndex((r) => r.at > since);
+    if (first !== 0) {
+      this.replayed = first < 0 ? [] : this.replayed.slice(first);
+    }
+    return this.replayed;
   }
 
   private detach(env: string, subscriber: Subscriber): void {

@@ -17,6 +17,11 @@ export class ChangePublisher {
     }
   }
 
+  /** The changes a resync found; SDKs that connect in the next minutes get them too. */
+  publishResync(events: readonly SdkEvent[]): void {
+    this.hub.publishResync(events.filter((event) => event.environment));
+  }
+
   /** Ends SDK streams of environments whose keys or config went away; SDKs reconnect. */
   closeEnvironments(envs: readonly string[]): void {
     envs.forEach((env) => this.hub.closeEnvironment(env));

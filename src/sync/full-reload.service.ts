@@ -1,11 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CacheHealthService } from '../cache/cache-health.service.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
 import { ConfigWriter } from '../cache/config-writer.service.js';
+import { MemoryMirror } from '../cache/memory-mirror.js';
 import { InventoryRepository } from '../cache/inventory.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import type { SdkEvent } from '../stream/sdk-event.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
-import type { EnvironmentConfig } from './environment-config.js';
-import { cleanupNotifications, describeKey, diffInventory, inventoryOf } from './inventory.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
+import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
+import { resyncEvents, type ServedEnvironment } from './resync-events.js';
 
 /** Environments written at once; each is one batch, so this bounds in-flight batches. */
 const POPULATE_CONCURRENCY = 16;
@@ -14,19 +18,29 @@ const POPULATE_CONCURRENCY = 16;
  * "FetchAndPopulate" (`upstream-api.md` §10): authenticate, fetch every environment, write them,
  * then delete what the previous config had and this one does not (smart cleanup), purge other
  * proxy keys' data and store the new inventory. Writing before deleting means readers never see
- * a hole; the returned notifications are for read replicas.
+ * a hole. The marker written last tells a cache that came back empty (see CacheHealthService).
  */
 @Injectable()
 export class FullReloadService {
   private readonly logger = new Logger(FullReloadService.name);
+  private completed = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly upstream: UpstreamClient,
     private readonly writer: ConfigWriter,
     private readonly inventory: InventoryRepository,
+    private readonly reader: ConfigReader,
+    private readonly mirror: MemoryMirror,
+    private readonly cacheHealth: CacheHealthService,
   ) {}
 
+  /** Whether memory holds everything: a reload completed since this process started. */
+  get memoryComplete(): boolean {
+    return this.completed;
+  }
+
+  /** Reloads everything; resolves with the SDK events for what changed (by content). */
   async run(): Promise<SdkEvent[]> {
     const started = Date.now();
     await this.upstream.authenticate();
@@ -35,19 +49,46 @@ export class FullReloadService {
     const previous = await this.inventory.load(proxyKey);
     const next = inventoryOf(environments);
     const diff = diffInventory(previous, next);
+    const before = await this.served(previous);
     await this.populate(environments);
     await this.inventory.deleteAssets(diff.deleted);
     await this.inventory.purgeOthers(proxyKey);
     await this.inventory.save(proxyKey, next.keys());
+    await this.cacheHealth.markSeeded();
+    this.completed = true;
+    const events = resyncEvents(before, environments);
     this.logger.log(
       {
         environments: environments.length,
         removedKeys: diff.deleted.length,
+        changes: events.length,
         ms: Date.now() - started,
       },
       'config synced from upstream',
     );
-    return cleanupNotifications(diff, next, describeKey);
+    return events;
+  }
+
+  /**
+   * Writes back everything memory serves, with no upstream call: for a cache that came back
+   * empty. Only once a reload completed, when memory holds all the config.
+   */
+  async reseedFromMemory(): Promise<void> {
+    const started = Date.now();
+    const environments = this.mirror.servedEnvironments().map((env): EnvironmentConfig => ({
+      id: env.id,
+      apiKeys: env.apiKeys,
+      featureConfigs: [...env.flags.flags],
+      segments: [...env.segments.segments],
+      targets: [],
+    }));
+    await this.populate(environments);
+    await this.inventory.save(this.config.upstream.proxyKey, inventoryOf(environments).keys());
+    await this.cacheHealth.markSeeded();
+    this.logger.log(
+      { environments: environments.length, ms: Date.now() - started },
+      'cache re-seeded from memory',
+    );
   }
 
   /** Fetches and writes the given environments only (an `environmentsAdded` event). */
@@ -62,6 +103,27 @@ export class FullReloadService {
         }
       });
     }
+  }
+
+  /**
+   * What each environment served before this reload: those of the stored inventory (a cache
+   * warm from before) and those in memory. On a cold start there are none, so nothing is
+   * announced.
+   */
+  private async served(previous: Iterable<string>): Promise<Map<string, ServedEnvironment>> {
+    const ids = new Set([
+      ...environmentsOf(previous),
+      ...this.mirror.servedEnvironments().map((env) => env.id),
+    ]);
+    const served = new Map<string, ServedEnvironment>();
+    for (const id of ids) {
+      const [flags, segments] = await Promise.all([
+        this.reader.flags(id),
+        this.reader.segments(id),
+      ]);
+      served.set(id, { flags: flags.flags, segments: segments.segments });
+    }
+    return served;
   }
 
   private async populate(environments: readonly EnvironmentConfig[]): Promise<void> {

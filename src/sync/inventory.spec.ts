@@ -1,7 +1,7 @@
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import type { FeatureConfig } from '../model/feature-config.js';
-import type { EnvironmentConfig } from './environment-config.js';
-import { cleanupNotifications, describeKey, diffInventory, inventoryOf } from './inventory.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
+import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
 
 const ENV = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';
 const flag = (feature: string) => ({ feature }) as FeatureConfig;
@@ -37,30 +37,17 @@ describe('inventoryOf', () => {
   });
 });
 
-describe('diffInventory and cleanupNotifications', () => {
-  it('deletes what is gone, creates what is new, patches the rest, in that order', () => {
+describe('diffInventory and environmentsOf', () => {
+  it('deletes what is gone, creates what is new, keeps the rest', () => {
     const before = inventoryOf([env({ featureConfigs: [flag('a'), flag('b')] })]);
     const after = inventoryOf([env({ featureConfigs: [flag('b'), flag('c')] })]);
     const diff = diffInventory(new Set(before.keys()), after);
     expect(diff.deleted).toEqual([CACHE_KEYS.featureConfig(ENV, 'a')]);
-    const events = cleanupNotifications(diff, after, describeKey);
-    expect(events.map((e) => `${e.event}:${e.identifier}`)).toEqual([
-      'delete:a',
-      'create:c',
-      'patch:b',
-    ]);
-    expect(events.every((e) => e.version === 0 && e.environment === ENV)).toBe(true);
+    expect(diff.created).toEqual([CACHE_KEYS.featureConfig(ENV, 'c')]);
   });
-});
 
-describe('describeKey', () => {
-  it('reads flag and segment item keys, even with dashes in the identifier', () => {
-    expect(describeKey(CACHE_KEYS.featureConfig(ENV, 'my-segment-flag'))).toEqual({
-      env: ENV,
-      domain: 'flag',
-      identifier: 'my-segment-flag',
-    });
-    expect(describeKey(CACHE_KEYS.segment(ENV, 'beta'))?.domain).toBe('target-segment');
-    expect(describeKey(CACHE_KEYS.authKey('h'))).toBeUndefined();
+  it('names the environments an inventory holds lists of', () => {
+    const inventory = inventoryOf([env({ featureConfigs: [flag('my-segments')] })]);
+    expect(environmentsOf(inventory.keys())).toEqual([ENV]);
   });
 });

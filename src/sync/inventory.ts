@@ -1,6 +1,5 @@
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import type { SdkEvent } from '../stream/sdk-event.js';
-import type { EnvironmentConfig } from './environment-config.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
 
 /** Where an inventory key came from, so notifications never have to parse key names. */
 export interface InventoryItem {
@@ -64,41 +63,16 @@ export function diffInventory(
   };
 }
 
-/**
- * Synthetic events for replicas after a reload (§7 step 4): deletes, then creates, then patches,
- * version 0. Deleted keys are no longer in `next`, so their origin comes from `describe`.
- */
-export function cleanupNotifications(
-  diff: InventoryDiff,
-  next: ReadonlyMap<string, InventoryItem>,
-  describe: (key: string) => InventoryItem | undefined,
-): SdkEvent[] {
-  const events: SdkEvent[] = [];
-  const push = (event: string, item: InventoryItem | undefined) => {
-    if (item?.domain) {
-      events.push({
-        event,
-        domain: item.domain,
-        identifier: item.identifier,
-        version: 0,
-        environment: item.env,
-      });
+const LIST_KEY = /^env-([0-9a-f-]{36})-(feature-configs|segments|api-configs)$/;
+
+/** The environments an inventory holds lists of. */
+export function environmentsOf(inventory: Iterable<string>): string[] {
+  const envs = new Set<string>();
+  for (const key of inventory) {
+    const env = LIST_KEY.exec(key)?.[1];
+    if (env) {
+      envs.add(env);
     }
-  };
-  diff.deleted.forEach((key) => push('delete', describe(key)));
-  diff.created.forEach((key) => push('create', next.get(key)));
-  diff.patched.forEach((key) => push('patch', next.get(key)));
-  return events;
-}
-
-const ITEM_KEY = /^env-([0-9a-f-]{36})-(feature-config|segment)-(.+)$/;
-
-/** Origin of a stored key name from an older inventory (only for keys that are gone now). */
-export function describeKey(key: string): InventoryItem | undefined {
-  const match = ITEM_KEY.exec(key);
-  if (!match) {
-    return undefined;
   }
-  const [, env = '', kind, identifier = ''] = match;
-  return { env, domain: kind === 'segment' ? 'target-segment' : 'flag', identifier };
+  return [...envs];
 }

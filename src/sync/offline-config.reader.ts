@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { EnvironmentConfig } from './environment-config.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
+import { StartupError } from '../common/errors/startup-error.js';
 
 /** A config directory that cannot be used; boot stops with this message. */
-export class OfflineConfigError extends Error {
+export class OfflineConfigError extends StartupError {
   override readonly name = 'OfflineConfigError';
 }
 

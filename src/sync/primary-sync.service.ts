@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CacheHealthService } from '../cache/cache-health.service.js';
 import { InventoryRepository } from '../cache/inventory.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
@@ -24,6 +25,11 @@ export class PrimarySyncService implements OnApplicationShutdown {
   private stream?: AbortController;
   private wake?: () => void;
   private running?: Promise<void>;
+  /** A change may be missing from the cache (a write failed): reload once it answers again. */
+  private dirty = false;
+  private repairing = false;
+  private lastFailedRepair = 0;
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -33,6 +39,7 @@ export class PrimarySyncService implements OnApplicationShutdown {
     private readonly applier: UpstreamEventApplier,
     private readonly publisher: ChangePublisher,
     private readonly inventory: InventoryRepository,
+    private readonly cacheHealth: CacheHealthService,
   ) {}
 
   /** Starts syncing in the background; SDK routes answer 503 until config is in place. */
@@ -41,10 +48,19 @@ export class PrimarySyncService implements OnApplicationShutdown {
       this.logger.log('serving the config already in the cache while the first sync runs');
       this.status.markCacheWarm();
     }
+    this.unsubscribe.push(
+      this.cacheHealth.onEmptied(() => this.repairEmptiedCache()),
+      this.cacheHealth.onRecovered(() => {
+        if (this.dirty) {
+          void this.enqueue(() => this.reloadSafely('cache recovered'));
+        }
+      }),
+    );
     this.running = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe.forEach((stop) => stop());
     this.stopped = true;
     this.stream?.abort();
     this.wake?.();
@@ -103,6 +119,8 @@ export class PrimarySyncService implements OnApplicationShutdown {
     }
     void this.enqueue(() =>
       this.applier.apply(event).catch((err: unknown) => {
+        // Most likely the cache failed: the reload once it answers again brings the change.
+        this.dirty = true;
         this.logger.warn({ err: describe(err), event: event.event }, 'upstream event not applied');
       }),
     );
@@ -127,16 +145,53 @@ export class PrimarySyncService implements OnApplicationShutdown {
     await this.reloadSafely('stream lost');
   }
 
-  private async reloadSafely(reason: string): Promise<void> {
+  /**
+   * Every reload announces what it changed: SDKs whose stream was refused or cut meanwhile
+   * (and that stopped polling when it came back) would otherwise stay stale.
+   */
+  private async reloadSafely(reason: string): Promise<boolean> {
     try {
-      await this.reload.run();
+      const changes = await this.reload.run();
+      this.dirty = false;
       this.status.setConfig('SYNCED');
+      this.publisher.publishResync(changes);
+      return true;
     } catch (err) {
+      this.dirty = true;
       this.logger.warn({ err: describe(err), reason }, 'config sync failed');
       if (this.status.config.state !== 'SYNCED') {
         this.status.setConfig('FAILED_TO_SYNC');
       }
+      return false;
     }
+  }
+
+  /**
+   * The cache came back without our data: write it back from memory when memory holds it all,
+   * else reload from upstream (tried again at most once per poll interval while that fails).
+   */
+  private repairEmptiedCache(): void {
+    const backingOff = Date.now() - this.lastFailedRepair < this.config.sync.pollIntervalMs;
+    if (this.repairing || this.stopped || (backingOff && !this.reload.memoryComplete)) {
+      return;
+    }
+    this.repairing = true;
+    void this.enqueue(async () => {
+      try {
+        if (this.reload.memoryComplete) {
+          await this.reload.reseedFromMemory();
+          if (this.dirty) {
+            await this.reloadSafely('cache re-seeded');
+          }
+        } else if (!(await this.reloadSafely('cache emptied'))) {
+          this.lastFailedRepair = Date.now();
+        }
+      } catch (err) {
+        this.logger.warn({ err: describe(err) }, 'could not re-seed the cache');
+      } finally {
+        this.repairing = false;
+      }
+    });
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

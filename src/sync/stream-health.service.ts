@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
+import { CacheHealthService } from '../cache/cache-health.service.js';
 import { CacheStore } from '../cache/cache-store.js';
 import { AppConfig } from '../config/app-config.js';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
@@ -20,25 +21,31 @@ const HOST = hostname() || 'unknown';
 @Injectable()
 export class StreamHealthService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(StreamHealthService.name);
-  private unsubscribe?: () => void;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly config: AppConfig,
     private readonly status: ProxyStatus,
     private readonly store: CacheStore,
     private readonly jobs: ScheduledJobs,
+    private readonly cacheHealth: CacheHealthService,
     @InjectMetric(METRIC_NAMES.streamHealth) private readonly health: Gauge<'host'>,
     @InjectMetric(METRIC_NAMES.pollingStatus) private readonly polling: Gauge<'host'>,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.status.onStreamChange((state) => void this.publish(state));
+    this.unsubscribe = [
+      this.status.onStreamChange((state) => void this.publish(state)),
+      // Writes made while the cache was away were lost, and an emptied cache lost the key.
+      this.cacheHealth.onRecovered(() => void this.verify()),
+      this.cacheHealth.onEmptied(() => void this.verify()),
+    ];
     void this.write();
     this.jobs.every('stream-health-verifier', VERIFY_INTERVAL_MS, () => this.verify());
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    this.unsubscribe.forEach((stop) => stop());
   }
 
   /** Rewrites the key when Redis disagrees with memory. */

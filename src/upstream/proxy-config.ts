@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../sync/environment-config.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
 
 export interface ProxyConfigPage {
   pageCount: number;

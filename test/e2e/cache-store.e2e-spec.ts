@@ -3,8 +3,11 @@ import { CacheStore } from '../../src/cache/cache-store.js';
 import { ConfigReader } from '../../src/cache/config-reader.service.js';
 import { ConfigWriter } from '../../src/cache/config-writer.service.js';
 import { MemoryCacheStore } from '../../src/cache/memory-cache.store.js';
+import { MemoryMirror } from '../../src/cache/memory-mirror.js';
+import { MirroredCacheStore } from '../../src/cache/mirrored-cache.store.js';
 import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
 import { RedisClient } from '../../src/cache/redis.client.js';
+import { CacheUnavailableError } from '../../src/common/errors/proxy-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { booleanFlag } from '../support/flags.js';
@@ -88,7 +91,7 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
 
   describe('ConfigWriter and ConfigReader on this store', () => {
     it('writes the Harness layout: list, -latest hash of its bytes, per-item keys', async () => {
-      await new ConfigWriter(store).writeFlags(ENV, [flag('a'), flag('b')]);
+      await readerAndWriter(store).writer.writeFlags(ENV, [flag('a'), flag('b')]);
       const list = await store.get(CACHE_KEYS.featureConfigs(ENV));
       expect(JSON.parse(list ?? '[]')).toHaveLength(2);
       expect(await store.get(CACHE_KEYS.latest(CACHE_KEYS.featureConfigs(ENV)))).toBe(
@@ -100,15 +103,14 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
     });
 
     it('deletes the per-item keys of flags that left the list', async () => {
-      const writer = new ConfigWriter(store);
+      const { writer } = readerAndWriter(store);
       await writer.writeFlags(ENV, [flag('a'), flag('b')]);
       await writer.writeFlags(ENV, [flag('a', 2)]);
       expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'b'))).toBeNull();
     });
 
     it('serves the same bytes until the list changes, then the new version', async () => {
-      const writer = new ConfigWriter(store);
-      const reader = new ConfigReader(store);
+      const { writer, reader } = readerAndWriter(store);
       await writer.writeFlags(ENV, [flag('a')]);
       const first = await reader.flags(ENV);
       expect(await reader.flags(ENV)).toBe(first);
@@ -119,7 +121,8 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
     });
 
     it('stores SDK keys as JSON strings and resolves them to their environment', async () => {
-      await new ConfigWriter(store).writeEnvironment(
+      const { writer } = readerAndWriter(store);
+      await writer.writeEnvironment(
         { id: ENV, apiKeys: [sha256Hex('k')], featureConfigs: [flag('a')], segments: [] },
         'online',
       );
@@ -127,8 +130,10 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
       expect(await store.get(CACHE_KEYS.apiConfigs(ENV))).toBe(
         JSON.stringify([`auth-key-${sha256Hex('k')}`]),
       );
-      expect(await new ConfigReader(store).environmentOfKey(sha256Hex('k'))).toBe(ENV);
-      expect(await new ConfigReader(store).environmentOfKey(sha256Hex('x'))).toBeNull();
+      // A fresh reader (another instance) learns them from the store alone.
+      const { reader } = readerAndWriter(store);
+      expect(await reader.environmentOfKey(sha256Hex('k'))).toBe(ENV);
+      expect(await reader.environmentOfKey(sha256Hex('x'))).toBeNull();
     });
   });
 });
@@ -142,17 +147,40 @@ class FlakyStore extends MemoryCacheStore {
 }
 
 describe('ConfigReader during a cache outage', () => {
-  it('keeps serving the last known flags and key lookups', async () => {
-    const store = new FlakyStore();
-    const writer = new ConfigWriter(store);
-    const reader = new ConfigReader(store);
+  it('serves from memory, and a miss is a 503, never a 401', async () => {
+    const backend = new FlakyStore();
+    const { writer } = readerAndWriter(backend);
     await writer.writeFlags(ENV, [flag('a')]);
     await writer.addApiKey(ENV, sha256Hex('k'));
+    // Another instance: it learns the key (and with it the config) from the store, then the
+    // store goes away.
+    const { reader } = readerAndWriter(backend);
+    expect(await reader.environmentOfKey(sha256Hex('k'))).toBe(ENV);
     const before = await reader.flags(ENV);
-    await reader.environmentOfKey(sha256Hex('k'));
-    store.failing = true;
+    backend.failing = true;
     expect(await reader.flags(ENV)).toBe(before);
     expect(await reader.environmentOfKey(sha256Hex('k'))).toBe(ENV);
-    await expect(reader.environmentOfKey(sha256Hex('never-seen'))).rejects.toThrow();
+    await expect(reader.environmentOfKey(sha256Hex('never-seen'))).rejects.toBeInstanceOf(
+      CacheUnavailableError,
+    );
+  });
+
+  it('keeps serving what it wrote after the store is emptied', async () => {
+    const backend = new MemoryCacheStore();
+    const { writer, reader } = readerAndWriter(backend);
+    await writer.writeEnvironment(
+      { id: ENV, apiKeys: [sha256Hex('k')], featureConfigs: [flag('a')], segments: [] },
+      'online',
+    );
+    await backend.del(await backend.scan(''));
+    expect(await reader.environmentOfKey(sha256Hex('k'))).toBe(ENV);
+    expect((await reader.flags(ENV)).flags.map((f) => f.feature)).toEqual(['a']);
   });
 });
+
+/** A writer and a reader sharing one memory over `backend`, as the CacheModule wires them. */
+function readerAndWriter(backend: CacheStore) {
+  const mirror = new MemoryMirror();
+  const store = new MirroredCacheStore(backend, mirror);
+  return { writer: new ConfigWriter(store, mirror), reader: new ConfigReader(store, mirror) };
+}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../src/cache/cache-keys.js';
+import { CacheStore } from '../../src/cache/cache-store.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { createTestApp, TEST_AUTH_SECRET, type TestApp } from '../support/create-test-app.js';
 import {
@@ -9,7 +10,6 @@ import {
   PRODUCTION_SERVER_SDK_KEY,
   STAGING_ENV_UUID,
 } from '../support/example-config.js';
-import { testRedisClient } from '../support/redis.js';
 import { authenticate, bearer, craftToken } from '../support/sdk-requests.js';
 
 const production = EXAMPLE_ENVIRONMENTS.production;
@@ -126,9 +126,11 @@ describe('GET /client/env/:env/feature-configs', () => {
 
     it('a token whose key was revoked after it was issued', async () => {
       const revocable = await authenticate(t.app, EXAMPLE_ENVIRONMENTS.production.clientSdkKey);
-      const redis = testRedisClient();
-      await redis.del(`auth-key-${sha256Hex(EXAMPLE_ENVIRONMENTS.production.clientSdkKey)}`);
-      redis.disconnect();
+      // Through the proxy's own cache writer, as an apiKeyRemoved event is applied: memory
+      // serves key lookups, so a key edited out of Redis behind its back would not be seen.
+      await t.app
+        .get(CacheStore)
+        .del([`auth-key-${sha256Hex(EXAMPLE_ENVIRONMENTS.production.clientSdkKey)}`]);
       expect((await get(url, bearer(revocable))).statusCode).toBe(401);
       expect((await get(url)).statusCode).toBe(200);
     });

@@ -79,6 +79,32 @@ describe('primary mode: upstream outages', () => {
     }
   }, 120_000);
 
+  it('a change made upstream during an outage reaches a streaming SDK once it is back', async () => {
+    const client = nodeSdkClient(sdkKey, t.url ?? '');
+    try {
+      await client.waitForInitialization();
+      expect(await client.boolVariation('dark-mode', target, true)).toBe(false);
+      await emulator.goDown();
+      await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+      emulator.toggleFlag(env, 'dark-mode', 'on');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await emulator.comeBack();
+      const back = Date.now();
+      // The proxy resyncs and announces the change, but the SDK's stream was refused while the
+      // upstream was away and reconnects seconds later; it stops polling when it does, so only
+      // the replay of the resync's events to new streams can bring it the change.
+      await expect
+        .poll(() => client.boolVariation('dark-mode', target, false), {
+          timeout: 45_000,
+          interval: 250,
+        })
+        .toBe(true);
+      console.log(`change made during an outage reached the SDK ${Date.now() - back} ms after`);
+    } finally {
+      client.close();
+    }
+  }, 90_000);
+
   it('a silent (half-open) stream is detected by the watchdog and replaced', async () => {
     const before = emulator.requests({ route: '/stream' }).length;
     emulator.stallStreams();

@@ -55,6 +55,18 @@ export class NotReadyError extends ProxyError {
   }
 }
 
+/**
+ * The cache did not answer and memory has no copy of what was asked. 503 so SDKs retry later:
+ * a 401 would tell them their key is bad, an empty list that every flag is gone.
+ */
+export class CacheUnavailableError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'CACHE_UNAVAILABLE';
+  constructor() {
+    super('the cache is unavailable: try again shortly');
+  }
+}
+
 export class EvaluationFailedError extends ProxyError {
   readonly status = 500;
   readonly code = 'EVALUATION_FAILED';

@@ -1,6 +1,6 @@
-import type { FeatureConfig } from '../model/feature-config.js';
-import type { Segment } from '../model/segment.js';
-import type { Target } from '../model/target.js';
+import type { FeatureConfig } from './feature-config.js';
+import type { Segment } from './segment.js';
+import type { Target } from './target.js';
 
 /** Everything the proxy holds for one environment, whatever its source (offline dir, upstream). */
 export interface EnvironmentConfig {

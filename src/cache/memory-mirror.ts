@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import type { FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
+import type { Target } from '../model/target.js';
+import { sha256Hex } from './cache-keys.js';
+import { FlagSet } from './flag-set.js';
+import { SegmentSet } from './segment-set.js';
+
+/** The kinds of stored value SDK requests are served from. Everything else is not mirrored. */
+export type MirroredKind = 'flags' | 'segments' | 'authKey' | 'target';
+
+/** A bound on the entries that SDK traffic, not config, decides the number of. */
+const MAX_TARGETS = 10_000;
+const MAX_UNKNOWN_KEYS = 10_000;
+/** Absent keys and targets are re-asked of the store after this; so are targets (other instances write them). */
+const RECHECK_MS = 30_000;
+
+export interface ServedEnvironment {
+  id: string;
+  /** SHA-256 hex of each SDK key. */
+  apiKeys: string[];
+  flags: FlagSet;
+  segments: SegmentSet;
+}
+
+/** A list key; the environment part excludes item keys of flags named like a list. */
+const LIST_KEY = /^env-((?:(?!-feature-config-|-segment-).)+)-(feature-configs|segments)$/;
+const EMPTY_FLAGS = new FlagSet('', []);
+const EMPTY_SEGMENTS = new SegmentSet('', []);
+
+export interface MirrorEntry {
+  /** The stored text, kept until first decoded; null when the store has no such key. */
+  raw: string | null;
+  version: string;
+  decoded?: unknown;
+  checkedAt: number;
+}
+
+/**
+ * The memory this instance serves SDKs from: every flag list, segment list and SDK key it wrote
+ * or read, plus recently used targets, decoded once per version. The store (Redis) is only asked
+ * on a miss, so a slow, dead or emptied Redis does not fail a read of anything seen before.
+ * Keys are the exact cache key names; the kind of a key only decides how its value is decoded.
+ */
+@Injectable()
+export class MemoryMirror {
+  private readonly config = new Map<string, MirrorEntry>();
+  private readonly targets = new Map<string, MirrorEntry>();
+  private readonly unknownKeys = new Map<string, MirrorEntry>();
+
+  /** Records values the store now holds (after a write, or a read on a miss). */
+  record(entries: Iterable<readonly [string, string | null]>, now = Date.now()): void {
+    for (const [key, raw] of entries) {
+      const kind = kindOf(key);
+      if (kind) {
+        this.put(kind, key, raw, now);
+      }
+    }
+  }
+
+  /** Records that keys are gone from the store. */
+  forget(keys: Iterable<string>, now = Date.now()): void {
+    this.record(
+      Array.from(keys, (key) => [key, null] as const),
+      now,
+    );
+  }
+
+  /**
+   * The entry for `key`, or undefined when the store must be asked: never seen, or a target or
+   * an absent key not checked for {@link RECHECK_MS}. `stale` entries serve when the store fails.
+   */
+  lookup(key: string, now = Date.now()): { entry: MirrorEntry; fresh: boolean } | undefined {
+    const entry = this.config.get(key) ?? this.unknownKeys.get(key) ?? this.targets.get(key);
+    if (!entry) {
+      return undefined;
+    }
+    const rechecks = kindOf(key) === 'target' || entry.raw === null;
+    return { entry, fresh: !rechecks || now - entry.checkedAt < RECHECK_MS };
+  }
+
+  flags(entry: MirrorEntry): FlagSet {
+    entry.decoded ??= new FlagSet(entry.version, decodeList(entry.raw) as FeatureConfig[]);
+    entry.raw = entry.raw === null ? null : '';
+    return entry.decoded as FlagSet;
+  }
+
+  segments(entry: MirrorEntry): SegmentSet {
+    entry.decoded ??= new SegmentSet(entry.version, decodeList(entry.raw) as Segment[]);
+    entry.raw = entry.raw === null ? null : '';
+    return entry.decoded as SegmentSet;
+  }
+
+  environment(entry: MirrorEntry): string | null {
+    entry.decoded ??= entry.raw === null ? null : parseJsonString(entry.raw);
+    return entry.decoded as string | null;
+  }
+
+  target(entry: MirrorEntry): Target | null {
+    entry.decoded ??= entry.raw === null ? null : (JSON.parse(entry.raw) as Target);
+    return entry.decoded as Target | null;
+  }
+
+  /**
+   * Every environment memory holds config or SDK keys of, decoded: what a cache that came back
+   * empty is re-seeded from.
+   */
+  servedEnvironments(): ServedEnvironment[] {
+    const envs = new Map<string, ServedEnvironment>();
+    const of = (id: string): ServedEnvironment => {
+      let env = envs.get(id);
+      if (!env) {
+        env = { id, apiKeys: [], flags: EMPTY_FLAGS, segments: EMPTY_SEGMENTS };
+        envs.set(id, env);
+      }
+      return env;
+    };
+    for (const [key, entry] of this.config) {
+      const list = LIST_KEY.exec(key);
+      if (key.startsWith('auth-key-')) {
+        const env = this.environment(entry);
+        if (env !== null) {
+          of(env).apiKeys.push(key.slice('auth-key-'.length));
+        }
+      } else if (list?.[1] && entry.raw !== null) {
+        const env = of(list[1]);
+        if (list[2] === 'feature-configs') {
+          env.flags = this.flags(entry);
+        } else {
+          env.segments = this.segments(entry);
+        }
+      }
+    }
+    return [...envs.values()];
+  }
+
+  /** How much is mirrored, for logs and tests. */
+  get size(): { config: number; targets: number; unknownKeys: number } {
+    return {
+      config: this.config.size,
+      targets: this.targets.size,
+      unknownKeys: this.unknownKeys.size,
+    };
+  }
+
+  private put(kind: MirroredKind, key: string, raw: string | null, now: number): void {
+    const version = raw === null ? '' : sha256Hex(raw);
+    if (kind === 'target') {
+      const known = this.targets.get(key);
+      // Targets are never deleted upstream; an emptied Redis must not erase what we know.
+      if (raw === null && known && known.raw !== null) {
+        known.checkedAt = now;
+        return;
+      }
+      this.targets.delete(key);
+      bounded(this.targets, MAX_TARGETS).set(key, this.reuse(known, raw, version, now));
+      return;
+    }
+    if (kind === 'authKey' && raw === null) {
+      this.config.delete(key);
+      bounded(this.unknownKeys, MAX_UNKNOWN_KEYS).set(key, { raw, version, checkedAt: now });
+      return;
+    }
+    this.unknownKeys.delete(key);
+    this.config.set(key, this.reuse(this.config.get(key), raw, version, now));
+  }
+
+  /** The same content keeps its decoded object, so memoised responses survive a rewrite. */
+  private reuse(
+    known: MirrorEntry | undefined,
+    raw: string | null,
+    version: string,
+    now: number,
+  ): MirrorEntry {
+    if (known && known.version === version && (known.raw === null) === (raw === null)) {
+      known.checkedAt = now;
+      return known;
+    }
+    return { raw, version, checkedAt: now };
+  }
+}
+
+export function kindOf(key: string): MirroredKind | undefined {
+  if (key.startsWith('auth-key-')) {
+    return 'authKey';
+  }
+  if (!key.startsWith('env-')) {
+    return undefined;
+  }
+  if (key.endsWith('-feature-configs')) {
+    return 'flags';
+  }
+  if (key.endsWith('-segments')) {
+    return 'segments';
+  }
+  return key.includes('-target-config-') ? 'target' : undefined;
+}
+
+function bounded<V>(map: Map<string, V>, max: number): Map<string, V> {
+  while (map.size >= max) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) {
+      break;
+    }
+    map.delete(oldest);
+  }
+  return map;
+}
+
+function decodeList(raw: string | null): unknown[] {
+  const parsed: unknown = raw ? JSON.parse(raw) : [];
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** Key values are JSON strings (`"<uuid>"`, quotes included); tolerate a bare value too. */
+function parseJsonString(raw: string): string {
+  if (raw.startsWith('"')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'string' ? parsed : raw;
+  }
+  return raw;
+}

@@ -1,0 +1,54 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Inside node_modules so the compiled files resolve the project's dependencies. */
+const OUT_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/ff-relay-e2e-build', import.meta.url),
+);
+
+let built: Promise<void> | undefined;
+
+/**
+ * Compiles `src/` once per test file, for tests that need the real `main.ts` in a process of its
+ * own (exit codes, signals, what reaches stderr).
+ */
+export function buildProxy(): Promise<void> {
+  built ??= promisify(execFile)(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.resolve('typescript/bin/tsc')),
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      OUT_DIR,
+    ],
+    { cwd: ROOT },
+  ).then(() => undefined);
+  return built;
+}
+
+export interface ProxyProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/** Runs the compiled `main.js` with exactly `env` (plus PATH), capturing its output. */
+export function spawnProxy(env: Record<string, string>): ProxyProcess {
+  const child = spawn(process.execPath, [`${OUT_DIR}/main.js`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
