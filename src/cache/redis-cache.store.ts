@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { CacheStore } from './cache-store.js';
 import { RedisClient } from './redis.client.js';
 
+type Entries = readonly (readonly [string, string])[];
+
 /**
- * The Redis cache. Only single-key commands (pipelined), so every call is slot-safe on a cluster;
- * no TTLs, no hashes, no MULTI, matching the Harness layout (`cache-and-ha.md` §3).
+ * The Redis cache: single-key commands only (no TTLs, no hashes), matching the Harness layout
+ * (`cache-and-ha.md` §3). On one server several commands go out as one pipeline (a MULTI for a
+ * batch); on a cluster a pipeline must stay within one slot, so each command is sent on its own
+ * and ioredis groups them per node (auto-pipelining). Commands for one key keep their order.
  */
 @Injectable()
 export class RedisCacheStore extends CacheStore {
@@ -20,51 +24,24 @@ export class RedisCacheStore extends CacheStore {
   }
 
   async mget(keys: readonly string[]): Promise<(string | null)[]> {
-    if (keys.length === 1) {
-      return [await this.get(keys[0] as string)];
+    if (keys.length === 1 || this.redis.target.cluster) {
+      return Promise.all(keys.map((key) => this.get(key)));
     }
     const pipeline = this.redis.connection.pipeline();
-    for (const key of keys) {
-      pipeline.get(key);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => {
-      if (error) {
-        throw error;
-      }
-      return (value as string | null) ?? null;
-    });
+    keys.forEach((key) => pipeline.get(key));
+    return (await execAll(pipeline)).map((value) => (value as string | null) ?? null);
   }
 
-  async set(entries: readonly (readonly [string, string])[]): Promise<void> {
-    const pipeline = this.redis.connection.pipeline();
-    for (const [key, value] of entries) {
-      pipeline.set(key, value);
-    }
-    await this.execAll(pipeline.exec());
+  async set(entries: Entries): Promise<void> {
+    await this.write(entries, [], false);
   }
 
   async del(keys: readonly string[]): Promise<void> {
-    const pipeline = this.redis.connection.pipeline();
-    for (const key of keys) {
-      pipeline.del(key);
-    }
-    await this.execAll(pipeline.exec());
+    await this.write([], keys, false);
   }
 
-  async batch(
-    sets: readonly (readonly [string, string])[],
-    dels: readonly string[],
-  ): Promise<void> {
-    const connection = this.redis.connection;
-    const unit = this.redis.target.cluster ? connection.pipeline() : connection.multi();
-    for (const [key, value] of sets) {
-      unit.set(key, value);
-    }
-    for (const key of dels) {
-      unit.del(key);
-    }
-    await this.execAll(unit.exec());
+  async batch(sets: Entries, dels: readonly string[]): Promise<void> {
+    await this.write(sets, dels, true);
   }
 
   async scan(substring: string): Promise<string[]> {
@@ -76,13 +53,30 @@ export class RedisCacheStore extends CacheStore {
     await this.redis.connection.ping();
   }
 
-  private async execAll(results: Promise<[Error | null, unknown][] | null>): Promise<void> {
-    for (const [error] of (await results) ?? []) {
-      if (error) {
-        throw error;
-      }
+  private async write(sets: Entries, dels: readonly string[], atomic: boolean): Promise<void> {
+    const connection = this.redis.connection;
+    if (this.redis.target.cluster) {
+      await Promise.all([
+        ...sets.map(([key, value]) => connection.set(key, value)),
+        ...dels.map((key) => connection.del(key)),
+      ]);
+      return;
     }
+    const unit = atomic ? connection.multi() : connection.pipeline();
+    sets.forEach(([key, value]) => unit.set(key, value));
+    dels.forEach((key) => unit.del(key));
+    await execAll(unit);
   }
+}
+
+/** Runs a pipeline or MULTI; the first failed command fails the whole call. */
+async function execAll(unit: ChainableCommander): Promise<unknown[]> {
+  return ((await unit.exec()) ?? []).map(([error, value]) => {
+    if (error) {
+      throw error;
+    }
+    return value;
+  });
 }
 
 async function scanNode(node: Redis, substring: string): Promise<string[]> {

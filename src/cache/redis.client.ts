@@ -96,6 +96,16 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A connection of its own for a blocking reader (`XREAD BLOCK` holds its connection), with a
+   * command deadline long enough for the block. The caller disconnects it.
+   */
+  dedicated(commandTimeoutMs: number): Redis | Cluster {
+    const connection = this.create(this.settings, commandTimeoutMs);
+    connection.on('error', (err: Error) => this.logger.debug({ err }, 'redis reader error'));
+    return connection;
+  }
+
   /** Every node that holds keys: the masters of a cluster, or the single server. */
   masters(): Redis[] {
     return this.connection instanceof Cluster ? this.connection.nodes('master') : [this.connection];
@@ -123,7 +133,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     this.listeners.forEach((listener) => listener(next));
   }
 
-  private create(redis: RedisConfig): Redis | Cluster {
+  private create(redis: RedisConfig, commandTimeoutMs = redis.commandTimeoutMs): Redis | Cluster {
     const backoff = (times: number) =>
       Math.min(redis.minRetryBackoffMs * 2 ** Math.min(times, 16), redis.maxRetryBackoffMs);
     const options: RedisOptions = {
@@ -132,7 +142,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
       connectTimeout: redis.connectTimeoutMs,
       // A hung server (SIGSTOP, network partition) must not hold requests: every command has a
       // deadline, queued ones included, and is retried across few reconnects.
-      commandTimeout: redis.commandTimeoutMs,
+      commandTimeout: commandTimeoutMs,
       maxRetriesPerRequest: redis.maxRetriesPerRequest,
       retryStrategy: backoff,
       tls: this.target.tls ? { servername: this.target.nodes[0]?.host } : undefined,
@@ -141,6 +151,8 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
       return new Cluster(this.target.nodes, {
         redisOptions: options,
         clusterRetryStrategy: backoff,
+        // Commands to different slots cannot share a pipeline; this batches them per node.
+        enableAutoPipelining: true,
       });
     }
     const node = this.target.nodes[0] ?? { host: '127.0.0.1', port: 6379 };

@@ -11,6 +11,7 @@ import { CacheUnavailableError } from '../../src/common/errors/proxy-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { booleanFlag } from '../support/flags.js';
+import { RedisCluster } from '../support/redis-cluster.js';
 import { flushTestDb, testRedisAddress } from '../support/redis.js';
 
 const ENV = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -37,7 +38,29 @@ const backends: [string, () => Promise<Backend>][] = [
       return { store: new RedisCacheStore(client), close: () => client.onApplicationShutdown() };
     },
   ],
+  [
+    'Redis Cluster',
+    async () => {
+      const cluster = await sharedCluster();
+      await cluster.flushAll();
+      const client = new RedisClient(
+        loadConfig({ REDIS_ADDRESS: cluster.address, AUTH_SECRET: 's' }),
+      );
+      await client.onModuleInit();
+      return { store: new RedisCacheStore(client), close: () => client.onApplicationShutdown() };
+    },
+  ],
 ];
+
+/** One cluster for the whole file, started by the first test that needs it. */
+let cluster: Promise<RedisCluster> | undefined;
+function sharedCluster(): Promise<RedisCluster> {
+  cluster ??= RedisCluster.start();
+  return cluster;
+}
+afterAll(async () => {
+  await (await cluster)?.stop();
+});
 
 describe.each(backends)('CacheStore contract: %s', (_name, make) => {
   let backend: Backend;
