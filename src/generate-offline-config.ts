@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import type { AppConfig } from './config/app-config.js';
-import { writeOfflineConfig } from './sync/offline-config.writer.js';
+import { writeOfflineConfig } from './sync/offline/offline-config.writer.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
 /**

@@ -2,13 +2,14 @@
 // the global JwtAuthGuard that checks every other SDK route. Reads keys through the cache; with
 // FORWARD_TARGETS, re-sends SDK targets to Harness through the upstream client.
 import { createSecretKey } from 'node:crypto';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { CacheModule } from '../cache/cache.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { StatusModule } from '../status/status.module.js';
+import { UpstreamClient } from '../upstream/upstream.client.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -16,28 +17,41 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { TargetForwarder } from './target-forwarder.service.js';
 
-@Module({
-  imports: [
-    CacheModule,
-    StatusModule,
-    UpstreamModule,
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        // A KeyObject: a string secret is re-parsed (as a private key first) on every signature.
-        privateKey: createSecretKey(Buffer.from(config.auth.secret)),
-        // No expiry, like the Go proxy: SDKs never refresh their token.
-        signOptions: { algorithm: 'HS256' },
-      }),
+const IMPORTS = [
+  CacheModule,
+  StatusModule,
+  UpstreamModule,
+  PassportModule,
+  JwtModule.registerAsync({
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => ({
+      // A KeyObject: a string secret is re-parsed (as a private key first) on every signature.
+      privateKey: createSecretKey(Buffer.from(config.auth.secret)),
+      // No expiry, like the Go proxy: SDKs never refresh their token.
+      signOptions: { algorithm: 'HS256' },
     }),
-  ],
-  controllers: [AuthController],
-  providers: [
-    AuthService,
-    TargetForwarder,
-    JwtStrategy,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-  ],
-})
-export class AuthModule {}
+  }),
+];
+
+@Module({})
+export class AuthModule {
+  static register(config: AppConfig): DynamicModule {
+    // A read replica makes no upstream call at all; offline has no upstream.
+    const forwardTargets = config.mode === 'primary' && config.upstream.forwardTargets;
+    return {
+      module: AuthModule,
+      imports: IMPORTS,
+      controllers: [AuthController],
+      providers: [
+        AuthService,
+        {
+          provide: TargetForwarder,
+          inject: [UpstreamClient],
+          useFactory: (upstream: UpstreamClient) => new TargetForwarder(upstream, forwardTargets),
+        },
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+      ],
+    };
+  }
+}

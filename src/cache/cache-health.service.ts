@@ -8,7 +8,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
-import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
+import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import { RedisClient } from './redis.client.js';

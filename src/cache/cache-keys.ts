@@ -17,6 +17,15 @@ export const CACHE_KEYS = {
   inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}-inventory`,
   latest: (listKey: string) => `${listKey}-latest`,
   streamHealth: 'ffproxy_saas_stream_health',
+  /** Redis streams between a primary and its read replicas (`cache-and-ha.md` §5). */
+  sseEventsStream: 'proxy:sse_events',
+  controlEventsStream: 'proxy:primary_to_replica_control_events',
+  sdkMetricsStream: 'stream:sdk_metrics',
+  /**
+   * Ours: the last `stream:sdk_metrics` entry the primary forwarded upstream, so a restarted
+   * primary resumes there instead of at `$` and loses none of what replicas took meanwhile.
+   */
+  sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
   /**
    * Ours: written with the config (after every full load), so a Redis that came back empty is
    * told apart from one that merely reconnected. Harness tools ignore it.

@@ -4,6 +4,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { CacheHealthService } from './cache-health.service.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigReader } from './config-reader.service.js';
@@ -13,10 +14,11 @@ import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
 import { RedisCacheStore } from './redis-cache.store.js';
+import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
 
 @Module({
-  imports: [MetricsModule],
+  imports: [MetricsModule, SchedulingModule],
   providers: [
     {
       provide: RedisClient,
@@ -31,6 +33,11 @@ import { RedisClient } from './redis.client.js';
       useFactory: (redis: RedisClient | null, mirror: MemoryMirror): CacheStore =>
         new MirroredCacheStore(redis ? new RedisCacheStore(redis) : new MemoryCacheStore(), mirror),
     },
+    {
+      provide: RedisStreams,
+      inject: [RedisClient],
+      useFactory: (redis: RedisClient | null) => (redis ? new RedisStreams(redis) : null),
+    },
     ConfigReader,
     ConfigWriter,
     CacheHealthService,
@@ -44,6 +51,7 @@ import { RedisClient } from './redis.client.js';
     CacheHealthService,
     InventoryRepository,
     MemoryMirror,
+    RedisStreams,
   ],
 })
 export class CacheModule {}

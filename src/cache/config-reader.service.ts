@@ -52,6 +52,33 @@ export class ConfigReader {
     return this.mirror.target(await this.entry(CACHE_KEYS.targetConfig(env, identifier)));
   }
 
+  /**
+   * Reads a list again after another instance changed it (a replica told by its primary). Not
+   * joined with a read already under way: that one may have started before the change.
+   */
+  async reload(kind: 'flags' | 'segments', env: string): Promise<void> {
+    const key = kind === 'flags' ? CACHE_KEYS.featureConfigs(env) : CACHE_KEYS.segments(env);
+    const load = this.load(key).finally(() => this.pending.delete(key));
+    this.pending.set(key, load);
+    await load;
+  }
+
+  /** An SDK key another instance added: the next lookup asks the store. */
+  keyAdded(keyHash: string): void {
+    this.mirror.drop([CACHE_KEYS.authKey(keyHash)]);
+  }
+
+  /** An SDK key another instance removed: refused from now on, without asking the store. */
+  keyRemoved(keyHash: string): void {
+    this.mirror.forget([CACHE_KEYS.authKey(keyHash)]);
+  }
+
+  /** Forgets an environment that was removed: its lists and its SDK keys. */
+  forgetEnvironment(env: string): void {
+    this.mirror.drop([CACHE_KEYS.featureConfigs(env), CACHE_KEYS.segments(env)]);
+    this.mirror.dropKeysOf(env);
+  }
+
   /** The `auth-key-<hash>` names of an environment's SDK keys (primary-written list). */
   async apiKeyNames(env: string): Promise<string[]> {
     const raw = await this.store.get(CACHE_KEYS.apiConfigs(env));

@@ -66,6 +66,24 @@ export class MemoryMirror {
     );
   }
 
+  /** Drops what memory knows of these keys (not "known absent": unknown, ask the store). */
+  drop(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.config.delete(key);
+      this.unknownKeys.delete(key);
+      this.targets.delete(key);
+    }
+  }
+
+  /** Drops the SDK keys that belong to an environment. */
+  dropKeysOf(env: string): void {
+    for (const [key, entry] of this.config) {
+      if (key.startsWith('auth-key-') && this.environment(entry) === env) {
+        this.config.delete(key);
+      }
+    }
+  }
+
   /**
    * The entry for `key`, or undefined when the store must be asked: never seen, or a target or
    * an absent key not checked for {@link RECHECK_MS}. `stale` entries serve when the store fails.

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core';
 import { Agent, fetch } from 'undici';
 import { AppConfig } from '../config/app-config.js';
-import { ScheduledJobs } from '../metrics/scheduled-jobs.service.js';
+import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 
 export interface HeartbeatResult {
   at: number;

@@ -1,12 +1,10 @@
-// Owns Prometheus: the /metrics scrape route, every ff_* metric provider (Node process metrics
-// stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows), and the scheduled-job
-// runner whose durations it records.
+// Owns Prometheus: the /metrics scrape route and every ff_* metric provider (Node process metrics
+// stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows).
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { ROUTES } from '../common/routes.js';
 import { METRIC_PROVIDERS } from './metric-providers.js';
 import { PrometheusController } from './prometheus.controller.js';
-import { ScheduledJobs } from './scheduled-jobs.service.js';
 
 @Module({
   imports: [
@@ -16,7 +14,7 @@ import { ScheduledJobs } from './scheduled-jobs.service.js';
       defaultMetrics: { enabled: true },
     }),
   ],
-  providers: [...METRIC_PROVIDERS, ScheduledJobs],
-  exports: [...METRIC_PROVIDERS, ScheduledJobs],
+  providers: [...METRIC_PROVIDERS],
+  exports: [...METRIC_PROVIDERS],
 })
 export class MetricsModule {}

@@ -2,11 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Histogram } from 'prom-client';
-import { METRIC_NAMES } from './metric-names.js';
+import { METRIC_NAMES } from '../metrics/metric-names.js';
 
 export interface JobOptions {
   /** Upper bound of the random delay before the first run (default: the interval, ≤ 10 s). */
   maxJitterMs?: number;
+  /** A fixed delay before the first run, the jitter added to it (default 0). */
+  initialDelayMs?: number;
 }
 
 const MAX_JITTER_MS = 10_000;
@@ -43,7 +45,9 @@ export class ScheduledJobs {
         running = false;
       }
     };
-    const jitter = Math.random() * Math.min(options.maxJitterMs ?? intervalMs, MAX_JITTER_MS);
+    const jitter =
+      (options.initialDelayMs ?? 0) +
+      Math.random() * Math.min(options.maxJitterMs ?? intervalMs, MAX_JITTER_MS);
     const first = setTimeout(() => {
       this.registry.deleteTimeout(`${name}:first`);
       void tick();

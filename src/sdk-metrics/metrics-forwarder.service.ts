@@ -5,11 +5,11 @@ import {
   Logger,
   type OnModuleInit,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { type DroppedLabel, METRIC_NAMES } from '../metrics/metric-names.js';
+import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import {
   FLUSH_AT_BYTES,
   flushInterval,
@@ -20,10 +20,14 @@ import {
 import type { PartEntries, PartKind, SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsBuffer } from './metrics-buffer.js';
 import { MetricsSender } from './metrics-sender.service.js';
-import type { MetricsSink } from './metrics-sink.js';
+import { MetricsSink } from './metrics-sink.js';
 import type { BufferedPart } from './part-buffer.js';
 
-const FIRST_FLUSH_JOB = 'sdk-metrics-first-flush';
+export interface FlushCheckpoint {
+  mark(): string;
+  commit(mark: string): Promise<void>;
+}
+
 const FLUSH_JOB = 'sdk-metrics-flush';
 const MAX_JITTER_MS = 10_000;
 /** A hung upstream must not hold the shutdown past what orchestrators allow (k8s: 30 s). */
@@ -35,7 +39,10 @@ const SHUTDOWN_FLUSH_MS = 10_000;
  * once more at shutdown. Failed POSTs are kept and retried with the next flush, within bounds.
  */
 @Injectable()
-export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplicationShutdown {
+export class MetricsForwarder
+  extends MetricsSink
+  implements OnModuleInit, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(MetricsForwarder.name);
   private readonly buffer = new MetricsBuffer();
   private readonly interval: FlushInterval | undefined;
@@ -43,18 +50,28 @@ export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplic
   private tail: Promise<void> = Promise.resolve();
   private activeFlushes = 0;
   private sizeFlushQueued = false;
+  private checkpoint?: FlushCheckpoint;
 
   constructor(
     private readonly config: AppConfig,
     private readonly sender: MetricsSender,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly jobs: ScheduledJobs,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
   ) {
-    this.interval =
-      config.mode === 'primary' ? flushInterval(config.sdkMetrics.postDurationSeconds) : undefined;
+    super();
+    this.interval = flushInterval(config.sdkMetrics.postDurationSeconds);
   }
 
-  /** False offline, on replicas and with METRIC_POST_DURATION=0. */
+  /**
+   * Called around each flush: `mark()` before it drains the buffer, `commit(mark)` once a flush
+   * left nothing waiting for a retry. The Redis stream reader uses it to remember how far the
+   * metrics it read have reached the upstream.
+   */
+  useCheckpoint(checkpoint: FlushCheckpoint): void {
+    this.checkpoint = checkpoint;
+  }
+
+  /** False with METRIC_POST_DURATION=0. */
   get enabled(): boolean {
     return this.interval !== undefined;
   }
@@ -115,28 +132,21 @@ export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplic
   }
 
   private schedule(intervalMs: number): void {
-    // Jitter, so that proxies restarted together do not flush in step.
-    const firstMs = intervalMs + Math.floor(Math.random() * Math.min(intervalMs, MAX_JITTER_MS));
-    const first = setTimeout(() => {
-      this.scheduler.deleteTimeout(FIRST_FLUSH_JOB);
-      this.tick();
-      this.scheduler.addInterval(FLUSH_JOB, setInterval(() => this.tick(), intervalMs).unref());
-    }, firstMs).unref();
-    this.scheduler.addTimeout(FIRST_FLUSH_JOB, first);
-  }
-
-  private tick(): void {
-    if (this.activeFlushes > 0) {
-      this.logger.debug('previous sdk metrics flush still running: skipping this one');
-      return;
-    }
-    this.flush().catch((err: unknown) => this.logger.warn({ err }, 'sdk metrics flush failed'));
+    // The first flush one interval after start, plus jitter so that proxies restarted together
+    // do not flush in step. A timer tick while a flush (size-triggered, say) runs is skipped.
+    this.jobs.every(
+      FLUSH_JOB,
+      intervalMs,
+      () => (this.activeFlushes > 0 ? Promise.resolve() : this.flush()),
+      { initialDelayMs: intervalMs, maxJitterMs: MAX_JITTER_MS },
+    );
   }
 
   private async flushOnce(): Promise<void> {
     const started = Date.now();
     // From here on, new requests count towards the next size-triggered flush.
     this.sizeFlushQueued = false;
+    const mark = this.checkpoint?.mark();
     const drained = this.buffer.drain();
     for (const part of drained.metricsData) {
       await this.send('metricsData', part);
@@ -146,6 +156,9 @@ export class MetricsForwarder implements MetricsSink, OnModuleInit, BeforeApplic
     }
     for (const evicted of this.buffer.evictOldest(MAX_RETAINED_BYTES)) {
       this.drop(evicted.kind, evicted.env, evicted.entries, 'overflow');
+    }
+    if (mark !== undefined && this.buffer.retainedBytes === 0) {
+      await this.checkpoint?.commit(mark);
     }
     const posts = drained.metricsData.length + drained.targetData.length;
     if (posts > 0) {

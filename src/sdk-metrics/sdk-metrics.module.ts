@@ -1,17 +1,44 @@
-// Owns SDK usage metrics: POST /metrics/{env} intake and, in primary mode, batching and
-// forwarding them to the Harness metrics service through the upstream client.
-import { Module } from '@nestjs/common';
-import { UpstreamModule } from '../upstream/upstream.module.js';
+// Owns SDK usage metrics: POST /metrics/{env} intake and where they go, chosen here by mode: a
+// primary batches them (with those its read replicas pass on through Redis) and forwards them to
+// the Harness metrics service; a replica appends them to Redis for its primary; offline drops them.
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { SchedulingModule } from '../scheduling/scheduling.module.js';
+import { UpstreamModule } from '../upstream/upstream.module.js';
+import { flushInterval } from './forwarding-policy.js';
 import { MetricsForwarder } from './metrics-forwarder.service.js';
 import { MetricsSender } from './metrics-sender.service.js';
+import { MetricsSink } from './metrics-sink.js';
+import { MetricsStreamReader } from './metrics-stream.reader.js';
+import { RedisMetricsSink } from './redis-metrics.sink.js';
 import { SdkMetricsController } from './sdk-metrics.controller.js';
 import { SdkMetricsService } from './sdk-metrics.service.js';
 
-@Module({
-  imports: [UpstreamModule, MetricsModule],
-  controllers: [SdkMetricsController],
-  providers: [SdkMetricsService, MetricsForwarder, MetricsSender],
-  exports: [SdkMetricsService],
-})
-export class SdkMetricsModule {}
+function sinkProviders(config: AppConfig): Provider[] {
+  if (config.mode === 'replica') {
+    return [{ provide: MetricsSink, useClass: RedisMetricsSink }];
+  }
+  if (config.mode !== 'primary' || !flushInterval(config.sdkMetrics.postDurationSeconds)) {
+    return [];
+  }
+  return [
+    MetricsSender,
+    MetricsForwarder,
+    { provide: MetricsSink, useExisting: MetricsForwarder },
+    ...(config.redis ? [MetricsStreamReader] : []),
+  ];
+}
+
+@Module({})
+export class SdkMetricsModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: SdkMetricsModule,
+      imports: [CacheModule, UpstreamModule, MetricsModule, SchedulingModule],
+      controllers: [SdkMetricsController],
+      providers: [SdkMetricsService, ...sinkProviders(config)],
+    };
+  }
+}

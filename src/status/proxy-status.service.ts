@@ -20,6 +20,7 @@ export class ProxyStatus {
   private streamStatus: StatusSnapshot<StreamState> = { state: 'INITIALIZING', since: Date.now() };
   private readonly streamListeners = new Set<(state: StreamState) => void>();
   private cacheWarm = false;
+  private streamsAlwaysOpen = false;
 
   get config(): StatusSnapshot<ConfigState> {
     return this.configStatus;
@@ -39,6 +40,16 @@ export class ProxyStatus {
       this.configStatus.state === 'SYNCED' ||
       this.configStatus.state === 'READ_REPLICA'
     );
+  }
+
+  /** Whether SDKs may hold `/stream`: while the stream that brings changes is connected. */
+  get streamsOpen(): boolean {
+    return this.streamsAlwaysOpen || this.streamStatus.state === 'CONNECTED';
+  }
+
+  /** For a source whose changes come from the relay itself (offline): streams never close. */
+  holdStreamsOpen(): void {
+    this.streamsAlwaysOpen = true;
   }
 
   /** Whether the cache held config before this process synced anything. */

@@ -12,9 +12,10 @@ import type { SseConnection } from './sse-connection.js';
 const MAX_PENDING_BYTES = 1024 * 1024;
 const SWEEP_INTERVAL_MS = 1_000;
 /**
- * How long a stream that connects is still sent the events of a resync. SDKs do not re-fetch when
- * their stream comes back (the Node SDK even stops polling), so one that reconnects after the
- * announcement would otherwise stay stale until the next change.
+ * How long a stream that connects is still sent an event. SDKs do not re-fetch when their stream
+ * comes back (the Node SDK even stops polling), so one that reconnects after an announcement (its
+ * instance died, the upstream was away, a resync ran) would otherwise stay stale until the next
+ * change. At worst an SDK fetches a flag it already had once more.
  */
 const REPLAY_WINDOW_MS = 2 * 60_000;
 const MAX_REPLAYED_EVENTS = 10_000;
@@ -59,7 +60,10 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     return count;
   }
 
-  /** Registers a held stream and sends the first heartbeat at once, as SDKs wait for bytes. */
+  /**
+   * Registers a held stream: the events of the last minutes it may have missed, then the first
+   * heartbeat, at once, as SDKs wait for bytes.
+   */
   attach(env: string, connection: SseConnection): void {
     const subscriber: Subscriber = { connection, lastWriteAt: 0 };
     let subscribers = this.byEnvironment.get(env);
@@ -69,32 +73,25 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     }
     subscribers.add(subscriber);
     connection.onClose(() => this.detach(env, subscriber));
-    this.send(subscriber, HEARTBEAT_FRAME);
-    for (const { environment, frame } of this.recentResyncs()) {
+    // Replayed events before the heartbeat: the Node SDK drops a whole chunk that starts with
+    // `:`, and back-to-back writes may reach it as one chunk.
+    for (const { environment, frame } of this.recent()) {
       if (environment === env) {
         this.send(subscriber, frame);
       }
     }
+    this.send(subscriber, HEARTBEAT_FRAME);
     this.logger.debug({ env }, 'sdk stream opened');
   }
 
-  /** Publishes the events of a resync and keeps them for streams that connect in the next minutes. */
-  publishResync(events: readonly SdkEvent[]): void {
-    const at = Date.now();
-    for (const event of events) {
-      this.publish(event);
-      this.replayed.push({ environment: event.environment, frame: eventFrame(event), at });
-    }
-    this.replayed = this.recentResyncs().slice(-MAX_REPLAYED_EVENTS);
-  }
-
+  /** Sends the event to the environment's streams and keeps it for streams that connect soon. */
   publish(event: SdkEvent): void {
-    const subscribers = this.byEnvironment.get(event.environment);
-    if (!subscribers?.size) {
-      return;
-    }
     const frame = eventFrame(event);
-    for (const subscriber of subscribers) {
+    this.recent().push({ environment: event.environment, frame, at: Date.now() });
+    if (this.replayed.length > MAX_REPLAYED_EVENTS) {
+      this.replayed = this.replayed.slice(-MAX_REPLAYED_EVENTS);
+    }
+    for (const subscriber of this.byEnvironment.get(event.environment) ?? []) {
       this.send(subscriber, frame);
     }
   }
@@ -142,7 +139,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  private recentResyncs(): Replayed[] {
+  private recent(): Replayed[] {
     const since = Date.now() - REPLAY_WINDOW_MS;
     const first = this.replayed.findIndex((r) => r.at > since);
     if (first !== 0) {

@@ -6,7 +6,6 @@ import {
   NotFoundError,
   StreamUnavailableError,
 } from '../common/errors/proxy-error.js';
-import { AppConfig } from '../config/app-config.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import type { SseConnection } from './sse-connection.js';
 import { StreamHub } from './stream-hub.service.js';
@@ -15,7 +14,6 @@ import { StreamHub } from './stream-hub.service.js';
 @Injectable()
 export class StreamService {
   constructor(
-    private readonly config: AppConfig,
     private readonly status: ProxyStatus,
     private readonly reader: ConfigReader,
     private readonly hub: StreamHub,
@@ -23,14 +21,14 @@ export class StreamService {
 
   /**
    * The environment to subscribe to: the one of the `API-Key` header, not of the token. While the
-   * upstream stream is down, SDKs are refused with 503 so they poll instead. Offline there is no
-   * upstream: the proxy's own changes are the events, so streaming is always on.
+   * stream that brings changes is down (the upstream's, or the primary's for a replica), SDKs are
+   * refused with 503 so they poll instead.
    */
   async environmentFor(apiKey: string | undefined): Promise<string> {
     if (!apiKey) {
       throw new BadRequestError("API-Key can't be empty");
     }
-    if (this.config.mode !== 'offline' && this.status.stream.state !== 'CONNECTED') {
+    if (!this.status.streamsOpen) {
       throw new StreamUnavailableError();
     }
     const env = await this.reader.environmentOfKey(sha256Hex(apiKey));

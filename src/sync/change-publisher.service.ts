@@ -1,25 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { SdkEvent } from '../stream/sdk-event.js';
 import { StreamHub } from '../stream/stream-hub.service.js';
+import { ChangeRelay } from './config-source.js';
 
 /**
  * Where an applied change is announced, always after the cache holds it: this instance's SDK
- * streams. (Read replicas get the same events over a Redis stream; see the replicas issue.)
+ * streams, and the relay to read replicas where there is one.
  */
 @Injectable()
 export class ChangePublisher {
-  constructor(private readonly hub: StreamHub) {}
+  constructor(
+    private readonly hub: StreamHub,
+    @Optional() private readonly relay?: ChangeRelay,
+  ) {}
 
   publish(event: SdkEvent): void {
-    // Removal events carry no environment of their own: nothing to publish to (§5.1 [DEV]).
+    // Removal events carry no environment of their own: nothing to publish locally (§5.1 [DEV]).
     if (event.environment) {
       this.hub.publish(event);
     }
+    this.relay?.relay(event);
   }
 
-  /** The changes a resync found; SDKs that connect in the next minutes get them too. */
-  publishResync(events: readonly SdkEvent[]): void {
-    this.hub.publishResync(events.filter((event) => event.environment));
+  publishAll(events: readonly SdkEvent[]): void {
+    events.forEach((event) => this.publish(event));
   }
 
   /** Ends SDK streams of environments whose keys or config went away; SDKs reconnect. */

@@ -1,34 +1,71 @@
-// Owns where config comes from (the offline directory, or the upstream service over one account
-// stream in primary mode) and applies every change to the cache before announcing it.
-import { Module } from '@nestjs/common';
+// Owns where config comes from, chosen once here by mode: the offline directory, the upstream
+// service over one account stream (primary), or the primary through Redis (read replica). Every
+// change is applied to the cache before it is announced to SDK streams (and, from a primary with
+// Redis, to its read replicas).
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { ChangePublisher } from './change-publisher.service.js';
-import { ConfigLists } from './config-lists.service.js';
-import { ConfigUpdater } from './config-updater.service.js';
-import { FullReloadService } from './full-reload.service.js';
-import { OfflineSyncService } from './offline-sync.service.js';
-import { PrimarySyncService } from './primary-sync.service.js';
-import { StreamHealthService } from './stream-health.service.js';
+import { ChangeRelay, ConfigSource } from './config-source.js';
+import { ConfigUpdater } from './offline/config-updater.service.js';
+import { OfflineSyncService } from './offline/offline-sync.service.js';
+import { ConfigLists } from './primary/config-lists.service.js';
+import { FullReloadService } from './primary/full-reload.service.js';
+import { PrimarySyncService } from './primary/primary-sync.service.js';
+import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
+import { StreamHealthService } from './primary/stream-health.service.js';
+import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
+import { ReplicaSyncService } from './replica/replica-sync.service.js';
+import { StreamGauges } from './stream-gauges.service.js';
 import { SyncService } from './sync.service.js';
-import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 
-@Module({
-  imports: [CacheModule, MetricsModule, StatusModule, StreamModule, UpstreamModule],
-  providers: [
-    ConfigLists,
-    ConfigUpdater,
-    OfflineSyncService,
-    SyncService,
-    ChangePublisher,
-    FullReloadService,
-    UpstreamEventApplier,
-    PrimarySyncService,
-    StreamHealthService,
-  ],
-  exports: [ConfigUpdater],
-})
-export class SyncModule {}
+function source(useExisting: new (...args: never[]) => ConfigSource): Provider {
+  return { provide: ConfigSource, useExisting };
+}
+
+/** The providers of each mode; each supplies a ConfigSource. */
+function modeProviders(config: AppConfig): Provider[] {
+  switch (config.mode) {
+    case 'primary':
+      return [
+        PrimarySyncService,
+        source(PrimarySyncService),
+        FullReloadService,
+        UpstreamEventApplier,
+        ConfigLists,
+        StreamHealthService,
+        // Read replicas can only follow a primary that shares a Redis with them.
+        ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }] : []),
+      ];
+    case 'replica':
+      return [ReplicaSyncService, source(ReplicaSyncService)];
+    case 'offline':
+      return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];
+    case 'generate-offline-config':
+      break;
+  }
+  throw new Error('GENERATE_OFFLINE_CONFIG runs without the server (see main.ts)');
+}
+
+@Module({})
+export class SyncModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: SyncModule,
+      imports: [
+        CacheModule,
+        MetricsModule,
+        SchedulingModule,
+        StatusModule,
+        StreamModule,
+        UpstreamModule,
+      ],
+      providers: [SyncService, ChangePublisher, StreamGauges, ...modeProviders(config)],
+    };
+  }
+}

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { ConfigReader } from '../../src/cache/config-reader.service.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { ConfigUpdater } from '../../src/sync/config-updater.service.js';
+import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import {
   type BrowserTarget,
   decodeTargetHeader,

@@ -1,6 +1,6 @@
 import type { Evaluation } from '../../src/model/evaluation.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
-import { ConfigUpdater } from '../../src/sync/config-updater.service.js';
+import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   EXAMPLE_ENVIRONMENTS,

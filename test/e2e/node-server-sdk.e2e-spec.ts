@@ -1,7 +1,7 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { SdkMetricsService } from '../../src/sdk-metrics/sdk-metrics.service.js';
-import { ConfigUpdater } from '../../src/sync/config-updater.service.js';
+import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   EXAMPLE_ENVIRONMENTS,

@@ -1,11 +1,12 @@
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { ConfigUpdater } from '../../src/sync/config-updater.service.js';
+import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   PRODUCTION_CLIENT_SDK_KEY,
   PRODUCTION_ENV_UUID,
   PRODUCTION_SERVER_SDK_KEY,
+  STAGING_ENV_UUID,
   STAGING_SERVER_SDK_KEY,
 } from '../support/example-config.js';
 import { authenticate, bearer } from '../support/sdk-requests.js';
@@ -79,15 +80,16 @@ describe('GET /stream', () => {
   });
 
   it('announces deletes and creates of segments too', async () => {
-    const client = await connect(sdkHeaders());
+    // Staging: production's streams would first get the replay of the event above.
+    const client = await connect(sdkHeaders(STAGING_SERVER_SDK_KEY));
     await client.waitFor(() => client.heartbeats > 0);
     const updater = t.app.get(ConfigUpdater);
-    await updater.upsertSegment(PRODUCTION_ENV_UUID, {
+    await updater.upsertSegment(STAGING_ENV_UUID, {
       identifier: 'new-group',
       name: 'New',
       version: 1,
     });
-    await updater.deleteSegment(PRODUCTION_ENV_UUID, 'new-group');
+    await updater.deleteSegment(STAGING_ENV_UUID, 'new-group');
     expect(JSON.parse((await client.next()).data)).toMatchObject({
       event: 'create',
       domain: 'target-segment',
@@ -96,6 +98,23 @@ describe('GET /stream', () => {
       event: 'delete',
       identifier: 'new-group',
     });
+  });
+
+  it('replays recent events to a stream that connects after them (an SDK that was away)', async () => {
+    const late = await connect(sdkHeaders());
+    // The patch of dark-mode above was announced before this stream existed.
+    const replayed = JSON.parse((await late.next()).data) as Record<string, unknown>;
+    expect(replayed).toMatchObject({ event: 'patch', identifier: 'dark-mode', version: 99 });
+    // Events first: the Node SDK ignores the rest of a chunk that starts with `:`.
+    expect(late.chunks[0]).toMatch(/^event: \*\ndata: /);
+    await late.waitFor(() => late.heartbeats > 0);
+    const other = await connect(sdkHeaders(STAGING_SERVER_SDK_KEY));
+    await other.waitFor(() => other.heartbeats > 0);
+    // Staging's own events only: the segment created and deleted above.
+    const staging = [await other.next(), await other.next()].map(
+      (e) => (JSON.parse(e.data) as { environment: string }).environment,
+    );
+    expect(staging).toEqual([STAGING_ENV_UUID, STAGING_ENV_UUID]);
   });
 
   it('ends the streams of an environment cleanly when asked to', async () => {

@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
 
+export interface RedisServerOptions {
+  /** Extra redis-server arguments, appended on every launch. */
+  args?: readonly string[];
+}
+
 /**
  * A redis-server of the test's own on a free port, for tests that break it: kill it, pause it
  * (SIGSTOP), restart it with its data (append-only file, fsync always) or empty.
@@ -14,17 +19,20 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = await RedisServer.reserve();
+  /** `args`: extra redis-server arguments (e.g. `--requirepass`), used on every launch. */
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = await RedisServer.reserve(options);
     await server.launch();
     return server;
   }
 
   /** A port and a data directory, with no server yet: `launch()` starts it later. */
-  static async reserve(): Promise<RedisServer> {
-    return new RedisServer(await freePort(), await mkdtemp(join(tmpdir(), 'ff-relay-redis-')));
+  static async reserve(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'ff-relay-redis-'));
+    return new RedisServer(await freePort(), dir, options.args ?? []);
   }
 
   get address(): string {
@@ -69,6 +77,7 @@ export class RedisServer {
   async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', ''];
     args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir);
+    args.push(...this.extraArgs);
     await mkdir(this.dir, { recursive: true });
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
     await waitForPort(this.port, 10_000);

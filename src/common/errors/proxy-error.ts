@@ -31,6 +31,15 @@ export class EnvironmentMismatchError extends ProxyError {
   }
 }
 
+/** A route only the primary serves, asked of a read replica. */
+export class PrimaryOnlyError extends ProxyError {
+  readonly status = 403;
+  readonly code = 'PRIMARY_ONLY';
+  constructor() {
+    super('this route is served by the primary only: this instance is a read replica');
+  }
+}
+
 export class NotFoundError extends ProxyError {
   readonly status = 404;
   readonly code = 'NOT_FOUND';

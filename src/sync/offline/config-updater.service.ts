@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigReader } from '../cache/config-reader.service.js';
-import { ConfigWriter } from '../cache/config-writer.service.js';
-import type { FeatureConfig } from '../model/feature-config.js';
-import type { Segment } from '../model/segment.js';
-import { ChangePublisher } from './change-publisher.service.js';
-import type { EnvironmentConfig } from '../model/environment-config.js';
+import { ConfigReader } from '../../cache/config-reader.service.js';
+import { ConfigWriter } from '../../cache/config-writer.service.js';
+import type { FeatureConfig } from '../../model/feature-config.js';
+import type { Segment } from '../../model/segment.js';
+import { ChangePublisher } from '../change-publisher.service.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
 
 /**
  * Applies config changes: cache first, then the event to connected SDKs, so an SDK that

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { EnvironmentConfig } from '../model/environment-config.js';
-import { StartupError } from '../common/errors/startup-error.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
+import { StartupError } from '../../common/errors/startup-error.js';
 
 /** A config directory that cannot be used; boot stops with this message. */
 export class OfflineConfigError extends StartupError {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnvironmentConfig } from '../model/environment-config.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
 
 /**
  * Writes the offline config layout (`offline-and-config.md` §1.4): one `env-<uuid>/` directory

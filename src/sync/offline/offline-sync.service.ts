@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { CacheHealthService } from '../cache/cache-health.service.js';
-import { AppConfig } from '../config/app-config.js';
-import type { EnvironmentConfig } from '../model/environment-config.js';
-import { ProxyStatus } from '../status/proxy-status.service.js';
+import { ConfigSource } from '../config-source.js';
+import { CacheHealthService } from '../../cache/cache-health.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
+import { ProxyStatus } from '../../status/proxy-status.service.js';
 import { ConfigUpdater } from './config-updater.service.js';
 import { readOfflineConfig } from './offline-config.reader.js';
 
@@ -12,7 +13,7 @@ import { readOfflineConfig } from './offline-config.reader.js';
  * calls. A directory that cannot be loaded stops the boot.
  */
 @Injectable()
-export class OfflineSyncService implements OnApplicationShutdown {
+export class OfflineSyncService extends ConfigSource implements OnApplicationShutdown {
   private readonly logger = new Logger(OfflineSyncService.name);
   private reseeding = false;
   private unsubscribe?: () => void;
@@ -22,12 +23,22 @@ export class OfflineSyncService implements OnApplicationShutdown {
     private readonly updater: ConfigUpdater,
     private readonly status: ProxyStatus,
     private readonly cacheHealth: CacheHealthService,
-  ) {}
+  ) {
+    super();
+  }
 
-  async load(): Promise<void> {
+  async start(): Promise<void> {
     const dir = resolve(this.config.offline.configDir);
+    if (this.config.implicitOffline) {
+      this.logger.warn(
+        { configDir: dir },
+        'no PROXY_KEY set: serving the offline config directory',
+      );
+    }
     const environments = await this.write(dir);
     this.status.setStream('DISCONNECTED');
+    // No upstream to lose: the relay's own changes are the events, so SDK streams stay open.
+    this.status.holdStreamsOpen();
     this.status.setConfig('SYNCED');
     const flags = environments.reduce((n, env) => n + env.featureConfigs.length, 0);
     this.logger.log({ dir, environments: environments.length, flags }, 'offline config loaded');

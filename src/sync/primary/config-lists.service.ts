@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { ConfigReader } from '../cache/config-reader.service.js';
-import { ConfigWriter } from '../cache/config-writer.service.js';
-import { InventoryRepository } from '../cache/inventory.repository.js';
-import { AppConfig } from '../config/app-config.js';
-import type { FeatureConfig } from '../model/feature-config.js';
-import type { Segment } from '../model/segment.js';
-import { UpstreamClient } from '../upstream/upstream.client.js';
+import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import { ConfigReader } from '../../cache/config-reader.service.js';
+import { ConfigWriter } from '../../cache/config-writer.service.js';
+import { InventoryRepository } from '../../cache/inventory.repository.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { FeatureConfig } from '../../model/feature-config.js';
+import type { Segment } from '../../model/segment.js';
+import { UpstreamClient } from '../../upstream/upstream.client.js';
 
 export type ListKind = 'flags' | 'segments';
 

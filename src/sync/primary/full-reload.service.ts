@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CacheHealthService } from '../cache/cache-health.service.js';
-import { ConfigReader } from '../cache/config-reader.service.js';
-import { ConfigWriter } from '../cache/config-writer.service.js';
-import { MemoryMirror } from '../cache/memory-mirror.js';
-import { InventoryRepository } from '../cache/inventory.repository.js';
-import { AppConfig } from '../config/app-config.js';
-import type { SdkEvent } from '../stream/sdk-event.js';
-import { UpstreamClient } from '../upstream/upstream.client.js';
-import type { EnvironmentConfig } from '../model/environment-config.js';
+import { CacheHealthService } from '../../cache/cache-health.service.js';
+import { ConfigReader } from '../../cache/config-reader.service.js';
+import { ConfigWriter } from '../../cache/config-writer.service.js';
+import { MemoryMirror } from '../../cache/memory-mirror.js';
+import { InventoryRepository } from '../../cache/inventory.repository.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { SdkEvent } from '../../stream/sdk-event.js';
+import { UpstreamClient } from '../../upstream/upstream.client.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
 import { resyncEvents, type ServedEnvironment } from './resync-events.js';
 

@@ -1,6 +1,6 @@
-import { CACHE_KEYS } from '../cache/cache-keys.js';
-import type { FeatureConfig } from '../model/feature-config.js';
-import type { EnvironmentConfig } from '../model/environment-config.js';
+import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import type { FeatureConfig } from '../../model/feature-config.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
 
 const ENV = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';

@@ -1,5 +1,5 @@
-import { CACHE_KEYS } from '../cache/cache-keys.js';
-import type { EnvironmentConfig } from '../model/environment-config.js';
+import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import type { EnvironmentConfig } from '../../model/environment-config.js';
 
 /** Where an inventory key came from, so notifications never have to parse key names. */
 export interface InventoryItem {

@@ -1,14 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CacheHealthService } from '../cache/cache-health.service.js';
-import { InventoryRepository } from '../cache/inventory.repository.js';
-import { AppConfig } from '../config/app-config.js';
-import { ProxyStatus } from '../status/proxy-status.service.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
-import { UpstreamClient } from '../upstream/upstream.client.js';
+import { CacheHealthService } from '../../cache/cache-health.service.js';
+import { InventoryRepository } from '../../cache/inventory.repository.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ProxyStatus } from '../../status/proxy-status.service.js';
+import { UpstreamError } from '../../upstream/upstream-error.js';
+import { UpstreamClient } from '../../upstream/upstream.client.js';
 import { readAccountStream } from './account-stream.reader.js';
-import { ChangePublisher } from './change-publisher.service.js';
+import { ChangePublisher } from '../change-publisher.service.js';
+import { ConfigSource } from '../config-source.js';
 import { FullReloadService } from './full-reload.service.js';
-import { parseUpstreamEvent } from './upstream-event.js';
+import { parseUpstreamEvent } from '../upstream-event.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 
 /**
@@ -18,7 +19,7 @@ import { UpstreamEventApplier } from './upstream-event-applier.service.js';
  * interleave.
  */
 @Injectable()
-export class PrimarySyncService implements OnApplicationShutdown {
+export class PrimarySyncService extends ConfigSource implements OnApplicationShutdown {
   private readonly logger = new Logger(PrimarySyncService.name);
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -40,7 +41,9 @@ export class PrimarySyncService implements OnApplicationShutdown {
     private readonly publisher: ChangePublisher,
     private readonly inventory: InventoryRepository,
     private readonly cacheHealth: CacheHealthService,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts syncing in the background; SDK routes answer 503 until config is in place. */
   async start(): Promise<void> {
@@ -154,7 +157,7 @@ export class PrimarySyncService implements OnApplicationShutdown {
       const changes = await this.reload.run();
       this.dirty = false;
       this.status.setConfig('SYNCED');
-      this.publisher.publishResync(changes);
+      this.publisher.publishAll(changes);
       return true;
     } catch (err) {
       this.dirty = true;

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { ConfigReader } from '../cache/config-reader.service.js';
-import { InventoryRepository } from '../cache/inventory.repository.js';
-import { AppConfig } from '../config/app-config.js';
-import { ChangePublisher } from './change-publisher.service.js';
+import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import { ConfigReader } from '../../cache/config-reader.service.js';
+import { InventoryRepository } from '../../cache/inventory.repository.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ChangePublisher } from '../change-publisher.service.js';
 import { ConfigLists } from './config-lists.service.js';
 import { FullReloadService } from './full-reload.service.js';
-import type { UpstreamEvent } from './upstream-event.js';
+import type { UpstreamEvent } from '../upstream-event.js';
 
 const KEY_HASH = /^[0-9a-f]{64}$/;
 

@@ -1,0 +1,6 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const PRIMARY_ONLY = Symbol('primaryOnly');
+
+/** Marks a route only the writer may serve (Admin API writes): a read replica answers 403. */
+export const PrimaryOnly = (): MethodDecorator & ClassDecorator => SetMetadata(PRIMARY_ONLY, true);

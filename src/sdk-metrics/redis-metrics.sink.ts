@@ -1,0 +1,81 @@
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { CACHE_KEYS } from '../cache/cache-keys.js';
+import { RedisStreams } from '../cache/redis-streams.js';
+import { AppConfig } from '../config/app-config.js';
+import { type DroppedLabel, METRIC_NAMES } from '../metrics/metric-names.js';
+import { MAX_RETAINED_BYTES } from './forwarding-policy.js';
+import type { SdkMetricsBatch } from './metrics-batch.js';
+import { MetricsSink } from './metrics-sink.js';
+
+const RETRY_MS = 1_000;
+
+interface Pending {
+  env: string;
+  json: string;
+}
+
+/**
+ * A read replica's SDK metrics go to its primary through `stream:sdk_metrics`
+ * (`cache-and-ha.md` §5.3), one message per SDK request. The SDK is answered at once; messages
+ * Redis cannot take yet wait in order (16 MiB at most, then the oldest are dropped and counted)
+ * and are appended once it answers again, so a Redis restart loses none.
+ */
+@Injectable()
+export class RedisMetricsSink extends MetricsSink implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RedisMetricsSink.name);
+  private readonly pending: Pending[] = [];
+  private pendingBytes = 0;
+  private draining?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly streams: RedisStreams,
+    @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
+  ) {
+    super();
+  }
+
+  accept(env: string, batch: SdkMetricsBatch): void {
+    const json = JSON.stringify({
+      environment_id: env,
+      ...(batch.metricsData ? { metricsData: batch.metricsData } : {}),
+      ...(batch.targetData ? { targetData: batch.targetData } : {}),
+    });
+    this.pending.push({ env, json });
+    this.pendingBytes += json.length;
+    while (this.pendingBytes > MAX_RETAINED_BYTES && this.pending.length > 1) {
+      const oldest = this.pending.shift() as Pending;
+      this.pendingBytes -= oldest.json.length;
+      this.dropped.inc({ envID: oldest.env, kind: 'request', reason: 'overflow' });
+    }
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  /** Gives what is still waiting one last chance before Redis closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.draining;
+    if (this.pending.length > 0) {
+      this.logger.warn({ requests: this.pending.length }, 'sdk metrics not handed to the primary');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    let next: Pending | undefined;
+    while ((next = this.pending[0])) {
+      try {
+        await this.streams.append(
+          CACHE_KEYS.sdkMetricsStream,
+          next.json,
+          this.config.sdkMetrics.streamMaxLen,
+        );
+        this.pending.shift();
+        this.pendingBytes -= next.json.length;
+      } catch (err) {
+        this.logger.warn({ err, waiting: this.pending.length }, 'redis did not take sdk metrics');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
+  }
+}

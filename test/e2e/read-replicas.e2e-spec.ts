@@ -1,0 +1,202 @@
+import type { Client } from '@harnessio/ff-nodejs-server-sdk';
+import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
+import { nodeSdkClient } from '../support/node-sdk.js';
+import { RedisServer } from '../support/redis-server.js';
+import { SteadyReader } from '../support/steady-reader.js';
+import { TcpBalancer } from '../support/tcp-balancer.js';
+import { type Instance, startTopology, type Topology } from '../support/topology.js';
+
+const TARGET = { identifier: 'replica-user', name: 'Replica User' };
+
+/** `POST /metrics/{env}` as an SDK sends it, with `count` evaluations of dark-mode. */
+async function postMetrics(instance: Instance, top: Topology, count: number): Promise<number> {
+  const token = await authToken(instance, top.sdkKey);
+  const entry: MetricsEntry = {
+    timestamp: Date.now(),
+    count,
+    metricsType: 'FFMETRICS',
+    attributes: [
+      { key: 'featureIdentifier', value: 'dark-mode' },
+      { key: 'variationIdentifier', value: 'false' },
+      { key: 'target', value: TARGET.identifier },
+      { key: 'SDK_TYPE', value: 'server' },
+      { key: 'SDK_LANGUAGE', value: 'node' },
+      { key: 'SDK_VERSION', value: '1.8.12' },
+    ],
+  };
+  const response = await fetch(`${instance.url}/metrics/${top.env}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ metricsData: [entry] }),
+  });
+  return response.status;
+}
+
+async function authToken(instance: Instance, apiKey: string): Promise<string> {
+  const response = await fetch(`${instance.url}/client/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiKey, target: TARGET }),
+  });
+  return ((await response.json()) as { authToken: string }).authToken;
+}
+
+/** Evaluations of dark-mode the upstream metrics service has received, summed. */
+function forwardedCount(top: Topology): number {
+  return top.upstream
+    .requests({ route: `/metrics/${top.env}` })
+    .flatMap((r) => (r.body as { metricsData?: MetricsEntry[] }).metricsData ?? [])
+    .reduce((sum, entry) => sum + entry.count, 0);
+}
+
+function sdkOn(url: string, top: Topology): Promise<Client> {
+  const client = nodeSdkClient(top.sdkKey, url);
+  return client.waitForInitialization().then(() => client);
+}
+
+describe.each(['single', 'cluster'] as const)('read replicas on Redis (%s)', (kind) => {
+  let top: Topology;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    top = await startTopology(kind);
+  }, 90_000);
+  afterAll(async () => {
+    clients.forEach((client) => client.close());
+    await top.stop();
+  });
+
+  it('serves SDKs with tokens from any instance and follows upstream changes, making no upstream call', async () => {
+    const [one, two] = top.replicas as [Instance, Instance];
+    const token = await authToken(one, top.sdkKey);
+    for (const instance of [top.primary, one, two]) {
+      const response = await fetch(`${instance.url}/client/env/${top.env}/feature-configs`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as unknown[]).length).toBe(1);
+    }
+    const onOne = await sdkOn(one.url, top);
+    const onTwo = await sdkOn(two.url, top);
+    clients.push(onOne, onTwo);
+    await expect.poll(() => one.streamState()).toBe('CONNECTED');
+    expect(await onOne.boolVariation('dark-mode', TARGET, true)).toBe(false);
+    top.upstream.toggleFlag(top.env, 'dark-mode', 'on');
+    for (const client of [onOne, onTwo]) {
+      await expect
+        .poll(() => client.boolVariation('dark-mode', TARGET, false), { timeout: 10_000 })
+        .toBe(true);
+    }
+    top.upstream.toggleFlag(top.env, 'dark-mode', 'off');
+    await expect
+      .poll(() => onTwo.boolVariation('dark-mode', TARGET, true), { timeout: 10_000 })
+      .toBe(false);
+    expect(top.trap.requests()).toEqual([]);
+  });
+
+  it('passes SDK metrics taken by replicas to the upstream through the primary', async () => {
+    const before = forwardedCount(top);
+    expect(await postMetrics(top.replicas[0] as Instance, top, 3)).toBe(200);
+    expect(await postMetrics(top.replicas[1] as Instance, top, 4)).toBe(200);
+    // The primary forwards every minute; its shutdown flush sends what it has at once.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await top.primary.stop();
+    await top.primary.start();
+    expect(forwardedCount(top) - before).toBe(7);
+    expect(top.trap.requests()).toEqual([]);
+  });
+
+  it('primary killed: replicas keep serving and take metrics, which reach the upstream once it is back', async () => {
+    const replica = top.replicas[0] as Instance;
+    const reader = new SteadyReader({
+      baseUrl: replica.url,
+      sdkKey: top.sdkKey,
+      environment: top.env,
+      target: TARGET,
+    });
+    await reader.start();
+    const before = forwardedCount(top);
+    expect(await postMetrics(replica, top, 2)).toBe(200);
+    await top.primary.kill();
+    expect(await postMetrics(replica, top, 5)).toBe(200);
+    await reader.covers(40);
+    expect(await postMetrics(top.replicas[1] as Instance, top, 6)).toBe(200);
+    await top.primary.start();
+    await expect.poll(() => replica.streamState(), { timeout: 10_000 }).toBe('CONNECTED');
+    await reader.covers(10);
+    const { failures } = await reader.stop();
+    expect(failures).toEqual([]);
+    await top.primary.stop();
+    await top.primary.start();
+    expect(forwardedCount(top) - before).toBe(13);
+  });
+
+  it('a replica killed: its SDK reconnects through the balancer to another and converges', async () => {
+    const balancer = await TcpBalancer.start(top.replicas.map((r) => r.port));
+    const spare = top.replicas[1] as Instance;
+    try {
+      const client = await sdkOn(balancer.url, top);
+      clients.push(client);
+      const state = await client.boolVariation('dark-mode', TARGET, true);
+      await (top.replicas[0] as Instance).kill();
+      top.upstream.toggleFlag(top.env, 'dark-mode', state ? 'off' : 'on');
+      await expect
+        .poll(() => client.boolVariation('dark-mode', TARGET, state), { timeout: 45_000 })
+        .toBe(!state);
+      expect(await spare.health()).toBe(200);
+    } finally {
+      await balancer.stop();
+      await (top.replicas[0] as Instance).start();
+    }
+  }, 90_000);
+
+  it('upstream down: replicas report it, end SDK streams and refuse new ones until it is back', async () => {
+    const replica = top.replicas[1] as Instance;
+    await expect.poll(() => replica.streamState(), { timeout: 10_000 }).toBe('CONNECTED');
+    await top.upstream.goDown();
+    await expect.poll(() => replica.streamState(), { timeout: 15_000 }).toBe('DISCONNECTED');
+    const token = await authToken(replica, top.sdkKey);
+    const refused = await fetch(`${replica.url}/stream`, {
+      headers: { authorization: `Bearer ${token}`, 'api-key': top.sdkKey },
+    });
+    expect(refused.status).toBe(503);
+    const flags = await fetch(`${replica.url}/client/env/${top.env}/feature-configs`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(flags.status).toBe(200);
+    await top.upstream.comeBack();
+    await expect.poll(() => replica.streamState(), { timeout: 15_000 }).toBe('CONNECTED');
+  });
+
+  it.runIf(kind === 'single')(
+    'Redis killed, then back empty: zero failed reads on replicas; the re-seeded primary reaches their SDKs again',
+    async () => {
+      const redis = top.redis as RedisServer;
+      const replica = top.replicas[1] as Instance;
+      const client = await sdkOn(replica.url, top);
+      clients.push(client);
+      const readers = top.replicas.map(
+        (r) =>
+          new SteadyReader({
+            baseUrl: r.url,
+            sdkKey: top.sdkKey,
+            environment: top.env,
+            target: TARGET,
+          }),
+      );
+      await Promise.all(readers.map((r) => r.start()));
+      await redis.kill();
+      await readers[0]?.covers(40);
+      await redis.restart({ empty: true });
+      await readers[0]?.covers(40);
+      const failures = (await Promise.all(readers.map((r) => r.stop()))).flatMap((r) => r.failures);
+      expect(failures).toEqual([]);
+      const state = await client.boolVariation('dark-mode', TARGET, true);
+      top.upstream.toggleFlag(top.env, 'dark-mode', state ? 'off' : 'on');
+      await expect
+        .poll(() => client.boolVariation('dark-mode', TARGET, state), { timeout: 30_000 })
+        .toBe(!state);
+    },
+    90_000,
+  );
+});

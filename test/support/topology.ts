@@ -1,0 +1,131 @@
+import { buildProxy, type ProxyProcess, spawnProxy } from './built-proxy.js';
+import { freePort } from './ports.js';
+import { RedisCluster } from './redis-cluster.js';
+import { RedisServer } from './redis-server.js';
+import { booleanFlag, environmentSeed } from './upstream-emulator/fixtures.js';
+import { UpstreamEmulator } from './upstream-emulator/upstream-emulator.js';
+
+export const TOPOLOGY_AUTH_SECRET = 'topology-auth-secret';
+
+/** One relay process (primary or replica) of the compiled `main.js` on a port of its own. */
+export class Instance {
+  process?: ProxyProcess;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawnProxy({ ...this.env, PORT: String(this.port) });
+    const deadline = Date.now() + 30_000;
+    while ((await this.health()) !== 200) {
+      if (Date.now() > deadline || this.process.child.exitCode !== null) {
+        throw new Error(`${this.name} did not become healthy:\n${this.output()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** SIGKILL: a crashed or evicted pod. */
+  async kill(): Promise<void> {
+    this.process?.child.kill('SIGKILL');
+    await this.process?.exited;
+  }
+
+  /** SIGTERM: a graceful stop (the last SDK metrics flush runs). */
+  async stop(): Promise<number | null | undefined> {
+    if (!this.process || this.process.child.exitCode !== null) {
+      return this.process?.child.exitCode;
+    }
+    this.process.child.kill('SIGTERM');
+    return this.process.exited;
+  }
+
+  async health(): Promise<number | undefined> {
+    const response = await fetch(`${this.url}/health`).catch(() => undefined);
+    return response?.status;
+  }
+
+  async streamState(): Promise<string | undefined> {
+    const response = await fetch(`${this.url}/health`).catch(() => undefined);
+    return ((await response?.json()) as { streamStatus?: { state?: string } } | undefined)
+      ?.streamStatus?.state;
+  }
+
+  output(): string {
+    return `${this.process?.stdout() ?? ''}${this.process?.stderr() ?? ''}`;
+  }
+}
+
+export interface Topology {
+  redis: RedisServer | RedisCluster;
+  /** The upstream the primary talks to. */
+  upstream: UpstreamEmulator;
+  /** Where replicas are pointed too: any request it records is an upstream call by a replica. */
+  trap: UpstreamEmulator;
+  env: string;
+  sdkKey: string;
+  primary: Instance;
+  replicas: Instance[];
+  stop(): Promise<void>;
+}
+
+/**
+ * One primary and two read replicas, each a process of its own, on a real Redis (a single
+ * server or a 3-master cluster), with the primary on the upstream emulator.
+ */
+export async function startTopology(kind: 'single' | 'cluster'): Promise<Topology> {
+  await buildProxy();
+  const redis = kind === 'cluster' ? await RedisCluster.start() : await RedisServer.start();
+  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode')] });
+  const upstream = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
+  const trap = new UpstreamEmulator({ seed: { environments: [] } });
+  await Promise.all([upstream.start(), trap.start()]);
+  const common = {
+    REDIS_ADDRESS: redis.address,
+    AUTH_SECRET: TOPOLOGY_AUTH_SECRET,
+    REDIS_READ_TIMEOUT: '500ms',
+    REDIS_DIAL_TIMEOUT: '500ms',
+    LOG_LEVEL: 'ERROR',
+  };
+  const primary = new Instance('primary', await freePort(), {
+    ...common,
+    PROXY_KEY: upstream.proxyKey,
+    CLIENT_SERVICE: upstream.url,
+    METRIC_SERVICE: upstream.metricsUrl,
+    UPSTREAM_POLL_INTERVAL: '1',
+    UPSTREAM_STREAM_TIMEOUT: '3',
+  });
+  const replicaEnv = {
+    ...common,
+    READ_REPLICA: 'true',
+    CLIENT_SERVICE: trap.url,
+    METRIC_SERVICE: trap.metricsUrl,
+    FORWARD_TARGETS: 'true',
+  };
+  const replicas = [
+    new Instance('replica-1', await freePort(), replicaEnv),
+    new Instance('replica-2', await freePort(), replicaEnv),
+  ];
+  await primary.start();
+  await Promise.all(replicas.map((replica) => replica.start()));
+  return {
+    redis,
+    upstream,
+    trap,
+    env: seed.id,
+    sdkKey: seed.apiKeys?.[0] ?? '',
+    primary,
+    replicas,
+    stop: async () => {
+      await Promise.all([primary, ...replicas].map((instance) => instance.kill()));
+      await Promise.all([upstream.stop(), trap.stop(), redis.stop()]);
+    },
+  };
+}
