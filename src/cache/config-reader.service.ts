@@ -93,16 +93,22 @@ export class ConfigReader {
 
   /**
    * Memory first. A miss waits for the store (one read per key at a time) and is a 503 if the
-   * store fails; an entry due for a recheck is served at once and refreshed in the background.
+   * store fails. A known value due for a recheck (a target) is served at once and refreshed in
+   * the background; a known absence waits for the recheck, since another instance may have
+   * added the key since, and stands only if the store fails.
    */
   private async entry(key: string): Promise<MirrorEntry> {
     const known = this.mirror.lookup(key);
-    if (known) {
-      if (!known.fresh) {
-        this.refresh(key).catch((err: unknown) => {
-          this.logger.debug({ err, key }, 'cache recheck failed: serving what memory holds');
-        });
+    if (known && !known.fresh) {
+      const recheck = this.refresh(key);
+      if (known.entry.raw === null) {
+        return recheck.catch(() => known.entry);
       }
+      recheck.catch((err: unknown) => {
+        this.logger.debug({ err, key }, 'cache recheck failed: serving what memory holds');
+      });
+    }
+    if (known) {
       return known.entry;
     }
     try {

@@ -33,7 +33,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     // Without a listener ioredis prints every failed reconnect; link changes are logged below.
     this.connection.on('error', (err: Error) => {
       this.lastError = err;
-      this.logger.debug({ err }, 'redis error');
+      this.logger.debug({ err: withoutCommand(err) }, 'redis error');
     });
     this.connection.on('ready', () => this.setState('up'));
     this.connection.on('close', () => this.setState('down'));
@@ -63,7 +63,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     let lastLog = 0;
     for (;;) {
       try {
-        await this.ping();
+        await this.ping(Math.max(1, deadline - Date.now()));
         return;
       } catch (err) {
         const reason =
@@ -83,8 +83,8 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One PING, bounded by the command timeout even while the client is reconnecting. */
-  async ping(): Promise<void> {
-    const timeoutMs = this.settings.commandTimeoutMs;
+  async ping(withinMs = this.settings.commandTimeoutMs): Promise<void> {
+    const timeoutMs = Math.min(withinMs, this.settings.commandTimeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -102,7 +102,9 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
    */
   dedicated(commandTimeoutMs: number): Redis | Cluster {
     const connection = this.create(this.settings, commandTimeoutMs);
-    connection.on('error', (err: Error) => this.logger.debug({ err }, 'redis reader error'));
+    connection.on('error', (err: Error) =>
+      this.logger.debug({ err: withoutCommand(err) }, 'redis reader error'),
+    );
     return connection;
   }
 
@@ -158,4 +160,12 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     const node = this.target.nodes[0] ?? { host: '127.0.0.1', port: 6379 };
     return new Redis({ ...options, host: node.host, port: node.port, db: this.target.db });
   }
+}
+
+/**
+ * ioredis attaches the failed command to its errors, and an AUTH or HELLO command carries the
+ * password: log the error without it.
+ */
+function withoutCommand(err: Error): { name: string; message: string; code?: unknown } {
+  return { name: err.name, message: err.message, code: (err as { code?: unknown }).code };
 }

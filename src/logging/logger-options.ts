@@ -13,6 +13,8 @@ export const REDACTED_PATHS = [
   '*.authToken',
   '*.password',
   '*.secret',
+  // ioredis errors carry the failed command; AUTH and HELLO carry the Redis password.
+  '*.command.args',
 ];
 
 const QUIET_PATHS = new Set(['/health', '/metrics']);

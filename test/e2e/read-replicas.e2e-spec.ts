@@ -168,6 +168,27 @@ describe.each(['single', 'cluster'] as const)('read replicas on Redis (%s)', (ki
     await expect.poll(() => replica.streamState(), { timeout: 15_000 }).toBe('CONNECTED');
   });
 
+  it('an SDK key added, then removed while the upstream was away, follows on replicas', async () => {
+    const replica = top.replicas[0] as Instance;
+    const extra = `extra-${kind}-key`;
+    const authStatus = async () =>
+      (
+        await fetch(`${replica.url}/client/auth`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ apiKey: extra }),
+        })
+      ).status;
+    top.upstream.addApiKey(top.env, extra);
+    await expect.poll(authStatus, { timeout: 10_000 }).toBe(200);
+    await top.upstream.goDown();
+    await expect.poll(() => replica.streamState(), { timeout: 15_000 }).toBe('DISCONNECTED');
+    top.upstream.removeApiKey(top.env, extra);
+    await top.upstream.comeBack();
+    // No event can tell the primary: its resync finds the key gone and tells the replicas.
+    await expect.poll(authStatus, { timeout: 15_000 }).toBe(401);
+  });
+
   it.runIf(kind === 'single')(
     'Redis killed, then back empty: zero failed reads on replicas; the re-seeded primary reaches their SDKs again',
     async () => {

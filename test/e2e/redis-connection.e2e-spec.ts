@@ -81,9 +81,28 @@ describe('Redis with a password (requirepass)', () => {
       (err: unknown) => err as Error,
     );
     expect(error.message).toContain('failed to connect to redis');
+    expect(error.message).toContain('WRONGPASS');
     expect(error.message).not.toContain(wrong);
     expect(error.message).not.toContain('secret');
   });
+
+  it('never logs the password, even at LOG_LEVEL=DEBUG (ioredis errors carry the AUTH command)', async () => {
+    await buildProxy();
+    const wrong = 'not-the-password-9c1e';
+    const proxy = spawnProxy({
+      OFFLINE: 'true',
+      CONFIG_DIR: EXAMPLE_CONFIG_DIR,
+      AUTH_SECRET: 'x',
+      LOG_LEVEL: 'DEBUG',
+      REDIS_ADDRESS: `127.0.0.1:${redis.port}`,
+      REDIS_PASSWORD: wrong,
+      REDIS_STARTUP_TIMEOUT: '2s',
+      PORT: String(await freePort()),
+    });
+    expect(await proxy.exited).toBe(1);
+    expect(proxy.stdout()).toContain('WRONGPASS');
+    expect(`${proxy.stdout()}${proxy.stderr()}`).not.toContain(wrong);
+  }, 60_000);
 });
 
 describe('Redis with an ACL user', () => {
@@ -116,7 +135,7 @@ describe('Redis with an ACL user', () => {
         REDIS_USERNAME: 'alice',
         REDIS_PASSWORD: 'not-alicepw',
       }),
-    ).rejects.toThrow('failed to connect to redis');
+    ).rejects.toThrow(/failed to connect to redis.*WRONGPASS/);
   });
 });
 
@@ -265,7 +284,7 @@ describe('Redis over TLS (rediss://)', () => {
     proxy = spawnProxy(env({ REDIS_STARTUP_TIMEOUT: '2s', PORT: String(await freePort()) }));
     expect(await proxy.exited).toBe(1);
     expect(proxy.stderr().trim().split('\n')).toEqual([
-      expect.stringMatching(/^ff-relay cannot start: failed to connect to redis/),
+      expect.stringMatching(/^ff-relay cannot start: failed to connect to redis.*certificate/),
     ]);
   });
 });

@@ -117,11 +117,13 @@ export class FullReloadService {
     ]);
     const served = new Map<string, ServedEnvironment>();
     for (const id of ids) {
-      const [flags, segments] = await Promise.all([
+      const [flags, segments, keys] = await Promise.all([
         this.reader.flags(id),
         this.reader.segments(id),
+        this.reader.apiKeyNames(id),
       ]);
-      served.set(id, { flags: flags.flags, segments: segments.segments });
+      const apiKeys = keys.map((name) => name.replace(/^auth-key-/, ''));
+      served.set(id, { flags: flags.flags, segments: segments.segments, apiKeys });
     }
     return served;
   }

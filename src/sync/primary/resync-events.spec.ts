@@ -27,8 +27,8 @@ function env(id: string, featureConfigs: FeatureConfig[]): EnvironmentConfig {
   return { id, apiKeys: [], featureConfigs, segments: [], targets: [] };
 }
 
-function served(flags: FeatureConfig[]): ServedEnvironment {
-  return { flags, segments: [] };
+function served(flags: FeatureConfig[], apiKeys: string[] = []): ServedEnvironment {
+  return { flags, segments: [], apiKeys };
 }
 
 describe('resyncEvents', () => {
@@ -51,6 +51,16 @@ describe('resyncEvents', () => {
     expect(events).toEqual([
       { event: 'delete', domain: 'flag', identifier: 'old', version: 0, environment: B },
     ]);
+  });
+
+  it('announces SDK keys added and removed meanwhile, for read replicas', () => {
+    const before = new Map([[A, served([], ['old-hash', 'kept-hash'])]]);
+    const after = [{ ...env(A, []), apiKeys: ['kept-hash', 'new-hash'] }];
+    expect(
+      resyncEvents(before, after).map(
+        (e) => `${e.event}:${e.apiKey}:${e.environments?.join(',') ?? ''}`,
+      ),
+    ).toEqual([`apiKeyAdded:new-hash:${A}`, `apiKeyRemoved:old-hash:${A}`]);
   });
 
   it('creates the first flag of an environment that was served empty', () => {

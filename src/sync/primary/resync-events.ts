@@ -8,13 +8,16 @@ import type { SdkEvent } from '../../stream/sdk-event.js';
 export interface ServedEnvironment {
   flags: readonly FeatureConfig[];
   segments: readonly Segment[];
+  /** SHA-256 hex of each SDK key. */
+  apiKeys: readonly string[];
 }
 
 /**
  * The SDK events a reload brings: one per flag or segment whose content changed (created,
  * changed or deleted), compared by content rather than announced wholesale, so a poll that
  * changes nothing announces nothing and SDKs re-fetch only what changed. An environment that
- * was not served before has no SDK that could hold stale data: it gets no events.
+ * was not served before has no SDK that could hold stale data: it gets no events. SDK keys added
+ * or removed meanwhile are announced too (`apiKeyAdded`/`apiKeyRemoved`), for read replicas.
  */
 export function resyncEvents(
   before: ReadonlyMap<string, ServedEnvironment>,
@@ -30,6 +33,7 @@ export function resyncEvents(
     }
     const flags = env.featureConfigs.map(normaliseFlag);
     events.push(
+      ...keyEvents(env.id, served.apiKeys, env.apiKeys),
       ...diff(env.id, 'flag', served.flags, flags, (f) => f.feature),
       ...diff(
         env.id,
@@ -43,12 +47,29 @@ export function resyncEvents(
   for (const [id, served] of before) {
     if (!seen.has(id)) {
       events.push(
+        ...keyEvents(id, served.apiKeys, []),
         ...diff(id, 'flag', served.flags, [], (f) => f.feature),
         ...diff(id, 'target-segment', served.segments, [], (s) => s.identifier),
       );
     }
   }
   return events;
+}
+
+function keyEvents(env: string, before: readonly string[], after: readonly string[]): SdkEvent[] {
+  const event = (name: string, apiKey: string): SdkEvent => ({
+    event: name,
+    domain: 'proxy',
+    identifier: '',
+    version: 0,
+    environment: '',
+    environments: [env],
+    apiKey,
+  });
+  return [
+    ...after.filter((key) => !before.includes(key)).map((key) => event('apiKeyAdded', key)),
+    ...before.filter((key) => !after.includes(key)).map((key) => event('apiKeyRemoved', key)),
+  ];
 }
 
 function diff<T extends { version?: number }>(

@@ -79,6 +79,8 @@ export class UpstreamEventApplier {
     const env = this.keyEventEnvironment(event);
     if (env) {
       await this.lists.addApiKey(env, event.apiKey);
+      // No SDK stream to tell; read replicas drop what they remember of the key.
+      this.publisher.publish(event);
     }
   }
 
