@@ -2,6 +2,7 @@ import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CacheModule } from './cache/cache.module.js';
 import { ClientApiModule } from './client-api/client-api.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         SyncModule.register(config),
         HealthModule,
         MetricsModule,
+        AdminModule.register(config),
       ],
       providers: [
         {

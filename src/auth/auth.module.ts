@@ -15,10 +15,12 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { SigningKeysModule } from './signing-keys.module.js';
 import { TargetForwarder } from './target-forwarder.service.js';
 
 const IMPORTS = [
   CacheModule,
+  SigningKeysModule,
   StatusModule,
   UpstreamModule,
   PassportModule,

@@ -6,6 +6,7 @@ import { ConfigWriter } from '../cache/config-writer.service.js';
 import { UnauthorisedError } from '../common/errors/proxy-error.js';
 import type { Target } from '../model/target.js';
 import { AUTH_KEY_PREFIX, type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
+import { SigningKeys } from './signing-keys.service.js';
 import { TargetForwarder } from './target-forwarder.service.js';
 
 /** The Go proxy always answers `"1"`; SDKs only echo it back as the `cluster` query parameter. */
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly reader: ConfigReader,
     private readonly writer: ConfigWriter,
     private readonly targets: TargetForwarder,
+    private readonly keys: SigningKeys,
   ) {}
 
   /** Exchanges a raw SDK key (and optional target) for a token (`sdk-api.md` §2). */
@@ -41,7 +43,11 @@ export class AuthService {
       ...(await this.environmentClaims(environment)),
     };
     const now = Math.floor(Date.now() / 1000);
-    return this.jwt.signAsync({ ...claims, iat: now, nbf: now });
+    const { key, kid } = this.keys.signing();
+    return this.jwt.signAsync(
+      { ...claims, iat: now, nbf: now },
+      { privateKey: key as never, ...(kid ? { keyid: kid } : {}) },
+    );
   }
 
   /** Checks, on every request, that the token's key still exists: revoked keys stop at once. */

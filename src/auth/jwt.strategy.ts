@@ -1,12 +1,11 @@
-import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';
 import type { SdkPrincipal, SdkTokenClaims } from './sdk-token.js';
+import { SigningKeys } from './signing-keys.service.js';
 
-type KeyCallback = (err: null, key: Buffer) => void;
+type KeyCallback = (err: Error | null, key?: Buffer) => void;
 
 /**
  * Verifies SDK bearer tokens: HS256 only (so `alg: none` and key-confusion tokens fail), `nbf`,
@@ -15,17 +14,22 @@ type KeyCallback = (err: null, key: Buffer) => void;
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    config: AppConfig,
+    keys: SigningKeys,
     private readonly auth: AuthService,
   ) {
-    // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse
-    // it as a public key on every verification, which dominated the cost of an SDK request.
-    const key = createSecretKey(Buffer.from(config.auth.secret));
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // jsonwebtoken accepts a KeyObject; the typings only name strings and Buffers.
-      secretOrKeyProvider: (_request: unknown, _token: unknown, done: KeyCallback) =>
-        done(null, key as unknown as Buffer),
+      // The key named by the token's `kid` (a rotated secret), else the configured one. A
+      // KeyObject, not a string: jsonwebtoken would re-parse a string as a public key on every
+      // verification, which dominated the cost of an SDK request. (Typings name only Buffers.)
+      secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
+        const key = keys.verifying(kidOf(token));
+        if (key) {
+          done(null, key as unknown as Buffer);
+        } else {
+          done(new Error('token signed with an unknown or retired secret'));
+        }
+      },
       algorithms: ['HS256'],
       ignoreExpiration: false,
       // Replicas issue tokens too; tolerate small clock differences between instances.
@@ -35,5 +39,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(claims: Partial<SdkTokenClaims>): Promise<SdkPrincipal> {
     return this.auth.principalOf(claims);
+  }
+}
+
+/** The `kid` of a JWT's header, if it has one (the signature is checked after, with its key). */
+function kidOf(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' ? header.kid : undefined;
+  } catch {
+    return undefined;
   }
 }

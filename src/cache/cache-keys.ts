@@ -26,6 +26,8 @@ export const CACHE_KEYS = {
    * primary resumes there instead of at `$` and loses none of what replicas took meanwhile.
    */
   sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
+  /** Ours: the SDK-token secrets after a rotation, sealed under the configured AUTH_SECRET. */
+  authSecrets: 'ff-relay-auth-secrets',
   /**
    * Ours: written with the config (after every full load), so a Redis that came back empty is
    * told apart from one that merely reconnected. Harness tools ignore it.

@@ -17,6 +17,12 @@ export const ROUTES = {
   prometheus: 'metrics',
 } as const;
 
+/** The Admin API (ours, not part of the Harness contract); mounted only with ADMIN_API_TOKEN. */
+export const ADMIN_ROUTES = {
+  keys: 'admin/v1/keys',
+  rotateAuthSecret: 'admin/v1/auth-secret/rotate',
+} as const;
+
 /** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */
 export const SAAS_PREFIX = '/api/1.0';
 

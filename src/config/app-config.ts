@@ -40,6 +40,8 @@ export class AppConfig {
     readonly secretIsEphemeral: boolean;
     readonly bypass: boolean;
   };
+  /** The Admin API is served only when a token is set. */
+  readonly admin!: { readonly token: string | undefined };
   readonly upstream!: {
     readonly proxyKey: string;
     readonly clientService: string;

@@ -52,6 +52,8 @@ export class EnvVars {
   @IsOptional() @int HEARTBEAT_INTERVAL?: string;
   @IsOptional() @bool FORWARD_TARGETS?: string;
   @IsOptional() @bool BYPASS_AUTH?: string;
+  /** ff-relay only: enables the Admin API; callers send it as a Bearer token. */
+  @IsOptional() @IsString() ADMIN_API_TOKEN?: string;
   @IsOptional() @IsString() LOG_LEVEL?: string;
   @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
   @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;

@@ -29,6 +29,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
     auth: authOf(env, problems),
+    admin: { token: env.ADMIN_API_TOKEN },
     upstream: {
       proxyKey: env.PROXY_KEY ?? '',
       clientService: trimSlash(env.CLIENT_SERVICE ?? DEFAULT_CLIENT_SERVICE),

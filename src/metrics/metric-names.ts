@@ -14,6 +14,8 @@ export const METRIC_NAMES = {
   cacheHealthy: 'ff_proxy_cache_healthy',
   /** Ours: times the cache came back without our data and was re-seeded. */
   cacheReseeds: 'ff_proxy_cache_reseeds_total',
+  /** Ours: Admin API calls, by action and outcome (the audit trail's counter). */
+  adminActions: 'ff_relay_admin_actions_total',
   /** Ours: how long each scheduled job run took. */
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;

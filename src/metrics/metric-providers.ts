@@ -42,6 +42,11 @@ export const METRIC_PROVIDERS = [
     help: 'Times the cache came back without our data and was re-seeded',
     labelNames: ['cache'],
   }),
+  makeCounterProvider({
+    name: METRIC_NAMES.adminActions,
+    help: 'Admin API calls, by action and outcome',
+    labelNames: ['action', 'outcome'],
+  }),
   makeHistogramProvider({
     name: METRIC_NAMES.scheduledJobDuration,
     help: 'Duration of scheduled job runs',

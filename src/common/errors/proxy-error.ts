@@ -31,6 +31,15 @@ export class EnvironmentMismatchError extends ProxyError {
   }
 }
 
+/** The store did not take a change, so nothing changed. */
+export class ChangeNotStoredError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'NOT_STORED';
+  constructor(what: string) {
+    super(`${what} could not be stored: nothing changed, try again`);
+  }
+}
+
 /** A route only the primary serves, asked of a read replica. */
 export class PrimaryOnlyError extends ProxyError {
   readonly status = 403;
