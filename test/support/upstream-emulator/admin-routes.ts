@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './emulator-context.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../../../src/config/go-duration.js';
 import { headerValue, sendError } from './guards.js';
 
 interface KeyRequest {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { booleanFlag } from './fixtures.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../../../src/config/go-duration.js';
 import type { UpstreamEmulator } from './upstream-emulator.js';
 
 export const HELP = `commands:
