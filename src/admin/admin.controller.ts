@@ -1,15 +1,25 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Put } from '@nestjs/common';
 import { AdminRoute } from './admin-route.decorator.js';
 import { PrimaryOnly } from '../common/decorators/primary-only.decorator.js';
 import { ADMIN_ROUTES } from '../common/routes.js';
 import { AdminService } from './admin.service.js';
 import { AuthSecretRotatedDto, KeysResponseDto } from './dto/keys-response.dto.js';
+import {
+  ProxyKeyInUseDto,
+  ProxyKeyRotatedDto,
+  PutProxyKeyDto,
+  RotateProxyKeyDto,
+} from './dto/proxy-key.dto.js';
 import { RotateAuthSecretDto } from './dto/rotate-auth-secret.dto.js';
+import { ProxyKeyAdmin } from './proxy-key-admin.service.js';
 
 @Controller()
 @AdminRoute()
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly proxyKeys: ProxyKeyAdmin,
+  ) {}
 
   @Get(ADMIN_ROUTES.keys)
   keys(@Ip() address: string): KeysResponseDto {
@@ -24,5 +34,21 @@ export class AdminController {
     @Ip() address: string,
   ): Promise<AuthSecretRotatedDto> {
     return this.admin.rotateAuthSecret(body.gracePeriod, { address });
+  }
+
+  @PrimaryOnly()
+  @Post(ADMIN_ROUTES.rotateProxyKey)
+  @HttpCode(200)
+  rotateProxyKey(
+    @Body() body: RotateProxyKeyDto,
+    @Ip() address: string,
+  ): Promise<ProxyKeyRotatedDto> {
+    return this.proxyKeys.rotate(body.gracePeriod, { address });
+  }
+
+  @PrimaryOnly()
+  @Put(ADMIN_ROUTES.proxyKey)
+  replaceProxyKey(@Body() body: PutProxyKeyDto, @Ip() address: string): Promise<ProxyKeyInUseDto> {
+    return this.proxyKeys.replace(body.key, { address });
   }
 }

@@ -1,13 +1,17 @@
-// Owns the Admin API (/admin/v1): key fingerprints and SDK-token secret rotation, for operators
-// holding ADMIN_API_TOKEN. Without that token nothing is mounted, so every /admin route is a 404.
+// Owns the Admin API (/admin/v1): key fingerprints, SDK-token secret and proxy-key rotation, for
+// operators holding ADMIN_API_TOKEN; talks to the Harness admin API through the upstream module.
+// Without that token nothing is mounted, so every /admin route is a 404.
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SigningKeysModule } from '../auth/signing-keys.module.js';
 import { CacheModule } from '../cache/cache.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { UpstreamModule } from '../upstream/upstream.module.js';
+import { AdminAudit } from './admin-audit.js';
 import { AdminController } from './admin.controller.js';
 import { AdminGuard } from './admin.guard.js';
 import { AdminService } from './admin.service.js';
+import { ProxyKeyAdmin } from './proxy-key-admin.service.js';
 
 @Module({})
 export class AdminModule {
@@ -17,9 +21,9 @@ export class AdminModule {
     }
     return {
       module: AdminModule,
-      imports: [CacheModule, MetricsModule, SigningKeysModule],
+      imports: [CacheModule, MetricsModule, SigningKeysModule, UpstreamModule],
       controllers: [AdminController],
-      providers: [AdminGuard, AdminService],
+      providers: [AdminGuard, AdminAudit, AdminService, ProxyKeyAdmin],
     };
   }
 }

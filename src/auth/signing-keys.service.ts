@@ -5,7 +5,7 @@ import { CacheStore } from '../cache/cache-store.js';
 import { fingerprint } from '../common/fingerprint.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
-import { open, seal } from './sealed-box.js';
+import { open, seal } from '../common/sealed-box.js';
 
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;

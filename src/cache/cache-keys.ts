@@ -28,6 +28,8 @@ export const CACHE_KEYS = {
   sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
   /** Ours: the SDK-token secrets after a rotation, sealed under the configured AUTH_SECRET. */
   authSecrets: 'ff-relay-auth-secrets',
+  /** Ours: the proxy key an operator rotated to, sealed under the configured PROXY_KEY. */
+  proxyKey: 'ff-relay-proxy-key',
   /**
    * Ours: written with the config (after every full load), so a Redis that came back empty is
    * told apart from one that merely reconnected. Harness tools ignore it.

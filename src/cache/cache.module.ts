@@ -13,6 +13,7 @@ import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
+import { ProxyKeyVault } from './proxy-key-vault.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
@@ -40,6 +41,7 @@ import { RedisClient } from './redis.client.js';
     },
     ConfigReader,
     ConfigWriter,
+    ProxyKeyVault,
     CacheHealthService,
     InventoryRepository,
   ],
@@ -52,6 +54,7 @@ import { RedisClient } from './redis.client.js';
     InventoryRepository,
     MemoryMirror,
     RedisStreams,
+    ProxyKeyVault,
   ],
 })
 export class CacheModule {}

@@ -44,8 +44,12 @@ export class InventoryRepository {
     }
   }
 
-  /** Deletes the assets of every other proxy key's inventory: what a rotated key left behind. */
-  async purgeOthers(proxyKey: string): Promise<void> {
+  /**
+   * Deletes the assets of every other proxy key's inventory (what a key no longer in use left
+   * behind), except those `keep` holds: after a rotation the old key's inventory names the very
+   * keys just written for the new one.
+   */
+  async purgeOthers(proxyKey: string, keep: ReadonlySet<string>): Promise<void> {
     const own = CACHE_KEYS.inventory(proxyKey);
     const others = (await this.store.scan('-inventory')).filter(
       (key) => key !== own && INVENTORY_KEY.test(key),
@@ -53,7 +57,8 @@ export class InventoryRepository {
     for (const key of others) {
       try {
         const raw = await this.store.get(key);
-        await this.deleteAssets(raw === null ? [] : Object.keys(JSON.parse(raw) as object));
+        const assets = raw === null ? [] : Object.keys(JSON.parse(raw) as object);
+        await this.deleteAssets(assets.filter((asset) => !keep.has(asset)));
         await this.store.del([key]);
         this.logger.log({ inventory: key }, 'purged the data of a previous proxy key');
       } catch (err) {

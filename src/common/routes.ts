@@ -21,6 +21,8 @@ export const ROUTES = {
 export const ADMIN_ROUTES = {
   keys: 'admin/v1/keys',
   rotateAuthSecret: 'admin/v1/auth-secret/rotate',
+  rotateProxyKey: 'admin/v1/proxy-key/rotate',
+  proxyKey: 'admin/v1/proxy-key',
 } as const;
 
 /** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */

@@ -32,6 +32,10 @@ export class AppConfig {
     readonly port: number;
     readonly prometheusPort: number;
     readonly bodyLimitBytes: number;
+    /** A connection with no byte either way this long is closed (SDK streams heartbeat). */
+    readonly idleTimeoutMs: number;
+    /** A request's headers and body must arrive within this (slow clients are cut off). */
+    readonly requestTimeoutMs: number;
     readonly tls: { readonly enabled: boolean; readonly cert: string; readonly key: string };
   };
   readonly auth!: {
@@ -41,7 +45,15 @@ export class AppConfig {
     readonly bypass: boolean;
   };
   /** The Admin API is served only when a token is set. */
-  readonly admin!: { readonly token: string | undefined };
+  readonly admin!: {
+    readonly token: string | undefined;
+    /** The Harness admin API, for proxy-key rotation; absent settings are named in a 409. */
+    readonly service: string;
+    readonly serviceToken: string | undefined;
+    readonly proxyKeyIdentifier: string | undefined;
+    readonly accountIdentifier: string | undefined;
+    readonly orgIdentifier: string | undefined;
+  };
   readonly upstream!: {
     readonly proxyKey: string;
     readonly clientService: string;

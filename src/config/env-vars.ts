@@ -52,6 +52,12 @@ export class EnvVars {
   @IsOptional() @int HEARTBEAT_INTERVAL?: string;
   @IsOptional() @bool FORWARD_TARGETS?: string;
   @IsOptional() @bool BYPASS_AUTH?: string;
+  /** The Harness admin API the proxy key is rotated through (Harness names and default). */
+  @IsOptional() @IsString() ADMIN_SERVICE?: string;
+  @IsOptional() @IsString() ADMIN_SERVICE_TOKEN?: string;
+  @IsOptional() @IsString() PROXY_KEY_IDENTIFIER?: string;
+  @IsOptional() @IsString() ACCOUNT_IDENTIFIER?: string;
+  @IsOptional() @IsString() ORG_IDENTIFIER?: string;
   /** ff-relay only: enables the Admin API; callers send it as a Bearer token. */
   @IsOptional() @IsString() ADMIN_API_TOKEN?: string;
   @IsOptional() @IsString() LOG_LEVEL?: string;
@@ -69,6 +75,17 @@ export class EnvVars {
   @IsOptional() @int UPSTREAM_POLL_INTERVAL?: string;
   /** ff-relay only: seconds without a byte on the upstream stream before it is deemed dead. */
   @IsOptional() @int UPSTREAM_STREAM_TIMEOUT?: string;
+  /**
+   * ff-relay only: a connection silent this long is closed (SDK streams send a heartbeat at
+   * least every 15 s, so they never are), and a request must arrive whole within the other.
+   */
+  @IsOptional() @duration HTTP_IDLE_TIMEOUT?: string;
+  @IsOptional() @duration HTTP_REQUEST_TIMEOUT?: string;
+  /**
+   * Node's convention: with `production` (the container image, the chart) a missing PROXY_KEY
+   * is an error unless OFFLINE=true, instead of silently serving the example config.
+   */
+  @IsOptional() @IsString() NODE_ENV?: string;
   /** ff-relay only: `json` (default) or `pretty` log output. */
   @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
 }

@@ -98,6 +98,13 @@ describe('loadConfig', () => {
     expect(error.message).toContain('REDIS_READ_TIMEOUT must be a Go duration');
   });
 
+  it('refuses to fall back to the example config in production, unless OFFLINE is asked for', () => {
+    const error = captureError(() => loadConfig({ NODE_ENV: 'production' }));
+    expect(error.message).toContain('PROXY_KEY is required with NODE_ENV=production');
+    expect(loadConfig({ NODE_ENV: 'production', OFFLINE: 'true' }).mode).toBe('offline');
+    expect(loadConfig({ NODE_ENV: 'production', PROXY_KEY: 'pk' }).mode).toBe('primary');
+  });
+
   it('maps LOG_LEVEL case-sensitively like Harness', () => {
     expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).log.level).toBe('debug');
     expect(loadConfig({ LOG_LEVEL: 'debug' }).log.level).toBe('info');

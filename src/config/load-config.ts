@@ -7,6 +7,7 @@ import { parseGoDuration } from './go-duration.js';
 
 export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
+export const DEFAULT_ADMIN_SERVICE = 'https://harness.io/gateway/cf';
 
 /** Thrown at boot; the message names every bad variable and never a value. */
 export class ConfigError extends Error {
@@ -26,10 +27,19 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       port: int(env.PORT, 7000),
       prometheusPort: int(env.PROMETHEUS_PORT ?? env.PORT, 7000),
       bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1024 * 1024),
+      idleTimeoutMs: Math.max(1, duration(env.HTTP_IDLE_TIMEOUT, 60_000)),
+      requestTimeoutMs: Math.max(1, duration(env.HTTP_REQUEST_TIMEOUT, 30_000)),
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
     auth: authOf(env, problems),
-    admin: { token: env.ADMIN_API_TOKEN },
+    admin: {
+      token: env.ADMIN_API_TOKEN,
+      service: trimSlash(env.ADMIN_SERVICE ?? DEFAULT_ADMIN_SERVICE),
+      serviceToken: env.ADMIN_SERVICE_TOKEN,
+      proxyKeyIdentifier: env.PROXY_KEY_IDENTIFIER,
+      accountIdentifier: env.ACCOUNT_IDENTIFIER,
+      orgIdentifier: env.ORG_IDENTIFIER,
+    },
     upstream: {
       proxyKey: env.PROXY_KEY ?? '',
       clientService: trimSlash(env.CLIENT_SERVICE ?? DEFAULT_CLIENT_SERVICE),
@@ -70,7 +80,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     },
     log: { level: logLevelOf(env.LOG_LEVEL), pretty: env.LOG_FORMAT === 'pretty' },
   });
-  checkRequired(config, problems);
+  checkRequired(config, problems, env);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -118,7 +128,13 @@ function authOf(env: EnvVars, problems: string[]): AppConfig['auth'] {
   return { secret: randomBytes(32).toString('hex'), secretIsEphemeral: true, bypass };
 }
 
-function checkRequired(config: AppConfig, problems: string[]): void {
+function checkRequired(config: AppConfig, problems: string[], env: EnvVars): void {
+  // A Secret that failed to mount must not turn a production relay into a demo.
+  if (config.implicitOffline && env.NODE_ENV === 'production') {
+    problems.push(
+      'PROXY_KEY is required with NODE_ENV=production (set OFFLINE=true to serve CONFIG_DIR)',
+    );
+  }
   if (config.mode === 'replica' && !config.redis) {
     problems.push('REDIS_ADDRESS is required when READ_REPLICA=true');
   }

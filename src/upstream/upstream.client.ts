@@ -6,6 +6,7 @@ import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
+import { ProxyKey } from './proxy-key.js';
 import { bearer, harnessHeaders, networkDetail, readAnswer } from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 import { sessionFromToken, type UpstreamSession } from './upstream-session.js';
@@ -38,7 +39,10 @@ export class UpstreamClient implements OnApplicationShutdown {
   private readonly dispatcher = new EnvHttpProxyAgent();
   private current: UpstreamSession | undefined;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly proxyKey: ProxyKey,
+  ) {}
 
   get session(): UpstreamSession | undefined {
     return this.current;
@@ -48,7 +52,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   async authenticate(): Promise<UpstreamSession> {
     const body = await this.call('/proxy/auth', {
       method: 'POST',
-      body: { proxyKey: this.config.upstream.proxyKey },
+      body: { proxyKey: this.proxyKey.value },
       signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
     });
     const token = (body as { authToken?: unknown } | null)?.authToken;
@@ -59,6 +63,26 @@ export class UpstreamClient implements OnApplicationShutdown {
     return this.current;
   }
 
+  /**
+   * Whether Harness accepts `candidate` as a proxy key (`POST /proxy/auth`), without touching
+   * the session in service. A refusal (401/403/404) is `false`; anything else unusable throws.
+   */
+  async acceptsProxyKey(candidate: string): Promise<boolean> {
+    try {
+      await this.call('/proxy/auth', {
+        method: 'POST',
+        body: { proxyKey: candidate },
+        signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof UpstreamError && [401, 403, 404].includes(err.status)) {
+        return false;
+      }
+      throw err;
+    }
+  }
+
   /** Every environment the key covers (or just `environment`), all pages or nothing. */
   async fetchConfig(environment?: string): Promise<ProxyConfigPage['environments']> {
     return this.withSession(async (session) => {
@@ -67,7 +91,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       for (let page = 0; ; page += 1) {
         const query: Record<string, string> = {
           cluster: session.cluster,
-          key: this.config.upstream.proxyKey,
+          key: this.proxyKey.value,
           pageNumber: String(page),
           pageSize: String(PAGE_SIZE),
           ...(environment ? { environment } : {}),
@@ -130,7 +154,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       headers: {
         Accept: 'text/event-stream',
         'Cache-Control': 'no-cache',
-        'API-Key': this.config.upstream.proxyKey,
+        'API-Key': this.proxyKey.value,
         'Harness-AccountID': session.account,
         'Harness-SDK-Info': `Proxy ${PROXY_VERSION}`,
         ...bearer(session),

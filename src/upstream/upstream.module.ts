@@ -1,7 +1,12 @@
 // Owns the HTTP connection to the Harness service: proxy auth and token, paged config, the
 // account stream request, per-environment refetches, metrics and target forwarding.
 import { Module } from '@nestjs/common';
+import { ProxyKey } from './proxy-key.js';
+import { UpstreamAdminClient } from './upstream-admin.client.js';
 import { UpstreamClient } from './upstream.client.js';
 
-@Module({ providers: [UpstreamClient], exports: [UpstreamClient] })
+@Module({
+  providers: [UpstreamClient, UpstreamAdminClient, ProxyKey],
+  exports: [UpstreamClient, UpstreamAdminClient, ProxyKey],
+})
 export class UpstreamModule {}

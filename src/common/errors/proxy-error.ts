@@ -31,6 +31,24 @@ export class EnvironmentMismatchError extends ProxyError {
   }
 }
 
+/** The request cannot be served in this instance's state; the message says what is missing. */
+export class ConflictError extends ProxyError {
+  readonly status = 409;
+  readonly code = 'CONFLICT';
+}
+
+/** Well-formed input the upstream refused (a proxy key it does not know). */
+export class UnprocessableError extends ProxyError {
+  readonly status = 422;
+  readonly code = 'UNPROCESSABLE';
+}
+
+/** The upstream did not answer usably, so nothing changed. */
+export class BadGatewayError extends ProxyError {
+  readonly status = 502;
+  readonly code = 'UPSTREAM_FAILED';
+}
+
 /** The store did not take a change, so nothing changed. */
 export class ChangeNotStoredError extends ProxyError {
   readonly status = 503;

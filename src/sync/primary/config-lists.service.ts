@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config.js';
 import type { FeatureConfig } from '../../model/feature-config.js';
 import type { Segment } from '../../model/segment.js';
 import { UpstreamClient } from '../../upstream/upstream.client.js';
+import { ProxyKey } from '../../upstream/proxy-key.js';
 
 export type ListKind = 'flags' | 'segments';
 
@@ -52,6 +53,7 @@ function listAccess<T>(
 @Injectable()
 export class ConfigLists {
   constructor(
+    private readonly proxyKey: ProxyKey,
     private readonly config: AppConfig,
     private readonly upstream: UpstreamClient,
     private readonly reader: ConfigReader,
@@ -80,7 +82,7 @@ export class ConfigLists {
     const names = await this.reader.apiKeyNames(env);
     await this.writer.addApiKey(env, hash);
     await this.writer.setApiKeys(env, names.includes(name) ? names : [...names, name]);
-    await this.inventory.update(this.config.upstream.proxyKey, (keys) => {
+    await this.inventory.update(this.proxyKey.value, (keys) => {
       keys.add(name);
       keys.add(CACHE_KEYS.apiConfigs(env));
     });
@@ -95,7 +97,7 @@ export class ConfigLists {
     } else {
       await this.writer.deleteKeys([CACHE_KEYS.apiConfigs(env)]);
     }
-    await this.inventory.update(this.config.upstream.proxyKey, (keys) => {
+    await this.inventory.update(this.proxyKey.value, (keys) => {
       keys.delete(name);
       if (names.length === 0) {
         keys.delete(CACHE_KEYS.apiConfigs(env));
@@ -107,7 +109,7 @@ export class ConfigLists {
   private async track(kind: ListKind, env: string, ids: readonly string[]): Promise<void> {
     const listKey = kind === 'flags' ? CACHE_KEYS.featureConfigs(env) : CACHE_KEYS.segments(env);
     const prefix = kind === 'flags' ? `env-${env}-feature-config-` : `env-${env}-segment-`;
-    await this.inventory.update(this.config.upstream.proxyKey, (keys) => {
+    await this.inventory.update(this.proxyKey.value, (keys) => {
       [...keys]
         .filter((key) => key.startsWith(prefix) || key === listKey)
         .forEach((key) => keys.delete(key));

@@ -10,6 +10,7 @@ import { UpstreamClient } from '../../upstream/upstream.client.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
 import { resyncEvents, type ServedEnvironment } from './resync-events.js';
+import { ProxyKey } from '../../upstream/proxy-key.js';
 
 /** Environments written at once; each is one batch, so this bounds in-flight batches. */
 const POPULATE_CONCURRENCY = 16;
@@ -26,6 +27,7 @@ export class FullReloadService {
   private completed = false;
 
   constructor(
+    private readonly proxyKey: ProxyKey,
     private readonly config: AppConfig,
     private readonly upstream: UpstreamClient,
     private readonly writer: ConfigWriter,
@@ -45,14 +47,14 @@ export class FullReloadService {
     const started = Date.now();
     await this.upstream.authenticate();
     const environments = await this.upstream.fetchConfig();
-    const proxyKey = this.config.upstream.proxyKey;
+    const proxyKey = this.proxyKey.value;
     const previous = await this.inventory.load(proxyKey);
     const next = inventoryOf(environments);
     const diff = diffInventory(previous, next);
     const before = await this.served(previous);
     await this.populate(environments);
     await this.inventory.deleteAssets(diff.deleted);
-    await this.inventory.purgeOthers(proxyKey);
+    await this.inventory.purgeOthers(proxyKey, new Set(next.keys()));
     await this.inventory.save(proxyKey, next.keys());
     await this.cacheHealth.markSeeded();
     this.completed = true;
@@ -83,7 +85,7 @@ export class FullReloadService {
       targets: [],
     }));
     await this.populate(environments);
-    await this.inventory.save(this.config.upstream.proxyKey, inventoryOf(environments).keys());
+    await this.inventory.save(this.proxyKey.value, inventoryOf(environments).keys());
     await this.cacheHealth.markSeeded();
     this.logger.log(
       { environments: environments.length, ms: Date.now() - started },
@@ -97,7 +99,7 @@ export class FullReloadService {
     for (const id of ids) {
       const environments = await this.upstream.fetchConfig(id);
       await this.populate(environments);
-      await this.inventory.update(this.config.upstream.proxyKey, (keys) => {
+      await this.inventory.update(this.proxyKey.value, (keys) => {
         for (const key of inventoryOf(environments).keys()) {
           keys.add(key);
         }

@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
+import { ProxyKeyVault } from '../../cache/proxy-key-vault.js';
+import { fingerprint } from '../../common/fingerprint.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
@@ -11,6 +13,7 @@ import { ConfigSource } from '../config-source.js';
 import { FullReloadService } from './full-reload.service.js';
 import { parseUpstreamEvent } from '../upstream-event.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
+import { ProxyKey } from '../../upstream/proxy-key.js';
 
 /**
  * Primary mode (`upstream-api.md` §8, §10): one full reload at start, then the account stream,
@@ -28,11 +31,13 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
   private running?: Promise<void>;
   /** A change may be missing from the cache (a write failed): reload once it answers again. */
   private dirty = false;
+  private reopening = false;
   private repairing = false;
   private lastFailedRepair = 0;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
+    private readonly proxyKey: ProxyKey,
     private readonly config: AppConfig,
     private readonly status: ProxyStatus,
     private readonly upstream: UpstreamClient,
@@ -41,13 +46,16 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     private readonly publisher: ChangePublisher,
     private readonly inventory: InventoryRepository,
     private readonly cacheHealth: CacheHealthService,
+    private readonly vault: ProxyKeyVault,
   ) {
     super();
   }
 
   /** Starts syncing in the background; SDK routes answer 503 until config is in place. */
   async start(): Promise<void> {
-    if (await this.inventory.exists(this.config.upstream.proxyKey).catch(() => false)) {
+    await this.useRotatedKey();
+    this.unsubscribe.push(this.proxyKey.onChange(() => void this.enqueue(() => this.switchKey())));
+    if (await this.inventory.exists(this.proxyKey.value).catch(() => false)) {
       this.logger.log('serving the config already in the cache while the first sync runs');
       this.status.markCacheWarm();
     }
@@ -76,6 +84,11 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
       await this.readStream();
       if (this.stopped) {
         return;
+      }
+      if (this.reopening) {
+        // Closed on purpose to reopen with a new proxy key: not an outage.
+        this.reopening = false;
+        continue;
       }
       await this.enqueue(() => this.onStreamDown());
       await this.sleep(this.config.sync.pollIntervalMs);
@@ -146,6 +159,32 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     // SDKs fall back to polling this proxy, which keeps polling upstream meanwhile.
     this.publisher.closeAll();
     await this.reloadSafely('stream lost');
+  }
+
+  /** A key rotated earlier (and kept sealed in the cache) replaces the configured one. */
+  private async useRotatedKey(): Promise<void> {
+    const rotated = await this.vault.load().catch((err: unknown) => {
+      this.logger.warn(
+        { err: describe(err) },
+        'could not read a rotated proxy key: using PROXY_KEY',
+      );
+      return undefined;
+    });
+    if (rotated !== undefined && rotated !== this.proxyKey.value) {
+      this.proxyKey.use(rotated);
+      this.logger.log({ fingerprint: fingerprint(rotated) }, 'using the rotated proxy key');
+    }
+  }
+
+  /**
+   * A new proxy key, live: a token for it, a reload under it (same config, so SDKs hear of
+   * nothing), then the account stream reopened with it, with no disconnect in between.
+   */
+  private async switchKey(): Promise<void> {
+    this.logger.log({ fingerprint: fingerprint(this.proxyKey.value) }, 'switching the proxy key');
+    await this.reloadSafely('proxy key changed');
+    this.reopening = this.stream !== undefined && !this.stream.signal.aborted;
+    this.stream?.abort();
   }
 
   /**

@@ -7,6 +7,7 @@ import { ChangePublisher } from '../change-publisher.service.js';
 import { ConfigLists } from './config-lists.service.js';
 import { FullReloadService } from './full-reload.service.js';
 import type { UpstreamEvent } from '../upstream-event.js';
+import { ProxyKey } from '../../upstream/proxy-key.js';
 
 const KEY_HASH = /^[0-9a-f]{64}$/;
 
@@ -19,6 +20,7 @@ export class UpstreamEventApplier {
   private readonly logger = new Logger(UpstreamEventApplier.name);
 
   constructor(
+    private readonly proxyKey: ProxyKey,
     private readonly config: AppConfig,
     private readonly reader: ConfigReader,
     private readonly inventory: InventoryRepository,
@@ -67,7 +69,7 @@ export class UpstreamEventApplier {
         ...(await this.reader.environmentKeys(env)),
       ];
       await this.inventory.deleteAssets(keys);
-      await this.inventory.update(this.config.upstream.proxyKey, (set) =>
+      await this.inventory.update(this.proxyKey.value, (set) =>
         keys.forEach((key) => set.delete(key)),
       );
     }
@@ -104,7 +106,7 @@ export class UpstreamEventApplier {
   }
 
   private async deleteProxyKeyData(): Promise<void> {
-    const proxyKey = this.config.upstream.proxyKey;
+    const proxyKey = this.proxyKey.value;
     const keys = await this.inventory.load(proxyKey);
     await this.inventory.deleteAssets([...keys, CACHE_KEYS.inventory(proxyKey)]);
     this.logger.error('the proxy key was deleted upstream: all its cached config was removed');
