@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { jsonLimitExceeded } from './common/json-limits.js';
 import { SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
+
+const TOO_BIG = { statusCode: 400, code: 'FST_ERR_JSON_LIMITS' };
+
+/**
+ * How main.ts and the tests create the app. `bodyParser: false` keeps Fastify's own JSON parser
+ * and nothing else: Nest would add a form (urlencoded) parser, and SDK routes take JSON only.
+ */
+export const APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
 
 /** The JS SDK sends the whole target base64-encoded in a header; allow up to ~300 KiB (§0.6). */
 const MAX_HEADER_BYTES = 320 * 1024;
@@ -13,21 +22,29 @@ const MAX_HEADER_BYTES = 320 * 1024;
  * size, TLS, request ids, and the optional SaaS `/api/1.0` prefix.
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  const { tls } = config.server;
+  const { tls, idleTimeoutMs, requestTimeoutMs } = config.server;
+  // Slow or silent clients must not pile up sockets: a silent connection is closed after the
+  // idle timeout (SDK streams write a heartbeat at least every 15 s, so they stay), and a
+  // request's headers and body must arrive in time. Node checks every second.
+  const limits = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: Math.min(10_000, requestTimeoutMs),
+    connectionsCheckingInterval: 1_000,
+  };
   const common = {
     bodyLimit: config.server.bodyLimitBytes,
     routerOptions: { maxParamLength: 1024 },
     genReqId: requestId,
     requestIdHeader: false as const,
     rewriteUrl: (req: IncomingMessage) => stripSaasPrefix(req.url ?? '/'),
-    // SDK streams live for hours; Fastify must not time them out.
-    connectionTimeout: 0,
+    connectionTimeout: idleTimeoutMs,
+    requestTimeout: requestTimeoutMs,
   };
   if (tls.enabled) {
     const https = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
-    return new FastifyAdapter({ ...common, https: { ...https, maxHeaderSize: MAX_HEADER_BYTES } });
+    return new FastifyAdapter({ ...common, https: { ...https, ...limits } });
   }
-  return new FastifyAdapter({ ...common, http: { maxHeaderSize: MAX_HEADER_BYTES } });
+  return new FastifyAdapter({ ...common, http: limits });
 }
 
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
@@ -44,6 +61,13 @@ export function configureHttp(app: NestFastifyApplication): void {
     reply.header('x-request-id', request.id);
     done();
   });
+  // Before Nest validates anything: a huge array or a deeply nested body is refused at once with
+  // a short 400, instead of being transformed and validated entry by entry (or overflowing the
+  // stack) while the event loop waits.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problem = jsonLimitExceeded(request.body);
+    done(problem ? Object.assign(new Error(`bad request: ${problem}`), TOO_BIG) : undefined);
+  });
 }
 
 function requestId(req: IncomingMessage): string {
@@ -55,9 +79,9 @@ function requestId(req: IncomingMessage): string {
 }
 
 function stripSaasPrefix(url: string): string {
-  return url === SAAS_PREFIX ||
-    url.startsWith(`${SAAS_PREFIX}/`) ||
-    url.startsWith(`${SAAS_PREFIX}?`)
-    ? url.slice(SAAS_PREFIX.length) || '/'
-    : url;
+  if (url === SAAS_PREFIX || url.startsWith(`${SAAS_PREFIX}/`)) {
+    return url.slice(SAAS_PREFIX.length) || '/';
+  }
+  // `/api/1.0?x=1` is the root with a query, not the path `?x=1`.
+  return url.startsWith(`${SAAS_PREFIX}?`) ? `/${url.slice(SAAS_PREFIX.length)}` : url;
 }

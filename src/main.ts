@@ -6,7 +6,7 @@ import { AppModule } from './app.module.js';
 import { StartupError } from './common/errors/startup-error.js';
 import { loadConfig } from './config/load-config.js';
 import { generateOfflineConfig } from './generate-offline-config.js';
-import { configureHttp, createHttpAdapter } from './http-server.js';
+import { APP_OPTIONS, configureHttp, createHttpAdapter } from './http-server.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createHttpAdapter(config),
-    { bufferLogs: true },
+    APP_OPTIONS,
   );
   app.useLogger(app.get(Logger));
   // Boot may wait (for Redis, for the first sync): say so now, not once it is over.

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { Public } from '../common/decorators/public.decorator.js';
 import { ROUTES } from '../common/routes.js';
 import { AuthService } from './auth.service.js';
@@ -12,6 +12,9 @@ export class AuthController {
   @Public()
   @Post(ROUTES.auth)
   @HttpCode(200)
+  // The answer is a credential: no cache may keep it, no browser may sniff it.
+  @Header('Cache-Control', 'no-store')
+  @Header('X-Content-Type-Options', 'nosniff')
   async authenticate(@Body() body: AuthenticateDto): Promise<AuthResponseDto> {
     return new AuthResponseDto(await this.auth.authenticate(body.apiKey, body.target));
   }

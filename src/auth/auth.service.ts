@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import { ConfigWriter } from '../cache/config-writer.service.js';
-import { UnauthorisedError } from '../common/errors/proxy-error.js';
+import { EnvironmentMismatchError, UnauthorisedError } from '../common/errors/proxy-error.js';
 import type { Target } from '../model/target.js';
 import { AUTH_KEY_PREFIX, type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
@@ -59,8 +59,13 @@ export class AuthService {
     const keyHash = apiKey.startsWith(AUTH_KEY_PREFIX)
       ? apiKey.slice(AUTH_KEY_PREFIX.length)
       : apiKey;
-    if ((await this.reader.environmentOfKey(keyHash)) === null) {
+    const keyEnvironment = await this.reader.environmentOfKey(keyHash);
+    if (keyEnvironment === null) {
       throw new UnauthorisedError('invalid or revoked token');
+    }
+    // A forged or stale claim: the key belongs to another environment than the token says.
+    if (keyEnvironment !== environment) {
+      throw new EnvironmentMismatchError(environment, keyEnvironment);
     }
     return { environment, keyHash };
   }

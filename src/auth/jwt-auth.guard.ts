@@ -31,6 +31,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly status: ProxyStatus,
   ) {
     super();
+    if (config.auth.bypass) {
+      this.logger.warn('BYPASS_AUTH is on: every SDK route is open to anyone, with no token');
+    }
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -11,6 +11,8 @@ export type MirroredKind = 'flags' | 'segments' | 'authKey' | 'target';
 
 /** A bound on the entries that SDK traffic, not config, decides the number of. */
 const MAX_TARGETS = 10_000;
+/** And by size: targets come from clients (a target header may be hundreds of kB). */
+const MAX_TARGET_BYTES = 32 * 1024 * 1024;
 const MAX_UNKNOWN_KEYS = 10_000;
 /** Absent keys and targets are re-asked of the store after this; so are targets (other instances write them). */
 const RECHECK_MS = 30_000;
@@ -34,6 +36,8 @@ export interface MirrorEntry {
   version: string;
   decoded?: unknown;
   checkedAt: number;
+  /** Characters of the stored text, for targets (bounded by size as well as count). */
+  size?: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export class MemoryMirror {
   private readonly config = new Map<string, MirrorEntry>();
   private readonly targets = new Map<string, MirrorEntry>();
   private readonly unknownKeys = new Map<string, MirrorEntry>();
+  private targetBytes = 0;
 
   /** Records values the store now holds (after a write, or a read on a miss). */
   record(entries: Iterable<readonly [string, string | null]>, now = Date.now()): void {
@@ -71,6 +76,7 @@ export class MemoryMirror {
     for (const key of keys) {
       this.config.delete(key);
       this.unknownKeys.delete(key);
+      this.targetBytes -= this.targets.get(key)?.size ?? 0;
       this.targets.delete(key);
     }
   }
@@ -171,7 +177,12 @@ export class MemoryMirror {
         return;
       }
       this.targets.delete(key);
-      bounded(this.targets, MAX_TARGETS).set(key, this.reuse(known, raw, version, now));
+      this.targetBytes -= known?.size ?? 0;
+      const entry = this.reuse(known, raw, version, now);
+      entry.size = raw?.length ?? 0;
+      this.targetBytes += entry.size;
+      this.targets.set(key, entry);
+      this.evictTargets();
       return;
     }
     if (kind === 'authKey' && raw === null) {
@@ -181,6 +192,17 @@ export class MemoryMirror {
     }
     this.unknownKeys.delete(key);
     this.config.set(key, this.reuse(this.config.get(key), raw, version, now));
+  }
+
+  /** Oldest first, until the targets fit both bounds. */
+  private evictTargets(): void {
+    for (const [key, entry] of this.targets) {
+      if (this.targets.size <= MAX_TARGETS && this.targetBytes <= MAX_TARGET_BYTES) {
+        return;
+      }
+      this.targets.delete(key);
+      this.targetBytes -= entry.size ?? 0;
+    }
   }
 
   /** The same content keeps its decoded object, so memoised responses survive a rewrite. */

@@ -1,3 +1,5 @@
+import { BadRequestError } from '../common/errors/proxy-error.js';
+import { jsonLimitExceeded } from '../common/json-limits.js';
 import type { AttributeValue, Target } from '../model/target.js';
 
 /**
@@ -18,6 +20,11 @@ export function decodeTargetHeader(header: string | undefined): Target | undefin
   }
   if (typeof parsed !== 'object' || parsed === null) {
     return undefined;
+  }
+  // The evaluator walks attributes recursively: a hostile target must not overflow its stack.
+  const problem = jsonLimitExceeded(parsed);
+  if (problem) {
+    throw new BadRequestError(`Harness-Target: ${problem}`);
   }
   const { identifier, name, anonymous, attributes } = parsed as Record<string, unknown>;
   if (typeof identifier !== 'string') {

@@ -9,10 +9,13 @@ import {
   type PartEntries,
   type PartKind,
 } from './metrics-batch.js';
+import { SdkLabelBudget } from './sdk-labels.js';
 
 /** Posts one environment's part upstream and accounts for it in Prometheus (§2.4). */
 @Injectable()
 export class MetricsSender {
+  private readonly labels = new SdkLabelBudget();
+
   constructor(
     private readonly upstream: UpstreamClient,
     @InjectMetric(METRIC_NAMES.metricsForwarded)
@@ -47,10 +50,11 @@ export class MetricsSender {
     for (const entry of entries) {
       this.usage.inc({
         envID: env,
-        sdk_type: attributeValue(entry, 'SDK_TYPE') ?? '',
-        sdk_version:
+        ...this.labels.labels(
+          attributeValue(entry, 'SDK_TYPE') ?? '',
           attributeValue(entry, 'SDK_VERSION') ?? attributeValue(entry, 'JAR_VERSION') ?? '',
-        sdk_language: attributeValue(entry, 'SDK_LANGUAGE') ?? '',
+          attributeValue(entry, 'SDK_LANGUAGE') ?? '',
+        ),
       });
     }
   }

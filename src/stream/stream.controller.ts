@@ -2,6 +2,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ROUTES } from '../common/routes.js';
+import { Principal } from '../auth/sdk-principal.decorator.js';
+import type { SdkPrincipal } from '../auth/sdk-token.js';
 import { NodeSseConnection } from './node-sse-connection.js';
 import { StreamService } from './stream.service.js';
 
@@ -21,8 +23,17 @@ export class StreamController {
    * handler and must control every byte and write boundary, which Nest's `@Sse()` does not.
    */
   @Get(ROUTES.stream)
-  async stream(@Headers('api-key') apiKey: string | undefined, @Res() reply: FastifyReply) {
-    const env = await this.streams.environmentFor(apiKey);
+  async stream(
+    @Headers('api-key') apiKey: string | undefined,
+    @Principal() principal: SdkPrincipal | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const env = await this.streams.environmentFor(apiKey, principal?.environment);
+    if (reply.request.method === 'HEAD') {
+      // Fastify answers HEAD with the GET handler: the headers, but no stream to hold open.
+      await reply.code(200).headers(SSE_HEADERS).send();
+      return;
+    }
     reply.hijack();
     // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
     reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);

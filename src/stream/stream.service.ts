@@ -3,6 +3,7 @@ import { sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import {
   BadRequestError,
+  EnvironmentMismatchError,
   NotFoundError,
   StreamUnavailableError,
 } from '../common/errors/proxy-error.js';
@@ -24,7 +25,7 @@ export class StreamService {
    * stream that brings changes is down (the upstream's, or the primary's for a replica), SDKs are
    * refused with 503 so they poll instead.
    */
-  async environmentFor(apiKey: string | undefined): Promise<string> {
+  async environmentFor(apiKey: string | undefined, tokenEnvironment?: string): Promise<string> {
     if (!apiKey) {
       throw new BadRequestError("API-Key can't be empty");
     }
@@ -34,6 +35,10 @@ export class StreamService {
     const env = await this.reader.environmentOfKey(sha256Hex(apiKey));
     if (env === null) {
       throw new NotFoundError('API-Key');
+    }
+    // A token of one environment must not hold the stream of another key's environment.
+    if (tokenEnvironment !== undefined && tokenEnvironment !== env) {
+      throw new EnvironmentMismatchError(tokenEnvironment, env);
     }
     return env;
   }

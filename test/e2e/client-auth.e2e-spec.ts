@@ -51,6 +51,12 @@ describe('POST /client/auth', () => {
     );
   });
 
+  it('marks the token answer as not to be cached or sniffed', async () => {
+    const response = await post({ apiKey: PRODUCTION_SERVER_SDK_KEY });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('answers 401 JSON for an unknown key', async () => {
     const response = await post({ apiKey: 'not-a-real-key' });
     expect(response.statusCode).toBe(401);
@@ -63,8 +69,11 @@ describe('POST /client/auth', () => {
       identifier: 'new-user_1',
       attributes: { plan: 'pro', age: 27 },
     });
+    // Auth does not wait for the target write (memory has it at once): poll Redis for it.
     const redis = testRedisClient();
-    const stored = await redis.get(`env-${PRODUCTION_ENV_UUID}-target-config-new-user_1`);
+    const key = `env-${PRODUCTION_ENV_UUID}-target-config-new-user_1`;
+    await expect.poll(() => redis.exists(key)).toBe(1);
+    const stored = await redis.get(key);
     redis.disconnect();
     expect(JSON.parse(stored ?? 'null')).toEqual({
       identifier: 'new-user_1',

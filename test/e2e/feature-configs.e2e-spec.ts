@@ -115,6 +115,17 @@ describe('GET /client/env/:env/feature-configs', () => {
       expect(response.json()).toMatchObject({ statusCode: 401 });
     });
 
+    it("a token whose environment claim is not its key's environment (forged)", async () => {
+      // Signed with the real secret: only the check of the claim against the key can stop it.
+      const forged = craftToken(
+        { ...claims(), environment: STAGING_ENV_UUID },
+        { secret: TEST_AUTH_SECRET },
+      );
+      const response = await get(`/client/env/${STAGING_ENV_UUID}/feature-configs`, bearer(forged));
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'ENVIRONMENT_MISMATCH' });
+    });
+
     it('a token for environment A used on environment B', async () => {
       const response = await get(`/client/env/${STAGING_ENV_UUID}/feature-configs`);
       expect(response.statusCode).toBe(401);

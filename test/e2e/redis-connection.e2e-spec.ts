@@ -4,17 +4,16 @@
  * and TLS (`rediss://host:port`, the CA trusted through Node's `NODE_EXTRA_CA_CERTS`). Each case
  * runs against a redis-server of its own, and a separate plain client checks where the data went.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis, type RedisOptions } from 'ioredis';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
 import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
 import { RedisClient } from '../../src/cache/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
+import { makeCertificates } from '../support/certificates.js';
 import { EXAMPLE_CONFIG_DIR } from '../support/example-config.js';
 import { freePort } from '../support/ports.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -175,29 +174,6 @@ describe('Redis DB selection', () => {
     expect(await dbsHoldingKey()).toEqual([5]);
   });
 });
-
-/** A throwaway CA and a server certificate it signed, for localhost and 127.0.0.1. */
-async function makeCertificates(dir: string): Promise<void> {
-  // Relative file names only (cwd is `dir`), so splitting on spaces is safe.
-  const openssl = (command: string) =>
-    promisify(execFile)('openssl', command.split(' '), { cwd: dir });
-  await openssl(
-    'req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=ff-relay-test-ca ' +
-      '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign ' +
-      '-keyout ca.key -out ca.crt',
-  );
-  await openssl(
-    'req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr',
-  );
-  await writeFile(
-    join(dir, 'server.ext'),
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
-  );
-  await openssl(
-    'x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 ' +
-      '-extfile server.ext -out server.crt',
-  );
-}
 
 /** Resolves once `GET /health` answers 200; fails at once, with its stderr, if the proxy exits. */
 async function waitForHealthy(proxy: ProxyProcess, port: number): Promise<void> {

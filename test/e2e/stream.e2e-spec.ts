@@ -15,11 +15,13 @@ import { SseClient } from '../support/sse-client.js';
 describe('GET /stream', () => {
   let t: TestApp;
   let token: string;
+  let stagingToken: string;
   const open: SseClient[] = [];
 
   beforeAll(async () => {
     t = await createTestApp({ SSE_HEARTBEAT_INTERVAL: '1' }, { listen: true });
     token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
+    stagingToken = await authenticate(t.app, STAGING_SERVER_SDK_KEY);
   });
   afterEach(() => open.splice(0).forEach((client) => client.close()));
   afterAll(() => t.close());
@@ -31,7 +33,7 @@ describe('GET /stream', () => {
   }
 
   const sdkHeaders = (apiKey = PRODUCTION_SERVER_SDK_KEY) => ({
-    ...bearer(token),
+    ...bearer(apiKey === STAGING_SERVER_SDK_KEY ? stagingToken : token),
     'API-Key': apiKey,
     'Cache-Control': 'no-cache',
   });
@@ -135,6 +137,19 @@ describe('GET /stream', () => {
   it('404 for an API-Key the proxy does not know', async () => {
     const client = await connect(sdkHeaders('no-such-key'));
     expect(client.status).toBe(404);
+  });
+
+  it("401 for a token of one environment with another environment's API-Key", async () => {
+    const client = await connect({ ...bearer(token), 'API-Key': STAGING_SERVER_SDK_KEY });
+    expect(client.status).toBe(401);
+    expect(JSON.parse(client.errorBody ?? '')).toMatchObject({ code: 'ENVIRONMENT_MISMATCH' });
+  });
+
+  it('answers HEAD with the stream headers and holds nothing open', async () => {
+    const response = await fetch(`${t.url}/stream`, { method: 'HEAD', headers: sdkHeaders() });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(t.app.get(StreamHub).connectionCount).toBe(open.length);
   });
 
   it('401 without a valid token', async () => {

@@ -5,7 +5,7 @@ import { AppModule } from '../../src/app.module.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { EnvInput } from '../../src/config/env-vars.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { configureHttp, createHttpAdapter } from '../../src/http-server.js';
+import { APP_OPTIONS, configureHttp, createHttpAdapter } from '../../src/http-server.js';
 import { EXAMPLE_CONFIG_DIR } from './example-config.js';
 import { flushTestDb, testRedisAddress } from './redis.js';
 
@@ -47,9 +47,10 @@ export async function createTestApp(env: EnvInput = {}, options: TestAppOptions 
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register(config)],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
-    bufferLogs: true,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createHttpAdapter(config),
+    APP_OPTIONS,
+  );
   app.useLogger(app.get(Logger));
   configureHttp(app);
   await app.init();
