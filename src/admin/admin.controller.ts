@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Ip,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { AdminRoute } from './admin-route.decorator.js';
 import { PrimaryOnly } from '../common/decorators/primary-only.decorator.js';
 import { ADMIN_ROUTES } from '../common/routes.js';
@@ -12,6 +23,14 @@ import {
 } from './dto/proxy-key.dto.js';
 import { RotateAuthSecretDto } from './dto/rotate-auth-secret.dto.js';
 import { ProxyKeyAdmin } from './proxy-key-admin.service.js';
+import {
+  CreateSdkKeyDto,
+  RemoveSdkKeyQueryDto,
+  SdkKeyCreatedDto,
+  SdkKeyFingerprintParamsDto,
+  SdkKeyParamsDto,
+} from './dto/sdk-keys.dto.js';
+import { SdkKeysAdmin } from './sdk-keys-admin.service.js';
 
 @Controller()
 @AdminRoute()
@@ -19,6 +38,7 @@ export class AdminController {
   constructor(
     private readonly admin: AdminService,
     private readonly proxyKeys: ProxyKeyAdmin,
+    private readonly sdkKeys: SdkKeysAdmin,
   ) {}
 
   @Get(ADMIN_ROUTES.keys)
@@ -50,5 +70,29 @@ export class AdminController {
   @Put(ADMIN_ROUTES.proxyKey)
   replaceProxyKey(@Body() body: PutProxyKeyDto, @Ip() address: string): Promise<ProxyKeyInUseDto> {
     return this.proxyKeys.replace(body.key, { address });
+  }
+
+  @PrimaryOnly()
+  @Post(ADMIN_ROUTES.sdkKeys)
+  @HttpCode(201)
+  createSdkKey(
+    @Param() params: SdkKeyParamsDto,
+    @Body() body: CreateSdkKeyDto,
+    @Ip() address: string,
+  ): Promise<SdkKeyCreatedDto> {
+    return this.sdkKeys.create(params.environment, body.kind, { address });
+  }
+
+  @PrimaryOnly()
+  @Delete(ADMIN_ROUTES.sdkKey)
+  @HttpCode(204)
+  async removeSdkKey(
+    @Param() params: SdkKeyFingerprintParamsDto,
+    @Query() query: RemoveSdkKeyQueryDto,
+    @Ip() address: string,
+  ): Promise<void> {
+    await this.sdkKeys.remove(params.environment, params.fingerprint, query.gracePeriod ?? '0s', {
+      address,
+    });
   }
 }

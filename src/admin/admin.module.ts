@@ -12,6 +12,7 @@ import { AdminController } from './admin.controller.js';
 import { AdminGuard } from './admin.guard.js';
 import { AdminService } from './admin.service.js';
 import { ProxyKeyAdmin } from './proxy-key-admin.service.js';
+import { SdkKeysAdmin } from './sdk-keys-admin.service.js';
 
 @Module({})
 export class AdminModule {
@@ -23,7 +24,7 @@ export class AdminModule {
       module: AdminModule,
       imports: [CacheModule, MetricsModule, SigningKeysModule, UpstreamModule],
       controllers: [AdminController],
-      providers: [AdminGuard, AdminAudit, AdminService, ProxyKeyAdmin],
+      providers: [AdminGuard, AdminAudit, AdminService, ProxyKeyAdmin, SdkKeysAdmin],
     };
   }
 }

@@ -25,8 +25,21 @@ export class AdminService {
       .map((env) => ({ id: env.id, sdkKeys: env.apiKeys.map((hash) => hash.slice(0, 12)).sort() }))
       .sort((a, b) => a.id.localeCompare(b.id));
     this.audit.record('list-keys', 'ok', caller);
+    const previous = this.proxyKey.previous;
     return new KeysResponseDto(
-      proxyKey ? { fingerprint: fingerprint(proxyKey) } : null,
+      proxyKey
+        ? {
+            fingerprint: fingerprint(proxyKey),
+            ...(previous
+              ? {
+                  previous: {
+                    fingerprint: fingerprint(previous.key),
+                    validUntil: new Date(previous.validUntil).toISOString(),
+                  },
+                }
+              : {}),
+          }
+        : null,
       this.keys.view(),
       environments,
     );

@@ -44,14 +44,14 @@ export class ProxyKeyAdmin {
       this.audit.record('rotate-proxy-key', 'upstream-failed', caller, { err });
       throw new BadGatewayError('the Harness admin API did not rotate the key: nothing changed');
     }
-    await this.switchTo(key);
-    const validUntil = new Date(Date.now() + (parseGoDuration(gracePeriod) ?? 0)).toISOString();
+    const validUntil = Date.now() + (parseGoDuration(gracePeriod) ?? 0);
+    await this.switchTo(key, validUntil);
     this.audit.record('rotate-proxy-key', 'ok', caller, {
       previous: fingerprint(previous),
       current: fingerprint(key),
       gracePeriod,
     });
-    return new ProxyKeyRotatedDto(key, fingerprint(key), validUntil);
+    return new ProxyKeyRotatedDto(key, fingerprint(key), new Date(validUntil).toISOString());
   }
 
   async replace(key: string, caller: AdminCaller): Promise<ProxyKeyInUseDto> {
@@ -78,9 +78,9 @@ export class ProxyKeyAdmin {
   }
 
   /** Sealed first, so a restart right after comes up on the new key too. */
-  private async switchTo(key: string): Promise<void> {
+  private async switchTo(key: string, previousValidUntil?: number): Promise<void> {
     await this.vault.save(key);
-    this.proxyKey.use(key);
+    this.proxyKey.use(key, previousValidUntil);
   }
 
   private requireKey(): string {

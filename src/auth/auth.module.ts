@@ -6,6 +6,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { CacheModule } from '../cache/cache.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { StatusModule } from '../status/status.module.js';
@@ -19,6 +20,15 @@ import { SigningKeysModule } from './signing-keys.module.js';
 import { TargetForwarder } from './target-forwarder.service.js';
 
 const IMPORTS = [
+  // One client address may authenticate AUTH_RATE_LIMIT times a minute (SDKs do once per start);
+  // a flood of guesses gets 429s. Counted per instance.
+  ThrottlerModule.forRootAsync({
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => ({
+      throttlers: [{ name: 'auth', ttl: 60_000, limit: config.auth.rateLimitPerMinute }],
+      skipIf: () => config.auth.rateLimitPerMinute === 0,
+    }),
+  }),
   CacheModule,
   SigningKeysModule,
   StatusModule,

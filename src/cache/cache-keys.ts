@@ -30,6 +30,8 @@ export const CACHE_KEYS = {
   authSecrets: 'ff-relay-auth-secrets',
   /** Ours: the proxy key an operator rotated to, sealed under the configured PROXY_KEY. */
   proxyKey: 'ff-relay-proxy-key',
+  /** Ours: SDK keys an operator created or removed on an offline relay (hashes only). */
+  sdkKeyLedger: 'ff-relay-sdk-keys',
   /**
    * Ours: written with the config (after every full load), so a Redis that came back empty is
    * told apart from one that merely reconnected. Harness tools ignore it.

@@ -14,6 +14,7 @@ import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
 import { ProxyKeyVault } from './proxy-key-vault.js';
+import { SdkKeyRegistry } from './sdk-key-registry.service.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
@@ -42,6 +43,7 @@ import { RedisClient } from './redis.client.js';
     ConfigReader,
     ConfigWriter,
     ProxyKeyVault,
+    SdkKeyRegistry,
     CacheHealthService,
     InventoryRepository,
   ],
@@ -55,6 +57,7 @@ import { RedisClient } from './redis.client.js';
     MemoryMirror,
     RedisStreams,
     ProxyKeyVault,
+    SdkKeyRegistry,
   ],
 })
 export class CacheModule {}

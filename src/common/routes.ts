@@ -23,6 +23,8 @@ export const ADMIN_ROUTES = {
   rotateAuthSecret: 'admin/v1/auth-secret/rotate',
   rotateProxyKey: 'admin/v1/proxy-key/rotate',
   proxyKey: 'admin/v1/proxy-key',
+  sdkKeys: 'admin/v1/environments/:environment/sdk-keys',
+  sdkKey: 'admin/v1/environments/:environment/sdk-keys/:fingerprint',
 } as const;
 
 /** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */

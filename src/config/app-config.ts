@@ -43,6 +43,8 @@ export class AppConfig {
     /** True when no AUTH_SECRET was set and a random one was generated for this process. */
     readonly secretIsEphemeral: boolean;
     readonly bypass: boolean;
+    /** `/client/auth` calls allowed per client address per minute (0: no limit). */
+    readonly rateLimitPerMinute: number;
   };
   /** The Admin API is served only when a token is set. */
   readonly admin!: {

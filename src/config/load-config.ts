@@ -119,13 +119,23 @@ function modeOf(env: EnvVars): { mode: ProxyMode; implicitOffline: boolean } {
 function authOf(env: EnvVars, problems: string[]): AppConfig['auth'] {
   const bypass = bool(env.BYPASS_AUTH);
   if (env.AUTH_SECRET) {
-    return { secret: env.AUTH_SECRET, secretIsEphemeral: false, bypass };
+    return {
+      secret: env.AUTH_SECRET,
+      secretIsEphemeral: false,
+      bypass,
+      rateLimitPerMinute: int(env.AUTH_RATE_LIMIT, 6_000),
+    };
   }
   // Instances sharing a Redis must verify each other's tokens, so a shared secret is required.
   if (env.REDIS_ADDRESS) {
     problems.push('AUTH_SECRET is required when REDIS_ADDRESS is set');
   }
-  return { secret: randomBytes(32).toString('hex'), secretIsEphemeral: true, bypass };
+  return {
+    secret: randomBytes(32).toString('hex'),
+    secretIsEphemeral: true,
+    bypass,
+    rateLimitPerMinute: int(env.AUTH_RATE_LIMIT, 6_000),
+  };
 }
 
 function checkRequired(config: AppConfig, problems: string[], env: EnvVars): void {

@@ -38,3 +38,18 @@ describe(eventFrame.name, () => {
     expect(frame).toMatch(/^event: \*\ndata: \{[^\n]+\}\n\n$/);
   });
 });
+
+describe(`${eventFrame.name} with hostile identifiers`, () => {
+  it('keeps CR/LF inside the JSON: one data line, no injected event', () => {
+    const frame = eventFrame({
+      event: 'patch',
+      domain: 'flag',
+      identifier: 'x\r\n\ndata: {"event":"delete"}\n\nevent: injected',
+      version: 1,
+      environment: 'env',
+    });
+    expect(frame.split('\n').filter((line) => line.startsWith('data:'))).toHaveLength(1);
+    expect(frame.endsWith('}\n\n')).toBe(true);
+    expect(frame.slice(0, -2)).not.toContain('\n\n');
+  });
+});

@@ -4,6 +4,7 @@ import {
   Logger,
   type OnModuleInit,
 } from '@nestjs/common';
+import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
 import { eventFrame, HEARTBEAT_FRAME, type SdkEvent } from './sdk-event.js';
 import type { SseConnection } from './sse-connection.js';
@@ -29,6 +30,8 @@ interface Replayed {
 interface Subscriber {
   connection: SseConnection;
   lastWriteAt: number;
+  /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
+  keyHash?: string;
 }
 
 /**
@@ -43,11 +46,15 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly heartbeatMs: number;
   private sweeper?: NodeJS.Timeout;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly mirror: MemoryMirror,
+  ) {
     this.heartbeatMs = config.sdkStreams.heartbeatSeconds * 1000;
   }
 
   onModuleInit(): void {
+    this.mirror.onKeyRemoved((keyHash) => this.closeKey(keyHash));
     this.sweeper = setInterval(() => this.sendHeartbeats(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -64,8 +71,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
    * Registers a held stream: the events of the last minutes it may have missed, then the first
    * heartbeat, at once, as SDKs wait for bytes.
    */
-  attach(env: string, connection: SseConnection): void {
-    const subscriber: Subscriber = { connection, lastWriteAt: 0 };
+  attach(env: string, connection: SseConnection, keyHash?: string): void {
+    const subscriber: Subscriber = { connection, lastWriteAt: 0, keyHash };
     let subscribers = this.byEnvironment.get(env);
     if (!subscribers) {
       subscribers = new Set();
@@ -93,6 +100,17 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     }
     for (const subscriber of this.byEnvironment.get(event.environment) ?? []) {
       this.send(subscriber, frame);
+    }
+  }
+
+  /** Ends the streams opened with an SDK key that was removed: its SDKs get a 401 on return. */
+  closeKey(keyHash: string): void {
+    for (const subscribers of this.byEnvironment.values()) {
+      for (const subscriber of Array.from(subscribers)) {
+        if (subscriber.keyHash === keyHash) {
+          subscriber.connection.close();
+        }
+      }
     }
   }
 

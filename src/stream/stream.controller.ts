@@ -37,6 +37,6 @@ export class StreamController {
     reply.hijack();
     // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
     reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
-    this.streams.attach(env, new NodeSseConnection(reply.raw));
+    this.streams.attach(env, new NodeSseConnection(reply.raw), apiKey ?? '');
   }
 }

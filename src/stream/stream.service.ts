@@ -43,7 +43,7 @@ export class StreamService {
     return env;
   }
 
-  attach(env: string, connection: SseConnection): void {
-    this.hub.attach(env, connection);
+  attach(env: string, connection: SseConnection, apiKey: string): void {
+    this.hub.attach(env, connection, sha256Hex(apiKey));
   }
 }

@@ -9,6 +9,8 @@ import { AppConfig } from '../config/app-config.js';
 @Injectable()
 export class ProxyKey {
   private key: string;
+  /** The key replaced last and until when Harness still accepts it (a rotation's grace). */
+  private retired?: { key: string; validUntil: number };
   private readonly listeners = new Set<(key: string) => void>();
 
   constructor(config: AppConfig) {
@@ -19,10 +21,19 @@ export class ProxyKey {
     return this.key;
   }
 
-  use(key: string): void {
+  /** The previous key while Harness still accepts it, if the last change said until when. */
+  get previous(): { key: string; validUntil: number } | undefined {
+    return this.retired && this.retired.validUntil > Date.now() ? this.retired : undefined;
+  }
+
+  use(key: string, previousValidUntil?: number): void {
     if (key === this.key) {
       return;
     }
+    this.retired =
+      previousValidUntil === undefined
+        ? undefined
+        : { key: this.key, validUntil: previousValidUntil };
     this.key = key;
     this.listeners.forEach((listener) => listener(key));
   }

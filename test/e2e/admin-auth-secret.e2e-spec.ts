@@ -170,10 +170,19 @@ describe('Admin API: SDK-token secret rotation', () => {
     expect(await read(b, await token(b))).toBe(200);
   });
 
+  it('refuses tokens of the previous secret exactly when its grace period ends', async () => {
+    const before = await token(a);
+    expect((await rotate(a, { gracePeriod: '2s' })).status).toBe(200);
+    const rotatedAt = Date.now();
+    expect(await read(a, before)).toBe(200);
+    await expect.poll(() => read(a, before), { timeout: 5_000, interval: 100 }).toBe(401);
+    expect(Date.now() - rotatedAt).toBeGreaterThanOrEqual(1_900);
+  });
+
   it('audits every call in ff_relay_admin_actions_total', async () => {
     const scrape = await (await fetch(`${a.url}/metrics`)).text();
     expect(scrape).toMatch(
-      /ff_relay_admin_actions_total\{action="rotate-auth-secret",outcome="ok"\} 2/,
+      /ff_relay_admin_actions_total\{action="rotate-auth-secret",outcome="ok"\} 3/,
     );
     expect(scrape).toMatch(/ff_relay_admin_actions_total\{action="list-keys",outcome="ok"\} \d/);
   });

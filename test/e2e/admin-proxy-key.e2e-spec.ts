@@ -84,6 +84,11 @@ describe('Admin API: proxy key', () => {
     expect(body.fingerprint).toMatch(/^[0-9a-f]{12}$/);
     expect(Date.parse(body.previousValidUntil) - Date.now()).toBeGreaterThan(3_590_000);
     expect(await inUse()).toBe(body.fingerprint);
+    const listed = (await (await admin('keys', 'GET')).json()) as {
+      proxyKey: { previous?: { fingerprint: string; validUntil: string } };
+    };
+    expect(listed.proxyKey.previous).toMatchObject({ validUntil: body.previousValidUntil });
+    expect(listed.proxyKey.previous?.fingerprint).toMatch(/^[0-9a-f]{12}$/);
     await waitForSync(t);
     await changeReachesSdk();
     await reader.covers(20);
@@ -145,6 +150,11 @@ describe('Admin API: proxy key', () => {
     expect(emulator.requests({ route: '/proxy/auth' }).at(-1)?.body).not.toMatchObject({
       proxyKey: originalKey,
     });
+  });
+
+  it('leaves SDK keys to Harness on a primary: 409', async () => {
+    const response = await admin(`environments/${seed.id}/sdk-keys`, 'POST', { kind: 'server' });
+    expect(response.status).toBe(409);
   });
 
   it('names the missing admin settings in a 409', async () => {

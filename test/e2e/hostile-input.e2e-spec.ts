@@ -83,6 +83,22 @@ describe('hostile and odd input', () => {
     expect(health.statusCode).toBe(200);
   });
 
+  it.each([
+    ['a path traversal', `/client/env/../../../etc/passwd`],
+    ['an encoded path traversal', `/client/env/%2e%2e%2f%2e%2e/feature-configs`],
+    ['an oversized environment', `/client/env/${'e'.repeat(5_000)}/feature-configs`],
+    [
+      'an oversized flag identifier',
+      `/client/env/${PRODUCTION_ENV_UUID}/feature-configs/${'f'.repeat(5_000)}`,
+    ],
+  ])('answers %s with a 4xx and no file or stack', async (_case, url) => {
+    const response = await t.app.inject({ url, headers: bearer(token) });
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+    expect(response.body).not.toContain('root:');
+    expect(response.body).not.toMatch(/\s+at /);
+  });
+
   it('still serves after all of that', async () => {
     const response = await t.app.inject({
       url: `/client/env/${PRODUCTION_ENV_UUID}/feature-configs`,

@@ -4,7 +4,12 @@ import { nodeSdkClient } from '../support/node-sdk.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SteadyReader } from '../support/steady-reader.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
-import { type Instance, startTopology, type Topology } from '../support/topology.js';
+import {
+  type Instance,
+  startTopology,
+  TOPOLOGY_ADMIN_TOKEN,
+  type Topology,
+} from '../support/topology.js';
 
 const TARGET = { identifier: 'replica-user', name: 'Replica User' };
 
@@ -92,6 +97,22 @@ describe.each(['single', 'cluster'] as const)('read replicas on Redis (%s)', (ki
       .poll(() => onTwo.boolVariation('dark-mode', TARGET, true), { timeout: 10_000 })
       .toBe(false);
     expect(top.trap.requests()).toEqual([]);
+  });
+
+  it('fences Admin API writes on a replica with 403 PRIMARY_ONLY; reads are served', async () => {
+    const replica = top.replicas[0] as Instance;
+    const headers = {
+      authorization: `Bearer ${TOPOLOGY_ADMIN_TOKEN}`,
+      'content-type': 'application/json',
+    };
+    const write = await fetch(`${replica.url}/admin/v1/auth-secret/rotate`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ gracePeriod: '1h' }),
+    });
+    expect(write.status).toBe(403);
+    expect(await write.json()).toMatchObject({ code: 'PRIMARY_ONLY' });
+    expect((await fetch(`${replica.url}/admin/v1/keys`, { headers })).status).toBe(200);
   });
 
   it('passes SDK metrics taken by replicas to the upstream through the primary', async () => {

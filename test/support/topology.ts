@@ -6,6 +6,7 @@ import { booleanFlag, environmentSeed } from './upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from './upstream-emulator/upstream-emulator.js';
 
 export const TOPOLOGY_AUTH_SECRET = 'topology-auth-secret';
+export const TOPOLOGY_ADMIN_TOKEN = 'topology-admin-token';
 
 /** One relay process (primary or replica) of the compiled `main.js` on a port of its own. */
 export class Instance {
@@ -93,6 +94,7 @@ export async function startTopology(kind: 'single' | 'cluster'): Promise<Topolog
     REDIS_READ_TIMEOUT: '500ms',
     REDIS_DIAL_TIMEOUT: '500ms',
     LOG_LEVEL: 'ERROR',
+    ADMIN_API_TOKEN: TOPOLOGY_ADMIN_TOKEN,
   };
   const primary = new Instance('primary', await freePort(), {
     ...common,

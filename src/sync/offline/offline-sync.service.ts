@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { ConfigSource } from '../config-source.js';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
+import { SdkKeyRegistry } from '../../cache/sdk-key-registry.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
@@ -23,6 +24,7 @@ export class OfflineSyncService extends ConfigSource implements OnApplicationShu
     private readonly updater: ConfigUpdater,
     private readonly status: ProxyStatus,
     private readonly cacheHealth: CacheHealthService,
+    private readonly sdkKeys: SdkKeyRegistry,
   ) {
     super();
   }
@@ -71,6 +73,8 @@ export class OfflineSyncService extends ConfigSource implements OnApplicationShu
     for (const env of environments) {
       await this.updater.loadEnvironment(env);
     }
+    // The SDK keys an operator created or removed since (Admin API), on top of the directory.
+    await this.sdkKeys.restore();
     await this.cacheHealth.markSeeded();
     return environments;
   }

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/proxy-error.js';
+import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
+import { CacheStore } from './cache-store.js';
+import { ConfigWriter } from './config-writer.service.js';
+import { MemoryMirror } from './memory-mirror.js';
+
+export type SdkKeyKind = 'server' | 'client';
+
+interface Ledger {
+  created: { hash: string; environment: string; kind: SdkKeyKind }[];
+  removed: { hash: string; environment: string; at: number }[];
+}
+
+/**
+ * SDK keys an operator manages on an offline relay, which is then the authority for them: keys
+ * created on top of CONFIG_DIR, and keys removed at the end of a grace period. Kept as a ledger
+ * of hashes (never a key) in the cache, re-applied after every load of the directory, so both
+ * survive restarts. Removing a key makes lookups fail; MemoryMirror then tells the stream hub,
+ * which ends the streams opened with it.
+ */
+@Injectable()
+export class SdkKeyRegistry implements OnApplicationShutdown {
+  private readonly logger = new Logger(SdkKeyRegistry.name);
+  private ledger: Ledger | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: CacheStore,
+    private readonly writer: ConfigWriter,
+    private readonly mirror: MemoryMirror,
+  ) {}
+
+  async create(environment: string, kind: SdkKeyKind): Promise<{ key: string; hash: string }> {
+    this.requireEnvironment(environment);
+    const key = randomUUID();
+    const hash = sha256Hex(key);
+    const ledger = await this.load();
+    ledger.created.push({ hash, environment, kind });
+    await this.save(ledger);
+    await this.writer.addApiKey(environment, hash);
+    return { key, hash };
+  }
+
+  /** Schedules the end of the key with this fingerprint; undefined when there is none. */
+  async remove(environment: string, fingerprint: string, graceMs: number): Promise<string> {
+    const hash = this.requireEnvironment(environment).apiKeys.find((h) =>
+      h.startsWith(fingerprint),
+    );
+    if (!hash || fingerprint.length !== 12) {
+      throw new NotFoundError(`SDK key ${fingerprint} in environment ${environment}`);
+    }
+    const at = Date.now() + graceMs;
+    const ledger = await this.load();
+    ledger.removed.push({ hash, environment, at });
+    await this.save(ledger);
+    this.schedule(hash, at);
+    return hash;
+  }
+
+  /** After CONFIG_DIR was (re)loaded: the keys created since, and the removals, again. */
+  async restore(): Promise<void> {
+    const ledger = await this.load();
+    for (const { hash, environment } of ledger.created) {
+      await this.writer.addApiKey(environment, hash);
+    }
+    ledger.removed.forEach(({ hash, at }) => this.schedule(hash, at));
+    await this.save(ledger);
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach((timer) => clearTimeout(timer));
+  }
+
+  private schedule(hash: string, at: number): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.writer.deleteKeys([CACHE_KEYS.authKey(hash)]).then(
+          () => this.logger.log({ fingerprint: hash.slice(0, 12) }, 'sdk key removed'),
+          (err: unknown) =>
+            this.logger.warn({ err }, 'could not remove an sdk key: retried at restart'),
+        );
+      },
+      Math.max(0, at - Date.now()),
+    );
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private requireEnvironment(environment: string) {
+    const served = this.mirror.servedEnvironments().find((env) => env.id === environment);
+    if (!served) {
+      throw new NotFoundError(`environment ${environment}`);
+    }
+    return served;
+  }
+
+  private async load(): Promise<Ledger> {
+    if (!this.ledger) {
+      const raw = await this.store.get(CACHE_KEYS.sdkKeyLedger);
+      this.ledger = raw === null ? { created: [], removed: [] } : (JSON.parse(raw) as Ledger);
+    }
+    return this.ledger;
+  }
+
+  private async save(ledger: Ledger): Promise<void> {
+    await this.store.set([[CACHE_KEYS.sdkKeyLedger, JSON.stringify(ledger)]]);
+  }
+}
