@@ -38,6 +38,9 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false as const,
     rewriteUrl: (req: IncomingMessage) => stripSaasPrefix(req.url ?? '/'),
     connectionTimeout: idleTimeoutMs,
+    // At shutdown, idle keep-alive connections are closed at once instead of waiting out their
+    // keep-alive timeout (72 s, longer than Kubernetes' default 30 s grace).
+    forceCloseConnections: 'idle' as const,
     requestTimeout: requestTimeoutMs,
   };
   if (tls.enabled) {

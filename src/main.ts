@@ -7,6 +7,7 @@ import { StartupError } from './common/errors/startup-error.js';
 import { loadConfig } from './config/load-config.js';
 import { generateOfflineConfig } from './generate-offline-config.js';
 import { APP_OPTIONS, configureHttp, createHttpAdapter } from './http-server.js';
+import { exitOnSignals } from './shutdown.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -28,7 +29,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // Boot may wait (for Redis, for the first sync): say so now, not once it is over.
   app.flushLogs();
-  app.enableShutdownHooks();
+  exitOnSignals(app, app.get(Logger), config.server.shutdownTimeoutMs);
   configureHttp(app);
   await app.listen(config.server.port, '0.0.0.0');
   app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');

@@ -65,7 +65,12 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     for (const { hash, environment } of ledger.created) {
       await this.writer.addApiKey(environment, hash);
     }
-    ledger.removed.forEach(({ hash, at }) => this.schedule(hash, at));
+    // Removals already due are applied before SDK routes open, so a removed key never works
+    // again, not even for a moment after a restart; the others are scheduled.
+    const now = Date.now();
+    const due = ledger.removed.filter(({ at }) => at <= now).map(({ hash }) => hash);
+    await this.writer.deleteKeys(due.map(CACHE_KEYS.authKey));
+    ledger.removed.filter(({ at }) => at > now).forEach(({ hash, at }) => this.schedule(hash, at));
     await this.save(ledger);
   }
 

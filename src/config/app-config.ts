@@ -36,6 +36,8 @@ export class AppConfig {
     readonly idleTimeoutMs: number;
     /** A request's headers and body must arrive within this (slow clients are cut off). */
     readonly requestTimeoutMs: number;
+    /** After SIGTERM the process exits within this, whatever still hangs. */
+    readonly shutdownTimeoutMs: number;
     readonly tls: { readonly enabled: boolean; readonly cert: string; readonly key: string };
   };
   readonly auth!: {

@@ -29,6 +29,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1024 * 1024),
       idleTimeoutMs: Math.max(1, duration(env.HTTP_IDLE_TIMEOUT, 60_000)),
       requestTimeoutMs: Math.max(1, duration(env.HTTP_REQUEST_TIMEOUT, 30_000)),
+      shutdownTimeoutMs: Math.max(1, duration(env.SHUTDOWN_TIMEOUT, 25_000)),
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
     auth: authOf(env, problems),

@@ -10,6 +10,7 @@ import type { SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsSink } from './metrics-sink.js';
 
 const RETRY_MS = 1_000;
+const SHUTDOWN_DRAIN_MS = 5_000;
 
 interface Pending {
   env: string;
@@ -55,7 +56,9 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
 
   /** Gives what is still waiting one last chance before Redis closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.draining;
+    // A Redis that is gone would keep the drain retrying: give it a few seconds, not forever.
+    const bounded = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_DRAIN_MS).unref());
+    await Promise.race([this.draining, bounded]);
     if (this.pending.length > 0) {
       this.logger.warn({ requests: this.pending.length }, 'sdk metrics not handed to the primary');
     }
