@@ -133,7 +133,7 @@ describe('Admin API: SDK-token secret rotation', () => {
       // New tokens are signed with the new secret at once; the other instance follows.
       const fresh = await token(a);
       expect(fresh).not.toBe(original);
-      await expect.poll(() => read(b, fresh), { timeout: 5_000, interval: 100 }).toBe(200);
+      await expect.poll(() => read(b, fresh), { timeout: 8_000, interval: 100 }).toBe(200);
       expect(await read(b, original)).toBe(200);
       await readers[0]?.covers(20);
       const keys = (await (await adminCall(a, 'keys')).json()) as {
@@ -166,7 +166,7 @@ describe('Admin API: SDK-token secret rotation', () => {
     const response = await rotate(a, { gracePeriod: '0s' });
     expect(response.status).toBe(200);
     expect(await read(a, beforeRestart)).toBe(401);
-    await expect.poll(() => read(b, beforeRestart), { timeout: 5_000, interval: 100 }).toBe(401);
+    await expect.poll(() => read(b, beforeRestart), { timeout: 8_000, interval: 100 }).toBe(401);
     expect(await read(b, await token(b))).toBe(200);
   });
 
