@@ -23,7 +23,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // KeyObject, not a string: jsonwebtoken would re-parse a string as a public key on every
       // verification, which dominated the cost of an SDK request. (Typings name only Buffers.)
       secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
-        const key = keys.verifying(kidOf(token));
+        const key = keys.verifying(token);
         if (key) {
           done(null, key as unknown as Buffer);
         } else {
@@ -39,17 +39,5 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(claims: Partial<SdkTokenClaims>): Promise<SdkPrincipal> {
     return this.auth.principalOf(claims);
-  }
-}
-
-/** The `kid` of a JWT's header, if it has one (the signature is checked after, with its key). */
-function kidOf(token: string): string | undefined {
-  try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
-      kid?: unknown;
-    };
-    return typeof header.kid === 'string' ? header.kid : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -6,6 +6,7 @@ import { fingerprint } from '../common/fingerprint.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { open, seal } from '../common/sealed-box.js';
+import { SlidingCount } from '../common/sliding-count.js';
 
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
@@ -49,7 +50,8 @@ export class SigningKeys implements OnModuleInit {
   private current: Loaded;
   private previous: Loaded[] = [];
   private sealedSeen: string | null = null;
-  private uses: number[] = [];
+  /** Verifications with a previous secret: counted on the request path, in constant memory. */
+  private readonly uses = new SlidingCount(USE_WINDOW_MS / 1000);
 
   constructor(
     private readonly config: AppConfig,
@@ -77,9 +79,15 @@ export class SigningKeys implements OnModuleInit {
       : { key: current.key, kid: current.fingerprint };
   }
 
-  /** The key a token must verify with, by its `kid`; undefined for an unknown or expired one. */
-  verifying(kid: string | undefined): KeyObject | undefined {
-    const wanted = kid ?? this.configured.fingerprint;
+  /**
+   * The key `token` must verify with, by its `kid`; undefined for an unknown or expired one.
+   * Until a rotation there is one key and no header to read (the common case, on every request).
+   */
+  verifying(token: string): KeyObject | undefined {
+    if (this.current === this.configured && this.previous.length === 0) {
+      return this.current.key;
+    }
+    const wanted = kidOf(token) ?? this.configured.fingerprint;
     if (wanted === this.current.fingerprint) {
       return this.current.key;
     }
@@ -88,21 +96,19 @@ export class SigningKeys implements OnModuleInit {
       (p) => p.fingerprint === wanted && (p.validUntil ?? 0) > now,
     );
     if (previous) {
-      this.uses.push(now);
+      this.uses.add(now);
     }
     return previous?.key;
   }
 
   view(): SigningKeysView {
-    const since = Date.now() - USE_WINDOW_MS;
-    this.uses = this.uses.filter((at) => at > since);
     return {
       fingerprint: this.current.fingerprint,
       previous: this.live().map((p) => ({
         fingerprint: p.fingerprint,
         validUntil: new Date(p.validUntil ?? 0).toISOString(),
       })),
-      previousSecretUses: this.uses.length,
+      previousSecretUses: this.uses.total(),
     };
   }
 
@@ -160,4 +166,16 @@ function load(stored: StoredSecret): Loaded {
     key: createSecretKey(Buffer.from(stored.secret)),
     fingerprint: fingerprint(stored.secret),
   };
+}
+
+/** The `kid` of a JWT's header, if it has one (the signature is checked after, with its key). */
+function kidOf(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
+      kid?: unknown;
+    };
+    return typeof header.kid === 'string' ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
 }

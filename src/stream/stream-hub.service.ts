@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
+import { RecentEvents } from './recent-events.js';
 import { eventFrame, HEARTBEAT_FRAME, type SdkEvent } from './sdk-event.js';
 import type { SseConnection } from './sse-connection.js';
 
@@ -19,13 +20,8 @@ const SWEEP_INTERVAL_MS = 1_000;
  * change. At worst an SDK fetches a flag it already had once more.
  */
 const REPLAY_WINDOW_MS = 2 * 60_000;
-const MAX_REPLAYED_EVENTS = 10_000;
-
-interface Replayed {
-  environment: string;
-  frame: string;
-  at: number;
-}
+/** Per environment: a full resync's changes, far more than a live stream ever sends in 2 min. */
+const MAX_REPLAYED_PER_ENVIRONMENT = 1_000;
 
 interface Subscriber {
   connection: SseConnection;
@@ -42,7 +38,7 @@ interface Subscriber {
 export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byEnvironment = new Map<string, Set<Subscriber>>();
-  private replayed: Replayed[] = [];
+  private readonly recent = new RecentEvents(REPLAY_WINDOW_MS, MAX_REPLAYED_PER_ENVIRONMENT);
   private readonly heartbeatMs: number;
   private sweeper?: NodeJS.Timeout;
 
@@ -80,12 +76,11 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     }
     subscribers.add(subscriber);
     connection.onClose(() => this.detach(env, subscriber));
-    // Replayed events before the heartbeat: the Node SDK drops a whole chunk that starts with
-    // `:`, and back-to-back writes may reach it as one chunk.
-    for (const { environment, frame } of this.recent()) {
-      if (environment === env) {
-        this.send(subscriber, frame);
-      }
+    // Replayed events (one write) before the heartbeat: the Node SDK drops a whole chunk that
+    // starts with `:`, and back-to-back writes may reach it as one chunk.
+    const missed = this.recent.of(env);
+    if (missed) {
+      this.send(subscriber, missed);
     }
     this.send(subscriber, HEARTBEAT_FRAME);
     this.logger.debug({ env }, 'sdk stream opened');
@@ -94,10 +89,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   /** Sends the event to the environment's streams and keeps it for streams that connect soon. */
   publish(event: SdkEvent): void {
     const frame = eventFrame(event);
-    this.recent().push({ environment: event.environment, frame, at: Date.now() });
-    if (this.replayed.length > MAX_REPLAYED_EVENTS) {
-      this.replayed = this.replayed.slice(-MAX_REPLAYED_EVENTS);
-    }
+    this.recent.add(event.environment, frame);
     for (const subscriber of this.byEnvironment.get(event.environment) ?? []) {
       this.send(subscriber, frame);
     }
@@ -155,15 +147,6 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
         }
       }
     }
-  }
-
-  private recent(): Replayed[] {
-    const since = Date.now() - REPLAY_WINDOW_MS;
-    const first = this.replayed.findIndex((r) => r.at > since);
-    if (first !== 0) {
-      this.replayed = first < 0 ? [] : this.replayed.slice(first);
-    }
-    return this.replayed;
   }
 
   private detach(env: string, subscriber: Subscriber): void {

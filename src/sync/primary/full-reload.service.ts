@@ -108,17 +108,20 @@ export class FullReloadService {
   }
 
   /**
-   * What each environment served before this reload: those of the stored inventory (a cache
-   * warm from before) and those in memory. On a cold start there are none, so nothing is
-   * announced.
+   * What each environment served before this reload: those in memory as memory holds them (no
+   * round trip), and those of the stored inventory memory has not seen yet (a cache warm from
+   * before), read once. On a cold start there are none, so nothing is announced.
    */
   private async served(previous: Iterable<string>): Promise<Map<string, ServedEnvironment>> {
-    const ids = new Set([
-      ...environmentsOf(previous),
-      ...this.mirror.servedEnvironments().map((env) => env.id),
-    ]);
-    const served = new Map<string, ServedEnvironment>();
-    for (const id of ids) {
+    const served = new Map<string, ServedEnvironment>(
+      this.mirror
+        .servedEnvironments()
+        .map((env) => [
+          env.id,
+          { flags: env.flags.flags, segments: env.segments.segments, apiKeys: env.apiKeys },
+        ]),
+    );
+    for (const id of environmentsOf(previous).filter((env) => !served.has(env))) {
       const [flags, segments, keys] = await Promise.all([
         this.reader.flags(id),
         this.reader.segments(id),
