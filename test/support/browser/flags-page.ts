@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   type Browser,
   type BrowserContext,
@@ -6,8 +7,8 @@ import {
   type Request,
 } from 'playwright-core';
 
-/** Debian's Chromium; tests never download a browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium when installed (`CHROMIUM_PATH` overrides); tests never download a browser. */
+const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Without the background-networking switches Chromium keeps dialling out on a closed network. */
 const CHROMIUM_ARGS = [
@@ -21,8 +22,21 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/**
+ * Without a system Chromium, the headless shell that the `@sparticuz/chromium` devDependency
+ * ships (unpacked to the OS temp directory on first use), so `npm test` needs Node and Redis
+ * only. Its own switch list turns off web security, which the CORS checks here must not have:
+ * only the one switch that build needs to start at all is added to ours.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (existsSync(SYSTEM_CHROMIUM)) {
+    return chromium.launch({ executablePath: SYSTEM_CHROMIUM, args: CHROMIUM_ARGS });
+  }
+  const { default: shipped } = await import('@sparticuz/chromium');
+  return chromium.launch({
+    executablePath: await shipped.executablePath(),
+    args: [...CHROMIUM_ARGS, '--no-zygote'],
+  });
 }
 
 /** The target exactly as the page hands it to `initialize`. */
