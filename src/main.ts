@@ -1,18 +1,18 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
 import { StartupError } from './common/errors/startup-error.js';
 import { loadConfig } from './config/load-config.js';
+import { createApp, listen } from './create-app.js';
 import { generateOfflineConfig } from './generate-offline-config.js';
-import { APP_OPTIONS, configureHttp, createHttpAdapter } from './http-server.js';
 import { exitOnSignals } from './shutdown.js';
 
-async function bootstrap(): Promise<void> {
+/** The `ff-relay` process: config from the environment, then serve until SIGTERM. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(env);
   } catch (err) {
     // One line naming every bad variable (never a value), then exit like Harness does.
     console.error((err as Error).message);
@@ -21,25 +21,29 @@ async function bootstrap(): Promise<void> {
   if (config.mode === 'generate-offline-config') {
     process.exit(await generateOfflineConfig(config));
   }
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(config),
-    createHttpAdapter(config),
-    APP_OPTIONS,
-  );
-  app.useLogger(app.get(Logger));
-  // Boot may wait (for Redis, for the first sync): say so now, not once it is over.
-  app.flushLogs();
-  exitOnSignals(app, app.get(Logger), config.server.shutdownTimeoutMs);
-  configureHttp(app);
-  await app.listen(config.server.port, '0.0.0.0');
-  app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');
+  try {
+    const app = await createApp(config);
+    exitOnSignals(app, app.get(Logger), config.server.shutdownTimeoutMs);
+    await listen(app, config);
+  } catch (err) {
+    // An expected reason not to start (Redis never answered, unreadable CONFIG_DIR) is one line
+    // for the operator; anything else is a bug and keeps its stack.
+    console.error(err instanceof StartupError ? `ff-relay cannot start: ${err.message}` : err);
+    process.exit(1);
+  }
 }
 
-try {
-  await bootstrap();
-} catch (err) {
-  // An expected reason not to start (Redis never answered, unreadable CONFIG_DIR) is one line
-  // for the operator; anything else is a bug and keeps its stack.
-  console.error(err instanceof StartupError ? `ff-relay cannot start: ${err.message}` : err);
-  process.exit(1);
+/** True when this file is the program Node was started with, not a module someone imported. */
+function startedAsProgram(): boolean {
+  const script = process.argv[1];
+  try {
+    return script !== undefined && import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+// `node dist/main.js` serves; importing this file (or `index.ts`) starts nothing.
+if (startedAsProgram()) {
+  await main();
 }

@@ -1,11 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from '../../src/app.module.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { EnvInput } from '../../src/config/env-vars.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { APP_OPTIONS, configureHttp, createHttpAdapter } from '../../src/http-server.js';
+import { createApp, type CreateAppOptions } from '../../src/create-app.js';
 import { EXAMPLE_CONFIG_DIR } from './example-config.js';
 import { flushTestDb, testRedisAddress } from './redis.js';
 
@@ -26,10 +23,12 @@ export interface TestAppOptions {
   inMemory?: boolean;
   /** Keep what the worker's Redis DB holds (a warm cache from an earlier app). */
   keepRedis?: boolean;
+  /** Modules and providers composed beside ff-relay, as a team extending it would. */
+  compose?: CreateAppOptions;
 }
 
 /**
- * Boots the real AppModule on Fastify with the same pipeline as main.ts. Defaults: offline mode
+ * Boots the proxy through `createApp`, exactly as main.ts does. Defaults: offline mode
  * on the example config, the worker's own Redis DB (flushed first), quiet logs.
  */
 export async function createTestApp(env: EnvInput = {}, options: TestAppOptions = {}) {
@@ -44,15 +43,7 @@ export async function createTestApp(env: EnvInput = {}, options: TestAppOptions 
     ...(options.inMemory ? {} : { REDIS_ADDRESS: testRedisAddress() }),
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register(config)],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    createHttpAdapter(config),
-    APP_OPTIONS,
-  );
-  app.useLogger(app.get(Logger));
-  configureHttp(app);
+  const app = await createApp(config, options.compose);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   let url: string | undefined;
