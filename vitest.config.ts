@@ -1,11 +1,10 @@
-import tsconfigPaths from 'vite-tsconfig-paths';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast pure-logic unit tests next to the source, and e2e tests that boot the app
 // against a real redis-server. Each e2e file claims a Redis DB of its own while it runs.
 export default defineConfig({
   // `ff-relay` resolves to src/index.ts, so examples/ import it as a team's code would.
-  plugins: [tsconfigPaths()],
+  resolve: { tsconfigPaths: true },
   test: {
     globals: true,
     projects: [

@@ -55,5 +55,8 @@ export async function createApp(
 /** Listens on the configured port on every interface and says so. */
 export async function listen(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await app.listen(config.server.port, '0.0.0.0');
-  app.get(Logger).log({ port: config.server.port, mode: config.mode }, 'ff-relay listening');
+  // nestjs-pino's Logger takes a trailing string as the context, so name one.
+  app
+    .get(Logger)
+    .log({ port: config.server.port, mode: config.mode }, 'ff-relay listening', 'FfRelay');
 }

@@ -14,14 +14,19 @@ export function exitOnSignals(app: INestApplication, logger: Logger, deadlineMs:
       return;
     }
     closing = true;
-    logger.log({ signal, deadlineMs }, 'shutting down: ending SDK streams, flushing SDK metrics');
+    // nestjs-pino's Logger takes a trailing string as the context, so name one.
+    logger.log(
+      { signal, deadlineMs },
+      'shutting down: ending SDK streams, flushing SDK metrics',
+      'Shutdown',
+    );
     setTimeout(() => {
       console.error(`ff-relay: shutdown did not finish within ${deadlineMs} ms: exiting anyway`);
       process.exit(1);
     }, deadlineMs).unref();
     app.close().then(
       () => {
-        logger.log('shut down');
+        logger.log('shut down', 'Shutdown');
         process.exit(0);
       },
       (err: unknown) => {

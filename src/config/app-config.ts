@@ -89,7 +89,12 @@ export class AppConfig {
     /** Idle seconds before an SDK stream gets a `:` heartbeat; SDKs give up after 30. */
     readonly heartbeatSeconds: number;
   };
-  readonly log!: { readonly level: LogLevel; readonly pretty: boolean };
+  readonly log!: {
+    readonly level: LogLevel;
+    readonly pretty: boolean;
+    /** One line per request (route, status, latency), at `info`. */
+    readonly accessLog: boolean;
+  };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

@@ -90,6 +90,8 @@ export class EnvVars {
    * is an error unless OFFLINE=true, instead of silently serving the example config.
    */
   @IsOptional() @IsString() NODE_ENV?: string;
+  /** ff-relay only: one `info` line per request (default true); `false` keeps other logs. */
+  @IsOptional() @bool ACCESS_LOG?: string;
   /** ff-relay only: `json` (default) or `pretty` log output. */
   @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
 }

@@ -79,7 +79,11 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     sdkStreams: {
       heartbeatSeconds: Math.max(1, Math.min(int(env.SSE_HEARTBEAT_INTERVAL, 15), 15)),
     },
-    log: { level: logLevelOf(env.LOG_LEVEL), pretty: env.LOG_FORMAT === 'pretty' },
+    log: {
+      level: logLevelOf(env.LOG_LEVEL),
+      pretty: env.LOG_FORMAT === 'pretty',
+      accessLog: env.ACCESS_LOG === undefined || bool(env.ACCESS_LOG),
+    },
   });
   checkRequired(config, problems, env);
   if (problems.length > 0) {

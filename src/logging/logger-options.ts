@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 
-/** Paths the request logger must never print: credentials, tokens and targets. */
+/** Paths the logger must never print: credentials, tokens and targets. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["api-key"]',
@@ -17,25 +18,22 @@ export const REDACTED_PATHS = [
   '*.command.args',
 ];
 
-const QUIET_PATHS = new Set(['/health', '/metrics']);
-
-/** Structured JSON logs; health checks and scrapes stay out of the request log. */
+/**
+ * Structured JSON as log pipelines expect it: `"level":"info"` and an RFC 3339 UTC `time`
+ * (Harness logs the same way). Request lines come from the access log (access-log.ts), not
+ * from pino-http's middleware, which is mounted on no route.
+ */
 export function loggerOptions(config: AppConfig): Params {
   return {
+    forRoutes: [],
     pinoHttp: {
       level: config.log.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label: string) => ({ level: label }) },
       // The Fastify adapter has already chosen the id (see http-server.ts).
       genReqId: (req: IncomingMessage) => req.id,
-      autoLogging: {
-        ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
-      },
-      customLogLevel: (_req, res, err) => {
-        if (err || res.statusCode >= 500) {
-          return 'error';
-        }
-        return 'debug';
-      },
+      autoLogging: false,
       transport: config.log.pretty ? { target: 'pino-pretty' } : undefined,
     },
   };

@@ -1,0 +1,70 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppConfig } from '../config/app-config.js';
+
+/** Probes and scrapes arrive every few seconds and say nothing about SDK traffic. */
+const QUIET_ROUTES = new Set(['/health', '/metrics']);
+const STREAM_ROUTE = '/stream';
+
+/**
+ * One `info` line per request, written when the response has been sent: method, route template,
+ * environment, status, latency in ms, request id and client address. The concrete path is left
+ * out on purpose: it carries target identifiers. An SDK stream gets its line when it ends, with
+ * how long it was held.
+ */
+@Injectable()
+export class AccessLog implements OnModuleInit {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.log.accessLog) {
+      return;
+    }
+    const logger = PinoLogger.root.child({ context: 'http' });
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const logged = new WeakSet<FastifyRequest>();
+    fastify.addHook('onResponse', (request, reply, done) => {
+      logged.add(request);
+      logRequest(logger, request, reply);
+      done();
+    });
+    // A stream takes the socket over (reply.hijack()), so Fastify's onResponse never runs for
+    // it: its line is written when the connection closes, with how long it was held.
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (request.routeOptions.url === STREAM_ROUTE) {
+        reply.raw.once('close', () => {
+          if (!logged.has(request)) {
+            logRequest(logger, request, reply);
+          }
+        });
+      }
+      done();
+    });
+  }
+}
+
+function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  const route = request.routeOptions.url ?? '';
+  if (QUIET_ROUTES.has(route) && request.method === 'GET') {
+    return;
+  }
+  const params = request.params as { environment_uuid?: string } | undefined;
+  logger.info(
+    {
+      requestId: request.id,
+      method: request.method,
+      route,
+      env: params?.environment_uuid,
+      status: reply.statusCode,
+      latencyMs: Math.round(reply.elapsedTime * 10) / 10,
+      ip: request.ip,
+    },
+    'request',
+  );
+}
