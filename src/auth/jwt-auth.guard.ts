@@ -10,9 +10,13 @@ import {
 } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
-import type { SdkPrincipal } from './sdk-token.js';
+import { AuthService } from './auth.service.js';
+import { AUTH_KEY_PREFIX, type SdkPrincipal } from './sdk-token.js';
+import { SigningKeys } from './signing-keys.service.js';
+import { bearerToken, VerifiedTokens } from './verified-tokens.js';
 
 interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
   user?: SdkPrincipal;
 }
@@ -25,10 +29,13 @@ interface GuardedRequest {
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger(JwtAuthGuard.name);
+  private readonly verified = new VerifiedTokens();
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly status: ProxyStatus,
+    private readonly keys: SigningKeys,
+    private readonly auth: AuthService,
   ) {
     super();
     if (config.auth.bypass) {
@@ -46,14 +53,37 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (isPublic || this.config.auth.bypass) {
       return true;
     }
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest<GuardedRequest>();
+    await this.authenticate(context, request);
     const pathEnv = request.params?.environment_uuid;
     const tokenEnv = request.user?.environment ?? '';
     if (pathEnv !== undefined && pathEnv !== tokenEnv) {
       throw new EnvironmentMismatchError(tokenEnv, pathEnv);
     }
     return true;
+  }
+
+  /**
+   * A token seen recently skips the signature check (VerifiedTokens); the secret that signed it
+   * must still be accepted and its SDK key must still exist, exactly as for a new one.
+   */
+  private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<void> {
+    const token = bearerToken(request.headers.authorization);
+    const known = token === undefined ? undefined : this.verified.get(token);
+    if (token !== undefined && known !== undefined) {
+      if (this.keys.verifying(token) !== undefined) {
+        request.user = await this.auth.principalOf({
+          apiKey: `${AUTH_KEY_PREFIX}${known.keyHash}`,
+          environment: known.environment,
+        });
+        return;
+      }
+      this.verified.forget(token);
+    }
+    await super.canActivate(context);
+    if (token !== undefined && request.user !== undefined) {
+      this.verified.remember(token, request.user);
+    }
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
