@@ -1,12 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
-import {
-  EXAMPLE_CONFIG_DIR,
-  PRODUCTION_ENV_UUID,
-  PRODUCTION_SERVER_SDK_KEY,
-} from '../support/example-config.js';
-import { freePort } from '../support/ports.js';
+import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 
 const RFC_3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
@@ -30,22 +25,9 @@ describe('logs', () => {
   });
 
   async function start(env: Record<string, string> = {}) {
-    const port = await freePort();
-    const proxy = spawnProxy({
-      OFFLINE: 'true',
-      CONFIG_DIR: EXAMPLE_CONFIG_DIR,
-      AUTH_SECRET: 'logs-test-secret',
-      PORT: String(port),
-      ...env,
-    });
-    running.push(proxy);
-    const base = `http://127.0.0.1:${port}`;
-    await expect
-      .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
-        timeout: 20_000,
-      })
-      .toBe(200);
-    return { proxy, base };
+    const started = await startOfflineProxy(env);
+    running.push(started.proxy);
+    return started;
   }
 
   const lines = (proxy: ProxyProcess): LogLine[] =>

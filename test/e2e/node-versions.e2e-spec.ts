@@ -1,12 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
-import {
-  EXAMPLE_CONFIG_DIR,
-  PRODUCTION_ENV_UUID,
-  PRODUCTION_SERVER_SDK_KEY,
-} from '../support/example-config.js';
-import { freePort } from '../support/ports.js';
+import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 
 /**
  * ff-relay supports Node 20.19+ and 22.12+ (README, "Requirements"). The suite runs on the
@@ -47,22 +42,9 @@ describe.runIf(onLinuxX64)(`the compiled relay on Node ${OTHER_LINE}`, () => {
   it('serves SDKs and shuts down cleanly', async () => {
     const { stdout: version } = await promisify(execFile)(node, ['--version']);
     expect(version.trim()).toMatch(new RegExp(`^v${OTHER_LINE}\\.`));
-    const port = await freePort();
-    proxy = spawnProxy(
-      {
-        OFFLINE: 'true',
-        CONFIG_DIR: EXAMPLE_CONFIG_DIR,
-        AUTH_SECRET: 'node-versions',
-        PORT: String(port),
-      },
-      node,
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await expect
-      .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
-        timeout: 20_000,
-      })
-      .toBe(200);
+    const started = await startOfflineProxy({}, node);
+    proxy = started.proxy;
+    const { base } = started;
     const auth = await fetch(`${base}/client/auth`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,10 +1,5 @@
-import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
-import {
-  EXAMPLE_CONFIG_DIR,
-  PRODUCTION_ENV_UUID,
-  PRODUCTION_SERVER_SDK_KEY,
-} from '../support/example-config.js';
-import { freePort } from '../support/ports.js';
+import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 
 const AUTH_SECRET = 'auth-secret-that-must-not-be-logged';
 const ADMIN_TOKEN = 'admin-token-that-must-not-be-logged';
@@ -20,21 +15,13 @@ describe('secrets in logs', () => {
   });
 
   it('never prints an SDK key, a token, AUTH_SECRET or the admin token at LOG_LEVEL=DEBUG', async () => {
-    const port = await freePort();
-    proxy = spawnProxy({
-      OFFLINE: 'true',
-      CONFIG_DIR: EXAMPLE_CONFIG_DIR,
+    const started = await startOfflineProxy({
       AUTH_SECRET,
       ADMIN_API_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'DEBUG',
-      PORT: String(port),
     });
-    const base = `http://127.0.0.1:${port}`;
-    await expect
-      .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
-        timeout: 20_000,
-      })
-      .toBe(200);
+    proxy = started.proxy;
+    const { base } = started;
     const auth = await fetch(`${base}/client/auth`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

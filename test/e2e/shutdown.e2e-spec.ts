@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
-import { EXAMPLE_CONFIG_DIR, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
-import { freePort } from '../support/ports.js';
+import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import { PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
 
@@ -20,21 +19,9 @@ describe('graceful shutdown', () => {
   });
 
   async function start(env: Record<string, string>): Promise<string> {
-    const port = await freePort();
-    proxy = spawnProxy({
-      OFFLINE: 'true',
-      CONFIG_DIR: EXAMPLE_CONFIG_DIR,
-      AUTH_SECRET: 'shutdown-secret',
-      PORT: String(port),
-      ...env,
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await expect
-      .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
-        timeout: 20_000,
-      })
-      .toBe(200);
-    return base;
+    const started = await startOfflineProxy(env);
+    proxy = started.proxy;
+    return started.base;
   }
 
   /** A keep-alive connection that asked once and now sits idle, as SDK HTTP agents leave them. */

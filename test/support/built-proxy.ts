@@ -1,6 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { EXAMPLE_CONFIG_DIR } from './example-config.js';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Inside node_modules so the compiled files resolve the project's dependencies. */
@@ -54,4 +56,32 @@ export function spawnProxy(env: Record<string, string>, node = process.execPath)
     child.once('exit', (code) => resolve(code)),
   );
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/**
+ * The compiled relay serving the example config offline on a free port, once `/health` answers
+ * 200. `env` adds to or overrides the defaults.
+ */
+export async function startOfflineProxy(
+  env: Record<string, string> = {},
+  node?: string,
+): Promise<{ proxy: ProxyProcess; base: string }> {
+  const port = await freePort();
+  const proxy = spawnProxy(
+    {
+      OFFLINE: 'true',
+      CONFIG_DIR: EXAMPLE_CONFIG_DIR,
+      AUTH_SECRET: 'built-proxy-secret',
+      PORT: String(port),
+      ...env,
+    },
+    node,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await expect
+    .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
+      timeout: 20_000,
+    })
+    .toBe(200);
+  return { proxy, base };
 }
