@@ -9,7 +9,7 @@ export class NodeSseConnection implements SseConnection {
     return this.response.writableLength;
   }
 
-  write(frame: string): boolean {
+  write(frame: Uint8Array): boolean {
     return !this.response.writableEnded && this.response.write(frame);
   }
 

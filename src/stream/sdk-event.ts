@@ -32,3 +32,5 @@ export function eventFrame(event: SdkEvent): string {
 
 /** The bare-colon comment: the Go SDK only counts a comment with empty text as a heartbeat. */
 export const HEARTBEAT_FRAME = ':\n\n';
+/** The heartbeat as bytes, encoded once for every stream and every sweep. */
+export const HEARTBEAT_BYTES: Uint8Array = Buffer.from(HEARTBEAT_FRAME);

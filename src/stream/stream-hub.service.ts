@@ -7,7 +7,7 @@ import {
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
 import { RecentEvents } from './recent-events.js';
-import { eventFrame, HEARTBEAT_FRAME, type SdkEvent } from './sdk-event.js';
+import { eventFrame, HEARTBEAT_BYTES, type SdkEvent } from './sdk-event.js';
 import type { SseConnection } from './sse-connection.js';
 
 /** A client that stops reading is cut off rather than buffered without bound; it reconnects. */
@@ -78,20 +78,23 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     connection.onClose(() => this.detach(env, subscriber));
     // Replayed events (one write) before the heartbeat: the Node SDK drops a whole chunk that
     // starts with `:`, and back-to-back writes may reach it as one chunk.
-    const missed = this.recent.of(env);
+    const now = Date.now();
+    const missed = this.recent.of(env, now);
     if (missed) {
-      this.send(subscriber, missed);
+      this.send(subscriber, Buffer.from(missed), now);
     }
-    this.send(subscriber, HEARTBEAT_FRAME);
+    this.send(subscriber, HEARTBEAT_BYTES, now);
     this.logger.debug({ env }, 'sdk stream opened');
   }
 
   /** Sends the event to the environment's streams and keeps it for streams that connect soon. */
   publish(event: SdkEvent): void {
     const frame = eventFrame(event);
-    this.recent.add(event.environment, frame);
+    const now = Date.now();
+    this.recent.add(event.environment, frame, now);
+    const bytes = Buffer.from(frame);
     for (const subscriber of this.byEnvironment.get(event.environment) ?? []) {
-      this.send(subscriber, frame);
+      this.send(subscriber, bytes, now);
     }
   }
 
@@ -127,23 +130,24 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     this.closeAll();
   }
 
-  private send(subscriber: Subscriber, frame: string): void {
+  private send(subscriber: Subscriber, frame: Uint8Array, now: number): void {
     if (subscriber.connection.pendingBytes > MAX_PENDING_BYTES) {
       this.logger.warn('sdk stream is not reading: closing it');
       subscriber.connection.close();
       return;
     }
     subscriber.connection.write(frame);
-    subscriber.lastWriteAt = Date.now();
+    subscriber.lastWriteAt = now;
   }
 
   private sendHeartbeats(): void {
     // Never more than heartbeatMs of silence: a sweep may come up to one interval late.
-    const due = Date.now() - this.heartbeatMs + SWEEP_INTERVAL_MS;
+    const now = Date.now();
+    const due = now - this.heartbeatMs + SWEEP_INTERVAL_MS;
     for (const subscribers of this.byEnvironment.values()) {
       for (const subscriber of subscribers) {
         if (subscriber.lastWriteAt <= due) {
-          this.send(subscriber, HEARTBEAT_FRAME);
+          this.send(subscriber, HEARTBEAT_BYTES, now);
         }
       }
     }
