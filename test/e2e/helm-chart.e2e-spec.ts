@@ -474,10 +474,15 @@ describe('helm chart: checksum annotations roll pods on changes', () => {
     expect(annotations(unrelated, REPLICA)).toEqual(before.replica);
   });
 
-  it('changes the secret checksum when a secret value or source changes', () => {
+  it('changes the secret checksum of the roles reading a secret whose value or source changed', () => {
     const before = annotations(HA, REPLICA)['checksum/secret'];
     const rotated = merge(HA, { secrets: { AUTH_SECRET: { value: 'another-secret' } } });
     expect(annotations(rotated, REPLICA)['checksum/secret']).not.toBe(before);
     expect(annotations(EXISTING, REPLICA)['checksum/secret']).not.toBe(before);
+    const newAdminToken = merge(HA, { secrets: { ADMIN_API_TOKEN: { value: 'another-token' } } });
+    expect(annotations(newAdminToken, REPLICA)['checksum/secret']).toBe(before);
+    expect(annotations(newAdminToken, PRIMARY)['checksum/secret']).not.toBe(
+      annotations(HA, PRIMARY)['checksum/secret'],
+    );
   });
 });

@@ -16,6 +16,14 @@ they differ in READ_REPLICA, the secrets they get, the replica count and the upd
 {{- $secretSources = append $secretSources (dict "name" $secretName "secret" .secret "key" .key) }}
 {{- end }}
 {{- end }}
+{{/* The checksum covers this role's secrets only: a new admin token does not roll replicas. */}}
+{{- $chartSecretValues := include "ff-relay.secretValues" $root | fromYaml }}
+{{- $secretValues := dict }}
+{{- range $secretSources }}
+{{- if hasKey $chartSecretValues .name }}
+{{- $_ := set $secretValues .name (get $chartSecretValues .name) }}
+{{- end }}
+{{- end }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -56,7 +64,7 @@ spec:
     metadata:
       annotations:
         checksum/config: {{ toYaml $env | sha256sum }}
-        checksum/secret: {{ list (include "ff-relay.secretValues" $root) $secretSources | toJson | sha256sum }}
+        checksum/secret: {{ list $secretValues $secretSources | toJson | sha256sum }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
