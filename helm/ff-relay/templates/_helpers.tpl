@@ -151,6 +151,9 @@ existingSecret wins over nothing but is refused together with a value, to avoid 
 {{- if and (include "ff-relay.replicasEnabled" .) .Values.readReplica.autoscaling.enabled (not (dig "requests" "cpu" "" .Values.readReplica.resources)) }}
 {{- fail "readReplica.autoscaling: a CPU utilisation target needs readReplica.resources.requests.cpu" }}
 {{- end }}
+{{- if gt (int .Values.readReplica.autoscaling.minReplicas) (int .Values.readReplica.autoscaling.maxReplicas) }}
+{{- fail "readReplica.autoscaling: minReplicas is above maxReplicas" }}
+{{- end }}
 {{- end }}
 
 {{/* Seconds of a Go duration such as 25s, 1m30s or 500ms, rounded up. */}}
