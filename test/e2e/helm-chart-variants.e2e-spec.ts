@@ -136,14 +136,23 @@ describe('helm chart: variants', () => {
     expect(service.spec.ports.map((p: { name: string }) => p.name)).toEqual(['http']);
   });
 
-  it('follows PORT and TLS_ENABLED in ports and probes', () => {
-    const manifests = render(merge(HA, { config: { PORT: 8443, TLS_ENABLED: true } }));
-    const c = container(find(manifests, 'Deployment', REPLICA));
-    expect(c.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: 8443 }));
-    expect(c.readinessProbe.httpGet.scheme).toBe('HTTPS');
-    expect(environment(manifests, find(manifests, 'Deployment', REPLICA)).get('TLS_ENABLED')).toBe(
-      'true',
+  it('follows PORT and TLS_ENABLED in ports, probes and the scrape scheme', () => {
+    const tls = {
+      config: { PORT: 8443, TLS_ENABLED: true, TLS_CERT: '/tls/crt', TLS_KEY: '/tls/key' },
+    };
+    const monitor = { serviceMonitor: { enabled: true, tlsConfig: { insecureSkipVerify: true } } };
+    const manifests = render(merge(merge(HA, tls), monitor));
+    const replica = find(manifests, 'Deployment', REPLICA);
+    expect(container(replica).ports).toContainEqual(
+      expect.objectContaining({ name: 'http', containerPort: 8443 }),
     );
+    expect(container(replica).readinessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(environment(manifests, replica).get('TLS_ENABLED')).toBe('true');
+    expect(find(manifests, 'ServiceMonitor', 'relay-ff-relay').spec.endpoints[0]).toMatchObject({
+      port: 'http',
+      scheme: 'https',
+      tlsConfig: { insecureSkipVerify: true },
+    });
   });
 
   it('renders numbers as plain strings in the ConfigMap', () => {
