@@ -59,6 +59,7 @@ describe('helm chart helm/ff-relay', () => {
       { config: { NO_SUCH_VARIABLE: '1' } },
       { readReplica: { replicaCount: 'two' } },
       { replicaCount: 3 },
+      { offline: { enabled: true, files: { 'env 1/feature_config.json': '[]' } } },
     ];
     for (const values of bad) {
       const result = template(merge(HA, values));
