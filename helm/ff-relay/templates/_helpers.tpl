@@ -95,8 +95,8 @@ Empty and null values are left out: the proxy treats them as unset anyway.
 
 {{/*
 Where one secret variable comes from (root, name), as YAML {secret, key}, or "" when not set:
-secrets.<name>, else the Harness chart's names. The chart's own Secret holds values; an
-existingSecret wins over nothing but is refused together with a value, to avoid surprises.
+secrets.<name>, else the Harness chart's names. Values live in the chart's own Secret; a value
+together with an existingSecret is refused rather than one silently winning.
 */}}
 {{- define "ff-relay.secretSource" -}}
 {{- $v := .root.Values }}
