@@ -80,7 +80,7 @@ export class EnvVars {
    * least every 15 s, so they never are), and a request must arrive whole within the other.
    */
   @IsOptional() @duration HTTP_IDLE_TIMEOUT?: string;
-  /** ff-relay only: after SIGTERM, exit within this however shutdown goes (chart grace: 30 s). */
+  /** ff-relay only: after SIGTERM, exit within this however shutdown goes (chart grace: 35 s). */
   @IsOptional() @duration SHUTDOWN_TIMEOUT?: string;
   /** ff-relay only: `/client/auth` calls per client address per minute; 0 turns the limit off. */
   @IsOptional() @int AUTH_RATE_LIMIT?: string;

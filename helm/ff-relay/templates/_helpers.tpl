@@ -1,0 +1,199 @@
+{{/* Names and labels. */}}
+{{- define "ff-relay.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ff-relay.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* <fullname>-<component>, the component kept whole within 63 characters. */}}
+{{- define "ff-relay.componentName" -}}
+{{- $suffix := printf "-%s" .component }}
+{{- printf "%s%s" (include "ff-relay.fullname" .root | trunc (int (sub 63 (len $suffix))) | trimSuffix "-") $suffix }}
+{{- end }}
+
+{{- define "ff-relay.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ff-relay.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "ff-relay.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "ff-relay.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Selector labels of one component (primary, read-replica). */}}
+{{- define "ff-relay.componentSelectorLabels" -}}
+{{ include "ff-relay.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "ff-relay.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ff-relay.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Redis address from config.REDIS_ADDRESS, else the Harness chart's redis.address. */}}
+{{- define "ff-relay.redisAddress" -}}
+{{- .Values.config.REDIS_ADDRESS | default .Values.redis.address | default "" }}
+{{- end }}
+
+{{/* "true" when the read-replica Deployment is rendered: enabled, Redis set, not offline. */}}
+{{- define "ff-relay.replicasEnabled" -}}
+{{- if and .Values.readReplica.enabled (include "ff-relay.redisAddress" .) (not .Values.offline.enabled) }}true{{ end }}
+{{- end }}
+
+{{/*
+An environment value as a ConfigMap string: YAML numbers reach templates as float64, which
+`toString` would print as 1.048576e+06.
+*/}}
+{{- define "ff-relay.envString" -}}
+{{- if kindIs "float64" . }}{{ int64 . }}{{ else }}{{ toString . }}{{ end }}
+{{- end }}
+
+{{/*
+The non-secret environment of one role (root, role: primary | read-replica) as YAML: `config`,
+then the role's overrides, then what the chart decides (READ_REPLICA, OFFLINE, CONFIG_DIR).
+Empty and null values are left out: the proxy treats them as unset anyway.
+*/}}
+{{- define "ff-relay.env" -}}
+{{- $v := .root.Values }}
+{{- $env := dict }}
+{{- with $v.redis.address }}{{ $_ := set $env "REDIS_ADDRESS" . }}{{ end }}
+{{- if not (kindIs "invalid" $v.redis.db) }}{{ $_ := set $env "REDIS_DB" $v.redis.db }}{{ end }}
+{{- $overrides := ternary $v.primary.config $v.readReplica.config (eq .role "primary") }}
+{{- range $source := list $v.config $overrides }}
+{{- range $name, $value := $source }}
+{{- if not (or (kindIs "invalid" $value) (eq (toString $value) "")) }}
+{{- $_ := set $env $name (include "ff-relay.envString" $value) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $_ := set $env "PORT" (get $env "PORT" | default "7000" | toString) }}
+{{- $_ := set $env "READ_REPLICA" (ternary "false" "true" (eq .role "primary")) }}
+{{- if $v.offline.enabled }}
+{{- $_ := set $env "OFFLINE" "true" }}
+{{- $_ := set $env "CONFIG_DIR" $v.offline.mountPath }}
+{{- end }}
+{{- toYaml $env }}
+{{- end }}
+
+{{/*
+Where one secret variable comes from (root, name), as YAML {secret, key}, or "" when not set:
+secrets.<name>, else the Harness chart's names. Values live in the chart's own Secret; a value
+together with an existingSecret is refused rather than one silently winning.
+*/}}
+{{- define "ff-relay.secretSource" -}}
+{{- $v := .root.Values }}
+{{- $spec := get $v.secrets .name | default dict }}
+{{- $legacy := dict "PROXY_KEY" (list $v.proxyKey $v.existingProxyKey) "AUTH_SECRET" (list $v.authSecret $v.existingAuthSecret) "REDIS_PASSWORD" (list $v.redis.password $v.redis.existingPassword) }}
+{{- $old := get $legacy .name | default (list "" "") }}
+{{- $value := $spec.value | default (index $old 0) }}
+{{- $existing := $spec.existingSecret | default (index $old 1) }}
+{{- if and $value $existing }}
+{{- fail (printf "secrets.%s: set either a value or existingSecret, not both" .name) }}
+{{- end }}
+{{- if $existing }}
+{{- toYaml (dict "secret" $existing "key" ($spec.existingSecretKey | default .name)) }}
+{{- else if $value }}
+{{- toYaml (dict "secret" (include "ff-relay.fullname" .root) "key" .name) }}
+{{- end }}
+{{- end }}
+
+{{/* The secret values the chart stores itself, as YAML name → value. */}}
+{{- define "ff-relay.secretValues" -}}
+{{- $root := . }}
+{{- $values := dict }}
+{{- $legacy := dict "PROXY_KEY" .Values.proxyKey "AUTH_SECRET" .Values.authSecret "REDIS_PASSWORD" .Values.redis.password }}
+{{- range $name, $spec := .Values.secrets }}
+{{- $value := $spec.value | default (get $legacy $name) }}
+{{- if and $value (not $spec.existingSecret) }}
+{{- $_ := set $values $name $value }}
+{{- end }}
+{{- end }}
+{{- toYaml $values }}
+{{- end }}
+
+{{/* Secret variables each role reads: replicas never call Harness nor serve the Admin API. */}}
+{{- define "ff-relay.secretNames" -}}
+{{- if eq .role "primary" }}PROXY_KEY AUTH_SECRET REDIS_PASSWORD ADMIN_API_TOKEN ADMIN_SERVICE_TOKEN{{ else }}AUTH_SECRET REDIS_PASSWORD{{ end }}
+{{- end }}
+
+{{/* Render-time checks: each names the value to set. */}}
+{{- define "ff-relay.validate" -}}
+{{- if and (not .Values.offline.enabled) (not (include "ff-relay.secretSource" (dict "root" . "name" "PROXY_KEY"))) }}
+{{- fail "secrets.PROXY_KEY: set value or existingSecret (the Harness proxy key), or offline.enabled=true" }}
+{{- end }}
+{{- if not (include "ff-relay.secretSource" (dict "root" . "name" "AUTH_SECRET")) }}
+{{- fail "secrets.AUTH_SECRET: set value or existingSecret (e.g. openssl rand -hex 32). It signs SDK tokens; it must be the same on every pod and across upgrades, so the chart does not generate one" }}
+{{- end }}
+{{- if and .Values.offline.enabled (not .Values.offline.files) (not .Values.offline.volume) }}
+{{- fail "offline.enabled: give the config directory as offline.files or offline.volume" }}
+{{- end }}
+{{- if and .Values.offline.files .Values.offline.volume }}
+{{- fail "offline: set either files or volume, not both" }}
+{{- end }}
+{{- if and (include "ff-relay.replicasEnabled" .) .Values.readReplica.autoscaling.enabled (not (dig "requests" "cpu" "" .Values.readReplica.resources)) }}
+{{- fail "readReplica.autoscaling: a CPU utilisation target needs readReplica.resources.requests.cpu" }}
+{{- end }}
+{{- if gt (int .Values.readReplica.autoscaling.minReplicas) (int .Values.readReplica.autoscaling.maxReplicas) }}
+{{- fail "readReplica.autoscaling: minReplicas is above maxReplicas" }}
+{{- end }}
+{{- end }}
+
+{{/* Seconds of a Go duration such as 25s, 1m30s or 500ms, rounded up. */}}
+{{- define "ff-relay.durationSeconds" -}}
+{{- $units := dict "ns" 0.000000001 "us" 0.000001 "µs" 0.000001 "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 }}
+{{- $total := 0.0 }}
+{{- range regexFindAll "[0-9]*\\.?[0-9]+(ns|us|µs|ms|s|m|h)" (toString .) -1 }}
+{{- $number := regexFind "^[0-9]*\\.?[0-9]+" . }}
+{{- $total = addf $total (mulf (float64 $number) (get $units (trimPrefix $number .))) }}
+{{- end }}
+{{- ceil $total | int }}
+{{- end }}
+
+{{/*
+terminationGracePeriodSeconds of one role (root, env): the pod is killed that long after
+preStop starts, so it must cover the preStop sleep and SHUTDOWN_TIMEOUT.
+*/}}
+{{- define "ff-relay.gracePeriod" -}}
+{{- $shutdown := include "ff-relay.durationSeconds" (get .env "SHUTDOWN_TIMEOUT" | default "25s") | int }}
+{{- $needed := add $shutdown (int .root.Values.preStopSleepSeconds) }}
+{{- with .root.Values.terminationGracePeriodSeconds }}
+{{- if le (int .) $needed }}
+{{- fail (printf "terminationGracePeriodSeconds: %d leaves no margin over preStopSleepSeconds + SHUTDOWN_TIMEOUT (%d s)" (int .) $needed) }}
+{{- end }}
+{{- int . }}
+{{- else }}
+{{- add $needed 5 }}
+{{- end }}
+{{- end }}
+
+{{/* Named ports of one role's environment (YAML): http, and metrics when PROMETHEUS_PORT differs. */}}
+{{- define "ff-relay.ports" -}}
+{{- $ports := dict "http" (int .PORT) }}
+{{- if and .PROMETHEUS_PORT (ne (toString .PROMETHEUS_PORT) (toString .PORT)) }}
+{{- $_ := set $ports "metrics" (int .PROMETHEUS_PORT) }}
+{{- end }}
+{{- toYaml $ports }}
+{{- end }}
+
+{{/* "true" when a Go ParseBool value is true. */}}
+{{- define "ff-relay.isTrue" -}}
+{{- if has (toString .) (list "1" "t" "T" "TRUE" "true" "True") }}true{{ end }}
+{{- end }}
