@@ -15,6 +15,11 @@ import { AUTH_KEY_PREFIX, type SdkPrincipal } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
 import { bearerToken, VerifiedTokens } from './verified-tokens.js';
 
+interface RouteMarkings {
+  alwaysOn: boolean;
+  isPublic: boolean;
+}
+
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
@@ -30,6 +35,7 @@ interface GuardedRequest {
 export class JwtAuthGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger(JwtAuthGuard.name);
   private readonly verified = new VerifiedTokens();
+  private readonly markings = new WeakMap<object, RouteMarkings>();
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -44,13 +50,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+    const route = this.markingsOf(context);
     // Until config is in place SDKs get 503 (retry later), not 401 (a wrong key).
-    if (!this.reflector.getAllAndOverride<boolean>(ALWAYS_ON, targets) && !this.status.ready) {
+    if (!route.alwaysOn && !this.status.ready) {
       throw new NotReadyError();
     }
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
-    if (isPublic || this.config.auth.bypass) {
+    if (route.isPublic || this.config.auth.bypass) {
       return true;
     }
     const request = context.switchToHttp().getRequest<GuardedRequest>();
@@ -61,6 +66,21 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       throw new EnvironmentMismatchError(tokenEnv, pathEnv);
     }
     return true;
+  }
+
+  /** A handler's decorators never change: read its metadata once, not on every request. */
+  private markingsOf(context: ExecutionContext): RouteMarkings {
+    const handler = context.getHandler();
+    let markings = this.markings.get(handler);
+    if (markings === undefined) {
+      const targets = [handler, context.getClass()];
+      markings = {
+        alwaysOn: this.reflector.getAllAndOverride<boolean>(ALWAYS_ON, targets) === true,
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+      };
+      this.markings.set(handler, markings);
+    }
+    return markings;
   }
 
   /**
