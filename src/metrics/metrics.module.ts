@@ -2,6 +2,8 @@
 // for the Go runtime ones, as prometheus-metrics.md §2.1 allows). ScrapeModule serves it.
 import { Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { CacheMetrics, MemoizeMetrics } from './cache-metrics.js';
+import { ClientServiceMetrics } from './client-service-metrics.js';
 import { HttpRequestMetrics } from './http-request-metrics.js';
 import { METRIC_PROVIDERS } from './metric-providers.js';
 
@@ -16,7 +18,17 @@ function createRegistry(): Registry {
     { provide: Registry, useFactory: createRegistry },
     ...METRIC_PROVIDERS,
     HttpRequestMetrics,
+    ClientServiceMetrics,
+    CacheMetrics,
+    MemoizeMetrics,
   ],
-  exports: [Registry, ...METRIC_PROVIDERS, HttpRequestMetrics],
+  exports: [
+    Registry,
+    ...METRIC_PROVIDERS,
+    HttpRequestMetrics,
+    ClientServiceMetrics,
+    CacheMetrics,
+    MemoizeMetrics,
+  ],
 })
 export class MetricsModule {}
