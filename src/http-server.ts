@@ -54,9 +54,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
 export function configureHttp(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  // First, so it sees every request, refused ones included.
-  recordHttpMetrics(fastify, app.get(HttpRequestMetrics));
+  recordHttpMetrics(app.getHttpAdapter() as FastifyAdapter, app.get(HttpRequestMetrics));
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',
@@ -64,6 +62,7 @@ export function configureHttp(app: NestFastifyApplication): void {
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
   });
+  const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

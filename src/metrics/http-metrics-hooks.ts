@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpRequestMetrics, MeasuredRoute } from './http-request-metrics.js';
 
 declare module 'fastify' {
@@ -10,13 +11,14 @@ declare module 'fastify' {
 }
 
 /**
- * The HTTP metrics as a Fastify `onRequest`/`onResponse` pair, added before any other hook so
- * that everything is counted: 401s, 404s, CORS preflights (`prometheus-metrics.md` §2.2).
- * Durations come from Fastify's own start time (`reply.elapsedTime`), taken before any hook.
+ * The HTTP metrics as an `onRequest`/`onResponse` hook pair (`prometheus-metrics.md` §2.2). They
+ * are the Nest adapter's own lifecycle hooks, the only ones that run before its 503-at-shutdown
+ * and CORS hooks, so everything is counted: 401s, 404s, CORS preflights, shutdown 503s.
+ * Durations use Fastify's own start time (`reply.elapsedTime`), taken before any hook.
  */
-export function recordHttpMetrics(fastify: FastifyInstance, metrics: HttpRequestMetrics): void {
-  fastify.decorateRequest('metricsRoute', null);
-  fastify.addHook('onRequest', (request, reply, done) => {
+export function recordHttpMetrics(adapter: FastifyAdapter, metrics: HttpRequestMetrics): void {
+  adapter.getInstance().decorateRequest('metricsRoute', null);
+  adapter.setOnRequestHook((request, reply, done) => {
     const route = metrics.route(request.routeOptions.url, request.url);
     request.metricsRoute = route;
     if (route.measured && route.untilHeaders) {
@@ -25,7 +27,7 @@ export function recordHttpMetrics(fastify: FastifyInstance, metrics: HttpRequest
     }
     done();
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  adapter.setOnResponseHook((request, reply, done) => {
     const route = request.metricsRoute ?? metrics.route(request.routeOptions.url, request.url);
     if (route.measured && !route.untilHeaders) {
       record(metrics, route, request, reply);
@@ -43,7 +45,7 @@ function record(
   const envID = route.envParam
     ? ((request.params as Record<string, string | undefined>)[route.envParam] ?? '')
     : '';
-  metrics.record(route, envID, reply.raw.statusCode, reply.elapsedTime / 1000);
+  metrics.record(route, envID, reply.statusCode, reply.elapsedTime / 1000);
   if (request.method === 'POST') {
     const { headers } = request;
     metrics.recordBody(headers['content-length'], headers['transfer-encoding'] !== undefined);

@@ -150,6 +150,17 @@ describe('the role metrics of a primary and its read replica', () => {
     expect(moved(r, before[1], `${REPLICA_TO_SDK}_messages_published`, published)).toBe(1);
   });
 
+  it('counts an unparseable SaaS stream message as err_parsing_message, never error="true"', async () => {
+    emulator.emitRaw('data: {not json\n\n');
+    const labels = { topic: '*', error: 'err_parsing_message' };
+    await expect
+      .poll(async () => (await scrape(primary)).value(`${SAAS}_messages_received`, labels))
+      .toBe(1);
+    expect(
+      (await scrape(primary)).matching(`${SAAS}_messages_received`, { error: 'true' }),
+    ).toEqual([]);
+  });
+
   it('counts SDK metrics from the replica through stream:sdk_metrics to the primary', async () => {
     const token = await authenticate(replica.app, sdkKey);
     const response = await replica.app.inject({
