@@ -4,7 +4,7 @@ import { startPrimary, waitForSync } from '../support/primary.js';
 import { parseScrape, type Scrape } from '../support/prometheus-text.js';
 import { authenticate, bearer } from '../support/sdk-requests.js';
 import { SseClient } from '../support/sse-client.js';
-import { environmentSeed } from '../support/upstream-emulator/fixtures.js';
+import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 async function scrape(t: TestApp): Promise<Scrape> {
@@ -67,7 +67,7 @@ describe('the role metrics of a primary and its read replica', () => {
   beforeAll(async () => {
     emulator = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
     await emulator.start();
-    primary = await startPrimary(emulator);
+    primary = await startPrimary(emulator, { FORWARD_TARGETS: 'true' });
     await waitForSync(primary);
     replica = await createTestApp(
       { READ_REPLICA: 'true', FORWARD_TARGETS: 'false' },
@@ -148,6 +148,29 @@ describe('the role metrics of a primary and its read replica', () => {
       r.value(`${REPLICA_CONSUMER}_subscription_requests`, { topic: 'proxy:sse_events' }),
     ).toBe(1);
     expect(moved(r, before[1], `${REPLICA_TO_SDK}_messages_published`, published)).toBe(1);
+  });
+
+  it('counts the refetch of a changed flag and a forwarded target with their labels', async () => {
+    const refetch = { url: '/client/env/:env/feature-configs', envID: env, code: '200' };
+    const before = (await scrape(primary)).value(CLIENT_SERVICE, refetch);
+    const toSdks = { topic: env, error: 'false' };
+    const replicaBefore = (await scrape(replica)).value(
+      `${REPLICA_TO_SDK}_messages_published`,
+      toSdks,
+    );
+    emulator.upsertFlag(env, booleanFlag('refetched'));
+    await expect
+      .poll(async () => (await scrape(primary)).value(CLIENT_SERVICE, refetch))
+      .toBeGreaterThan(before);
+    // Until the change has gone all the way, so no other test sees it moving counters.
+    await expect
+      .poll(async () =>
+        (await scrape(replica)).value(`${REPLICA_TO_SDK}_messages_published`, toSdks),
+      )
+      .toBeGreaterThan(replicaBefore);
+    await authenticate(primary.app, sdkKey, { identifier: 'forwarded', name: 'Forwarded' });
+    const forwarded = { url: '/client/auth', envID: '', code: '200' };
+    await expect.poll(async () => (await scrape(primary)).value(CLIENT_SERVICE, forwarded)).toBe(1);
   });
 
   it('counts an unparseable SaaS stream message as err_parsing_message, never error="true"', async () => {
