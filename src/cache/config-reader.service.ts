@@ -21,6 +21,7 @@ export class ConfigReader {
   constructor(
     private readonly store: CacheStore,
     private readonly mirror: MemoryMirror,
+    /** Always there in the app; optional so a reader can be built by hand (cache tests). */
     @Optional() private readonly memoize?: MemoizeMetrics,
   ) {}
 
