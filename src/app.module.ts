@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ScrapeModule } from './metrics/scrape.module.js';
 import { SdkMetricsModule } from './sdk-metrics/sdk-metrics.module.js';
 import { StatusModule } from './status/status.module.js';
 import { StreamModule } from './stream/stream.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         SyncModule.register(config),
         HealthModule,
         MetricsModule,
+        ScrapeModule.register(config),
         AdminModule.register(config),
       ],
       providers: [

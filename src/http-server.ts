@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { jsonLimitExceeded } from './common/json-limits.js';
 import { SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
+import { recordHttpMetrics } from './metrics/http-metrics-hooks.js';
+import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 
 const TOO_BIG = { statusCode: 400, code: 'FST_ERR_JSON_LIMITS' };
 
@@ -52,6 +54,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
 export function configureHttp(app: NestFastifyApplication): void {
+  recordHttpMetrics(app.getHttpAdapter() as FastifyAdapter, app.get(HttpRequestMetrics));
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',

@@ -3,12 +3,14 @@
 // reader/writer of the Harness key layout that every other module uses.
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { CacheMetrics, MemoizeMetrics } from '../metrics/cache-metrics.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { CacheHealthService } from './cache-health.service.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigReader } from './config-reader.service.js';
 import { ConfigWriter } from './config-writer.service.js';
+import { InstrumentedCacheStore } from './instrumented-cache.store.js';
 import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
@@ -31,9 +33,22 @@ import { RedisClient } from './redis.client.js';
     MemoryMirror,
     {
       provide: CacheStore,
-      inject: [RedisClient, MemoryMirror],
-      useFactory: (redis: RedisClient | null, mirror: MemoryMirror): CacheStore =>
-        new MirroredCacheStore(redis ? new RedisCacheStore(redis) : new MemoryCacheStore(), mirror),
+      inject: [RedisClient, MemoryMirror, CacheMetrics, MemoizeMetrics],
+      // Only Redis is measured: Harness names in-memory metrics `in_mem` only in its broken
+      // generate-offline mode, and nothing watches them (prometheus-metrics.md §2.5).
+      useFactory: (
+        redis: RedisClient | null,
+        mirror: MemoryMirror,
+        metrics: CacheMetrics,
+        memoize: MemoizeMetrics,
+      ): CacheStore =>
+        new MirroredCacheStore(
+          redis
+            ? new InstrumentedCacheStore(new RedisCacheStore(redis), metrics)
+            : new MemoryCacheStore(),
+          mirror,
+          memoize,
+        ),
     },
     {
       provide: RedisStreams,

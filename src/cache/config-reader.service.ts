@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CacheUnavailableError } from '../common/errors/proxy-error.js';
+import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
@@ -20,14 +21,16 @@ export class ConfigReader {
   constructor(
     private readonly store: CacheStore,
     private readonly mirror: MemoryMirror,
+    /** Always there in the app; optional so a reader can be built by hand (cache tests). */
+    @Optional() private readonly memoize?: MemoizeMetrics,
   ) {}
 
   async flags(env: string): Promise<FlagSet> {
-    return this.mirror.flags(await this.entry(CACHE_KEYS.featureConfigs(env)));
+    return this.mirror.flags(this.memoized(await this.entry(CACHE_KEYS.featureConfigs(env))));
   }
 
   async segments(env: string): Promise<SegmentSet> {
-    return this.mirror.segments(await this.entry(CACHE_KEYS.segments(env)));
+    return this.mirror.segments(this.memoized(await this.entry(CACHE_KEYS.segments(env))));
   }
 
   /**
@@ -39,9 +42,9 @@ export class ConfigReader {
     const key = CACHE_KEYS.authKey(keyHash);
     const known = this.mirror.lookup(key);
     if (known?.fresh) {
-      return this.mirror.environment(known.entry);
+      return this.mirror.environment(this.memoized(known.entry));
     }
-    const env = this.mirror.environment(await this.entry(key));
+    const env = this.mirror.environment(this.memoized(await this.entry(key)));
     if (env !== null) {
       await Promise.all([this.flags(env), this.segments(env)]);
     }
@@ -49,7 +52,8 @@ export class ConfigReader {
   }
 
   async target(env: string, identifier: string): Promise<Target | null> {
-    return this.mirror.target(await this.entry(CACHE_KEYS.targetConfig(env, identifier)));
+    const entry = await this.entry(CACHE_KEYS.targetConfig(env, identifier));
+    return this.mirror.target(this.memoized(entry));
   }
 
   /**
@@ -89,6 +93,12 @@ export class ConfigReader {
   /** Every key of an environment's config and targets (not its SDK keys). */
   environmentKeys(env: string): Promise<string[]> {
     return this.store.scan(`env-${env}-`);
+  }
+
+  /** Counts a read as a memoize hit (served decoded) or miss (about to be decoded). */
+  private memoized(entry: MirrorEntry): MirrorEntry {
+    this.memoize?.read(entry.decoded !== undefined);
+    return entry;
   }
 
   /**

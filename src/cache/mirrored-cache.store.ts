@@ -1,3 +1,4 @@
+import type { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import { CacheStore } from './cache-store.js';
 import type { MemoryMirror } from './memory-mirror.js';
 
@@ -14,6 +15,7 @@ export class MirroredCacheStore extends CacheStore {
   constructor(
     private readonly backend: CacheStore,
     private readonly mirror: MemoryMirror,
+    private readonly memoize?: MemoizeMetrics,
   ) {
     super();
     this.kind = backend.kind;
@@ -29,6 +31,7 @@ export class MirroredCacheStore extends CacheStore {
 
   async set(entries: Entries): Promise<void> {
     await this.backend.set(entries);
+    this.memoize?.wrote(entries.length);
     this.mirror.record(entries);
   }
 
@@ -39,6 +42,7 @@ export class MirroredCacheStore extends CacheStore {
 
   async batch(sets: Entries, dels: readonly string[]): Promise<void> {
     await this.backend.batch(sets, dels);
+    this.memoize?.wrote(sets.length);
     this.mirror.record(sets);
     this.mirror.forget(dels);
   }

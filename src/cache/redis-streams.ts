@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import type { StreamCounters } from '../metrics/stream-counters.js';
 import { RedisClient } from './redis.client.js';
 
 /** How long one XREAD blocks; a reader checks for shutdown in between. */
@@ -48,22 +49,26 @@ export class RedisStreams {
 
   /**
    * Reads `stream` after `from` until closed, calling `handle` for each message in order. Read
-   * errors back off from 1 s to 60 s and resume after the last message handled.
+   * errors back off from 1 s to 60 s and resume after the last message handled. `counters`
+   * count each (re)subscription and each message by its handler's result; a handler rejects a
+   * message that is not valid JSON with a SyntaxError.
    */
   subscribe(
     stream: string,
     from: string,
     handle: (message: StreamMessage) => Promise<void> | void,
+    counters?: StreamCounters,
   ): StreamSubscription {
     const connection = this.redis.dedicated(BLOCK_MS + 5_000);
     let position = from;
     const state = { closed: false };
     const loop = (async () => {
       let backoff = BACKOFF_MIN_MS;
+      counters?.subscribed(stream);
       while (!state.closed) {
         try {
           for (const message of await readBatch(connection, stream, position)) {
-            await handleOnce(message, handle, this.logger, stream);
+            await handleOnce(message, handle, this.logger, stream, counters);
             position = message.id;
           }
           backoff = BACKOFF_MIN_MS;
@@ -71,6 +76,8 @@ export class RedisStreams {
           if (state.closed) {
             break;
           }
+          counters?.received(stream, 'err_subscribing');
+          counters?.subscribed(stream);
           this.logger.warn({ err, stream, retryInMs: backoff }, 'redis stream read failed');
           await new Promise((resolve) => setTimeout(resolve, backoff).unref());
           backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
@@ -112,13 +119,19 @@ async function handleOnce(
   handle: (message: StreamMessage) => Promise<void> | void,
   logger: Logger,
   stream: string,
+  counters: StreamCounters | undefined,
 ): Promise<void> {
   if (!message.json) {
     return;
   }
   try {
     await handle(message);
+    counters?.received(stream);
   } catch (err) {
+    counters?.received(
+      stream,
+      err instanceof SyntaxError ? 'err_parsing_message' : 'unexpected_error',
+    );
     logger.warn({ err, stream, id: message.id }, 'redis stream message not handled: skipped');
   }
 }

@@ -48,6 +48,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, 'GET' | 'POST'> = {
 const MATCHERS = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).map((name) => ({
   pattern: new RegExp(`^/${ROUTES[name].replace(/:[a-z_]+/g, '[^/]+')}/?$`),
   method: ROUTE_METHODS[name],
+  template: `/${ROUTES[name]}`,
 }));
 
 /** The methods a known path answers (empty for an unknown path). */
@@ -55,4 +56,10 @@ export function allowedMethods(url: string): string[] {
   const path = url.split('?')[0] ?? '';
   const methods = MATCHERS.filter((m) => m.pattern.test(path)).map((m) => m.method);
   return [...new Set(methods)];
+}
+
+/** The SDK route template (`/client/env/:environment_uuid/feature-configs`) a path matches. */
+export function routeTemplateOf(url: string): string | undefined {
+  const path = url.split('?')[0] ?? '';
+  return MATCHERS.find((m) => m.pattern.test(path))?.template;
 }

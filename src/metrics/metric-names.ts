@@ -1,12 +1,38 @@
 /**
- * Every metric ff-relay exports. The `ff_proxy_*` names, types and labels without a `_total`
- * suffix are fixed by the Harness dashboard and alerts (`prometheus-metrics.md`); ours follow
- * `ff_proxy_<subject>_<unit>` with `_total` on counters.
+ * Every metric ff-relay exports. The `ff_*` names, types, labels and buckets are fixed by the
+ * Harness dashboard and users' alerts (`prometheus-metrics.md` §2), inconsistencies included (no
+ * `_total` on their counters but one); ours follow `ff_proxy_<subject>_<unit>` with `_total`.
  */
 export const METRIC_NAMES = {
+  /** §2.1: pre-initialised for `gathering` and `encoding`. */
+  scrapeErrors: 'promhttp_metric_handler_errors_total',
+  /** §2.2: inbound HTTP, counted by the outermost hook. */
+  httpRequests: 'ff_proxy_http_requests_total',
+  httpDuration: 'ff_proxy_http_requests_duration',
+  httpContentLength: 'ff_http_requests_content_length_histogram',
+  /** §2.3: calls to the Harness client service that got an HTTP answer. */
+  clientServiceRequests: 'ff_proxy_to_client_service_requests',
+  clientServiceDuration: 'ff_proxy_to_ff_client_service_requests_duration',
+  /** §2.4 */
   metricsForwarded: 'ff_proxy_metrics_forwarded',
   sdkUsage: 'ff_proxy_sdk_usage',
+  /** §2.5: Redis cache operations (not the streams, which have §2.7). */
+  cacheWriteDuration: 'ff_proxy_redis_cache_write_duration',
+  cacheReadDuration: 'ff_proxy_redis_cache_read_duration',
+  cacheDeleteDuration: 'ff_proxy_redis_cache_delete_duration',
+  cacheScanDuration: 'ff_proxy_redis_cache_scan_duration',
+  cacheWriteCount: 'ff_proxy_redis_cache_write_count',
+  cacheReadCount: 'ff_proxy_redis_cache_read_count',
+  cacheRemoveCount: 'ff_proxy_redis_cache_remove_count',
+  cacheScanCount: 'ff_proxy_redis_cache_scan_count',
+  /** §2.5: the decoded-value memory SDK reads are served from stands in for Go's memoize cache. */
+  memoizeHit: 'ff_proxy_memoize_cache_hit',
+  memoizeMiss: 'ff_proxy_memoize_cache_miss',
+  memoizeWriteMarshal: 'ff_proxy_memoize_cache_write_marshal',
+  memoizeHitWithUnmarshal: 'ff_proxy_memoize_cache_hit_with_unmarshal',
+  /** §2.6 */
   streamHealth: 'ff_proxy_stream_health',
+  /** §2.6: primary only. */
   pollingStatus: 'ff_proxy_polling_status',
   /** Ours: SDK metrics entries given up after failed forwarding (Go drops them silently). */
   sdkMetricsDropped: 'ff_proxy_sdk_metrics_dropped_total',
@@ -20,6 +46,24 @@ export const METRIC_NAMES = {
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;
 
+/**
+ * §2.7: the prefixes of the three stream message counters, one per stream endpoint. Each is
+ * registered only in the role whose code owns that endpoint.
+ */
+export const STREAM_PREFIXES = {
+  saasToPrimary: 'ff_proxy_saas_to_primary_sse_consumer',
+  primaryToReplica: 'ff_proxy_primary_to_replica_sse_producer',
+  primaryToSdk: 'ff_proxy_primary_to_sdk_sse_producer',
+  primaryMetricsConsumer: 'ff_proxy_primary_metrics_stream_consumer',
+  replicaConsumer: 'ff_proxy_replica_sse_consumer',
+  replicaToSdk: 'ff_proxy_replica_to_sdk_sse_producer',
+  replicaMetricsProducer: 'ff_proxy_replica_metrics_stream_producer',
+} as const;
+
+export type StreamPrefix = (typeof STREAM_PREFIXES)[keyof typeof STREAM_PREFIXES];
+
 export type ForwardedLabel = 'envID' | 'error';
 export type SdkUsageLabel = 'envID' | 'sdk_type' | 'sdk_version' | 'sdk_language';
 export type DroppedLabel = 'envID' | 'kind' | 'reason';
+export type HttpLabel = 'url' | 'envID' | 'code';
+export type ClientServiceLabel = 'url' | 'envID' | 'code';

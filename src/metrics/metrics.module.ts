@@ -1,20 +1,34 @@
-// Owns Prometheus: the /metrics scrape route and every ff_* metric provider (Node process metrics
-// stand in for the Go runtime ones, as prometheus-metrics.md §2.1 allows).
+// Owns the app's Prometheus registry and every metric provider (Node process metrics stand in
+// for the Go runtime ones, as prometheus-metrics.md §2.1 allows). ScrapeModule serves it.
 import { Module } from '@nestjs/common';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { ROUTES } from '../common/routes.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { CacheMetrics, MemoizeMetrics } from './cache-metrics.js';
+import { ClientServiceMetrics } from './client-service-metrics.js';
+import { HttpRequestMetrics } from './http-request-metrics.js';
 import { METRIC_PROVIDERS } from './metric-providers.js';
-import { PrometheusController } from './prometheus.controller.js';
+
+function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
 
 @Module({
-  imports: [
-    PrometheusModule.register({
-      path: `/${ROUTES.prometheus}`,
-      controller: PrometheusController,
-      defaultMetrics: { enabled: true },
-    }),
+  providers: [
+    { provide: Registry, useFactory: createRegistry },
+    ...METRIC_PROVIDERS,
+    HttpRequestMetrics,
+    ClientServiceMetrics,
+    CacheMetrics,
+    MemoizeMetrics,
   ],
-  providers: [...METRIC_PROVIDERS],
-  exports: [...METRIC_PROVIDERS],
+  exports: [
+    Registry,
+    ...METRIC_PROVIDERS,
+    HttpRequestMetrics,
+    ClientServiceMetrics,
+    CacheMetrics,
+    MemoizeMetrics,
+  ],
 })
 export class MetricsModule {}

@@ -1,14 +1,20 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { PrometheusController as BasePrometheusController } from '@willsoto/nestjs-prometheus';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Header } from '@nestjs/common';
 import { Operational } from '../common/decorators/public.decorator.js';
+import { ROUTES } from '../common/routes.js';
+import { MetricsScrape, SCRAPE_CONTENT_TYPE } from './metrics-scrape.service.js';
 
-/** The scrape endpoint, open like the Harness one (`prometheus-metrics.md` §1). */
-@Controller()
+/**
+ * The scrape endpoint on the main port, open like the Harness one (`prometheus-metrics.md` §1).
+ * Mounted only while PROMETHEUS_PORT is the main port.
+ */
+@Controller(ROUTES.prometheus)
 @Operational()
-export class PrometheusController extends BasePrometheusController {
+export class PrometheusController {
+  constructor(private readonly scrape: MetricsScrape) {}
+
   @Get()
-  override index(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
-    return super.index(response);
+  @Header('Content-Type', SCRAPE_CONTENT_TYPE)
+  index(): Promise<string> {
+    return this.scrape.render();
   }
 }

@@ -4,9 +4,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { CacheStore } from '../cache/cache-store.js';
 import { RedisStreams, type StreamSubscription } from '../cache/redis-streams.js';
+import { STREAM_PREFIXES } from '../metrics/metric-names.js';
+import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsForwarder } from './metrics-forwarder.service.js';
 
@@ -26,13 +29,17 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
     private readonly streams: RedisStreams,
     private readonly store: CacheStore,
     private readonly forwarder: MetricsForwarder,
+    @InjectMetric(STREAM_PREFIXES.primaryMetricsConsumer) private readonly counters: StreamCounters,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const stored = await this.store.get(CACHE_KEYS.sdkMetricsPosition).catch(() => null);
     const from = stored ?? (await this.streams.lastId(CACHE_KEYS.sdkMetricsStream));
-    this.subscription = this.streams.subscribe(CACHE_KEYS.sdkMetricsStream, from, (message) =>
-      this.accept(message.json),
+    this.subscription = this.streams.subscribe(
+      CACHE_KEYS.sdkMetricsStream,
+      from,
+      (message) => this.accept(message.json),
+      this.counters,
     );
     this.forwarder.useCheckpoint({
       mark: () => this.subscription?.position ?? from,

@@ -4,7 +4,8 @@ import type { Counter } from 'prom-client';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams } from '../cache/redis-streams.js';
 import { AppConfig } from '../config/app-config.js';
-import { type DroppedLabel, METRIC_NAMES } from '../metrics/metric-names.js';
+import { type DroppedLabel, METRIC_NAMES, STREAM_PREFIXES } from '../metrics/metric-names.js';
+import type { StreamCounters } from '../metrics/stream-counters.js';
 import { MAX_RETAINED_BYTES } from './forwarding-policy.js';
 import type { SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsSink } from './metrics-sink.js';
@@ -34,6 +35,7 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
     private readonly config: AppConfig,
     private readonly streams: RedisStreams,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
+    @InjectMetric(STREAM_PREFIXES.replicaMetricsProducer) private readonly counters: StreamCounters,
   ) {
     super();
   }
@@ -73,9 +75,11 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
           next.json,
           this.config.sdkMetrics.streamMaxLen,
         );
+        this.counters.published(CACHE_KEYS.sdkMetricsStream);
         this.pending.shift();
         this.pendingBytes -= next.json.length;
       } catch (err) {
+        this.counters.published(CACHE_KEYS.sdkMetricsStream, 'err_publishing');
         this.logger.warn({ err, waiting: this.pending.length }, 'redis did not take sdk metrics');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
       }

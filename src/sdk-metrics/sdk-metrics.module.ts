@@ -4,6 +4,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ROLE_METRIC_PROVIDERS } from '../metrics/metric-providers.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
@@ -18,7 +19,10 @@ import { SdkMetricsService } from './sdk-metrics.service.js';
 
 function sinkProviders(config: AppConfig): Provider[] {
   if (config.mode === 'replica') {
-    return [{ provide: MetricsSink, useClass: RedisMetricsSink }];
+    return [
+      ...ROLE_METRIC_PROVIDERS.replicaMetricsSink,
+      { provide: MetricsSink, useClass: RedisMetricsSink },
+    ];
   }
   if (config.mode !== 'primary' || !flushInterval(config.sdkMetrics.postDurationSeconds)) {
     return [];
@@ -27,7 +31,7 @@ function sinkProviders(config: AppConfig): Provider[] {
     MetricsSender,
     MetricsForwarder,
     { provide: MetricsSink, useExisting: MetricsForwarder },
-    ...(config.redis ? [MetricsStreamReader] : []),
+    ...(config.redis ? [...ROLE_METRIC_PROVIDERS.primaryMetricsReader, MetricsStreamReader] : []),
   ];
 }
 

@@ -1,4 +1,6 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { SDK_STREAM_COUNTERS } from '../metrics/metric-providers.js';
+import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkEvent } from '../stream/sdk-event.js';
 import { StreamHub } from '../stream/stream-hub.service.js';
 import { ChangeRelay } from './config-source.js';
@@ -12,12 +14,16 @@ export class ChangePublisher {
   constructor(
     private readonly hub: StreamHub,
     @Optional() private readonly relay?: ChangeRelay,
+    /** The primary's or a replica's SDK producer counters; offline mode has none (§2.7). */
+    @Optional() @Inject(SDK_STREAM_COUNTERS) private readonly sdkCounters?: StreamCounters,
   ) {}
 
   publish(event: SdkEvent): void {
     // Removal events carry no environment of their own: nothing to publish locally (§5.1 [DEV]).
     if (event.environment) {
       this.hub.publish(event);
+      // One publish per event and environment, however many SDKs listen (Harness: Pushpin).
+      this.sdkCounters?.published(event.environment);
     }
     this.relay?.relay(event);
   }

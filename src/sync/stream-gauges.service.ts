@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
@@ -19,14 +19,17 @@ export class StreamGauges implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly status: ProxyStatus,
     @InjectMetric(METRIC_NAMES.streamHealth) private readonly health: Gauge<'host'>,
-    @InjectMetric(METRIC_NAMES.pollingStatus) private readonly polling: Gauge<'host'>,
+    /** Primary only (§2.6): a replica never polls upstream. */
+    @Optional()
+    @InjectMetric(METRIC_NAMES.pollingStatus)
+    private readonly polling?: Gauge<'host'>,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.status.onStreamChange((state) => {
       if (state !== 'INITIALIZING') {
         this.health.labels(HOST).set(state === 'CONNECTED' ? 1 : 0);
-        this.polling.labels(HOST).set(state === 'DISCONNECTED' ? 1 : 0);
+        this.polling?.labels(HOST).set(state === 'DISCONNECTED' ? 1 : 0);
       }
     });
   }

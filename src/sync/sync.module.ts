@@ -5,6 +5,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ROLE_METRIC_PROVIDERS } from '../metrics/metric-providers.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { StatusModule } from '../status/status.module.js';
@@ -33,6 +34,7 @@ function modeProviders(config: AppConfig): Provider[] {
   switch (config.mode) {
     case 'primary':
       return [
+        ...ROLE_METRIC_PROVIDERS.primarySync,
         PrimarySyncService,
         source(PrimarySyncService),
         FullReloadService,
@@ -43,7 +45,7 @@ function modeProviders(config: AppConfig): Provider[] {
         ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }] : []),
       ];
     case 'replica':
-      return [ReplicaSyncService, source(ReplicaSyncService)];
+      return [...ROLE_METRIC_PROVIDERS.replicaSync, ReplicaSyncService, source(ReplicaSyncService)];
     case 'offline':
       return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];
     case 'generate-offline-config':

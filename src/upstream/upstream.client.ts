@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { EnvHttpProxyAgent, fetch, type Response } from 'undici';
 import { PROXY_VERSION } from '../common/version.js';
 import { AppConfig } from '../config/app-config.js';
+import { type ClientServiceCall, ClientServiceMetrics } from '../metrics/client-service-metrics.js';
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
@@ -26,7 +27,14 @@ interface CallOptions {
   signal?: AbortSignal;
   /** Some answers (metrics) have no JSON body worth reading. */
   expectJson?: boolean;
+  /** How the call is counted in the client-service metrics; metrics posts are not. */
+  metric?: ClientServiceCall;
 }
+
+const PROXY_AUTH: ClientServiceCall = { url: '/proxy/auth', envID: '' };
+/** One observation per page; `envID` stays empty even for one environment's config (§2.3). */
+const PROXY_CONFIG: ClientServiceCall = { url: '/proxy/config', envID: '' };
+const CLIENT_AUTH: ClientServiceCall = { url: '/client/auth', envID: '' };
 
 /**
  * The one owner of HTTP calls to the Harness service (`upstream-api.md`). It keeps the current
@@ -42,6 +50,8 @@ export class UpstreamClient implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly proxyKey: ProxyKey,
+    /** Absent in the one-shot offline-config generator, which has no Prometheus. */
+    @Optional() private readonly metrics?: ClientServiceMetrics,
   ) {}
 
   get session(): UpstreamSession | undefined {
@@ -54,6 +64,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       method: 'POST',
       body: { proxyKey: this.proxyKey.value },
       signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
+      metric: PROXY_AUTH,
     });
     const token = (body as { authToken?: unknown } | null)?.authToken;
     if (typeof token !== 'string') {
@@ -73,6 +84,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         method: 'POST',
         body: { proxyKey: candidate },
         signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
+        metric: PROXY_AUTH,
       });
       return true;
     } catch (err) {
@@ -96,7 +108,12 @@ export class UpstreamClient implements OnApplicationShutdown {
           pageSize: String(PAGE_SIZE),
           ...(environment ? { environment } : {}),
         };
-        const raw = await this.call('/proxy/config', { query, signal, headers: bearer(session) });
+        const raw = await this.call('/proxy/config', {
+          query,
+          signal,
+          headers: bearer(session),
+          metric: PROXY_CONFIG,
+        });
         const parsed = parseConfigPage(raw, (reason) =>
           this.logger.warn({ reason }, 'skipping an environment in /proxy/config'),
         );
@@ -109,15 +126,20 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   fetchFeatureConfigs(env: string): Promise<FeatureConfig[]> {
-    return this.fetchList(env, `/client/env/${env}/feature-configs`, {}) as Promise<
+    const metric = { url: '/client/env/:env/feature-configs', envID: env } as const;
+    return this.fetchList(env, `/client/env/${env}/feature-configs`, {}, metric) as Promise<
       FeatureConfig[]
     >;
   }
 
   fetchSegments(env: string): Promise<Segment[]> {
-    return this.fetchList(env, `/client/env/${env}/target-segments`, { rules: 'v2' }) as Promise<
-      Segment[]
-    >;
+    const metric = { url: '/client/env/:env/target-segments', envID: env } as const;
+    return this.fetchList(
+      env,
+      `/client/env/${env}/target-segments`,
+      { rules: 'v2' },
+      metric,
+    ) as Promise<Segment[]>;
   }
 
   /** `POST {METRIC_SERVICE}/metrics/{env}`: one environment's batch. */
@@ -141,6 +163,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       method: 'POST',
       body: { apiKey, target: { ...target, name: target.name ?? '' } },
       signal: AbortSignal.timeout(TARGET_FORWARD_TIMEOUT_MS),
+      metric: CLIENT_AUTH,
     });
   }
 
@@ -171,12 +194,18 @@ export class UpstreamClient implements OnApplicationShutdown {
     await this.dispatcher.close();
   }
 
-  private fetchList(env: string, path: string, extra: Record<string, string>) {
+  private fetchList(
+    env: string,
+    path: string,
+    extra: Record<string, string>,
+    metric: ClientServiceCall,
+  ) {
     return this.withSession(async (session) => {
       const body = await this.call(path, {
         query: { cluster: session.cluster, ...extra },
         headers: harnessHeaders(session, env),
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        metric,
       });
       if (!Array.isArray(body)) {
         throw new UpstreamError(path, 200, 'expected a JSON array');
@@ -206,6 +235,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         : this.config.upstream.clientService;
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     let response: Response;
+    const started = performance.now();
     try {
       response = await fetch(`${base}${path}${query}`, {
         method: options.method ?? 'GET',
@@ -218,7 +248,11 @@ export class UpstreamClient implements OnApplicationShutdown {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
     } catch (err) {
+      // No answer, nothing to count (§2.3): network errors and timeouts are not recorded.
       throw new UpstreamError(path, 0, networkDetail(err));
+    }
+    if (options.metric) {
+      this.metrics?.record(options.metric, response.status, (performance.now() - started) / 1000);
     }
     return readAnswer(path, response, options.expectJson ?? true);
   }

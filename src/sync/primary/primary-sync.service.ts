@@ -1,9 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { ProxyKeyVault } from '../../cache/proxy-key-vault.js';
 import { fingerprint } from '../../common/fingerprint.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { AppConfig } from '../../config/app-config.js';
+import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
+import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
 import { UpstreamError } from '../../upstream/upstream-error.js';
 import { UpstreamClient } from '../../upstream/upstream.client.js';
@@ -14,6 +17,9 @@ import { FullReloadService } from './full-reload.service.js';
 import { parseUpstreamEvent } from '../upstream-event.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
+
+/** The account stream's one topic, as Harness labels it (`stream=*`). */
+const ACCOUNT_TOPIC = '*';
 
 /**
  * Primary mode (`upstream-api.md` §8, §10): one full reload at start, then the account stream,
@@ -47,6 +53,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     private readonly inventory: InventoryRepository,
     private readonly cacheHealth: CacheHealthService,
     private readonly vault: ProxyKeyVault,
+    @InjectMetric(STREAM_PREFIXES.saasToPrimary) private readonly sse: StreamCounters,
   ) {
     super();
   }
@@ -103,6 +110,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
   private async readStream(): Promise<void> {
     const abort = new AbortController();
     this.stream = abort;
+    this.sse.subscribed(ACCOUNT_TOPIC);
     try {
       const response = await this.upstream.openStream(abort.signal);
       await readAccountStream(response, abort, this.config.sync.streamTimeoutMs, {
@@ -125,20 +133,29 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
   private onData(data: string, stream: AbortController): void {
     const event = parseUpstreamEvent(data);
     if (!event) {
+      this.sse.received(ACCOUNT_TOPIC, 'err_parsing_message');
       this.logger.warn('skipping an upstream stream message that is not a JSON object');
       return;
     }
     if (event.event === 'endOfStream') {
       // A graceful close from upstream: handle it like any other end of stream (§8.3 [DEV]).
+      this.sse.received(ACCOUNT_TOPIC, 'stream_disconnect');
       stream.abort();
       return;
     }
     void this.enqueue(() =>
-      this.applier.apply(event).catch((err: unknown) => {
-        // Most likely the cache failed: the reload once it answers again brings the change.
-        this.dirty = true;
-        this.logger.warn({ err: describe(err), event: event.event }, 'upstream event not applied');
-      }),
+      this.applier.apply(event).then(
+        () => this.sse.received(ACCOUNT_TOPIC),
+        (err: unknown) => {
+          this.sse.received(ACCOUNT_TOPIC, 'unexpected_error');
+          // Most likely the cache failed: the reload once it answers again brings the change.
+          this.dirty = true;
+          this.logger.warn(
+            { err: describe(err), event: event.event },
+            'upstream event not applied',
+          );
+        },
+      ),
     );
   }
 

@@ -1,6 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { RedisStreams } from '../../cache/redis-streams.js';
+import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
+import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { ScheduledJobs } from '../../scheduling/scheduled-jobs.service.js';
 import { ProxyStatus, type StreamState } from '../../status/proxy-status.service.js';
 import { eventJson, type SdkEvent } from '../../stream/sdk-event.js';
@@ -27,6 +30,7 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
     private readonly streams: RedisStreams,
     private readonly status: ProxyStatus,
     private readonly jobs: ScheduledJobs,
+    @InjectMetric(STREAM_PREFIXES.primaryToReplica) private readonly counters: StreamCounters,
   ) {
     super();
   }
@@ -55,9 +59,12 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
   private append(stream: string, json: string): void {
     this.queue = this.queue.then(() =>
       this.streams.append(stream, json, STREAM_MAX_LEN).then(
-        () => undefined,
-        // Lost for replicas: they catch up at the next change, or the next 20 s status.
-        (err: unknown) => this.logger.warn({ err, stream }, 'could not tell read replicas'),
+        () => this.counters.published(stream),
+        (err: unknown) => {
+          this.counters.published(stream, 'err_publishing');
+          // Lost for replicas: they catch up at the next change, or the next 20 s status.
+          this.logger.warn({ err, stream }, 'could not tell read replicas');
+        },
       ),
     );
   }

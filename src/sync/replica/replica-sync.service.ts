@@ -1,8 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { CacheStore } from '../../cache/cache-store.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { RedisStreams, type StreamSubscription } from '../../cache/redis-streams.js';
+import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
+import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { ScheduledJobs } from '../../scheduling/scheduled-jobs.service.js';
 import { ProxyStatus, type StreamState } from '../../status/proxy-status.service.js';
 import { ChangePublisher } from '../change-publisher.service.js';
@@ -33,6 +36,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
     private readonly reader: ConfigReader,
     private readonly publisher: ChangePublisher,
     private readonly jobs: ScheduledJobs,
+    @InjectMetric(STREAM_PREFIXES.replicaConsumer) private readonly counters: StreamCounters,
   ) {
     super();
   }
@@ -44,9 +48,17 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
       this.streams.lastId(CACHE_KEYS.controlEventsStream),
     ]);
     this.subscriptions = [
-      this.streams.subscribe(CACHE_KEYS.sseEventsStream, changesFrom, (m) => this.onChange(m.json)),
-      this.streams.subscribe(CACHE_KEYS.controlEventsStream, controlFrom, (m) =>
-        this.onControl(m.json),
+      this.streams.subscribe(
+        CACHE_KEYS.sseEventsStream,
+        changesFrom,
+        (m) => this.onChange(m.json),
+        this.counters,
+      ),
+      this.streams.subscribe(
+        CACHE_KEYS.controlEventsStream,
+        controlFrom,
+        (m) => this.onControl(m.json),
+        this.counters,
       ),
     ];
     await this.readStoredState();
@@ -82,8 +94,8 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
   }
 
   private onControl(json: string): void {
-    const message = parseUpstreamEvent(json);
-    if (message?.event !== 'stream_action') {
+    const message = parsed(json);
+    if (message.event !== 'stream_action') {
       return;
     }
     this.lastWordFromPrimary = Date.now();
@@ -114,10 +126,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
   }
 
   private async onChange(json: string): Promise<void> {
-    const event = parseUpstreamEvent(json);
-    if (!event) {
-      return;
-    }
+    const event = parsed(json);
     await this.refresh(event);
     if (event.domain === 'flag' || event.domain === 'target-segment') {
       this.publisher.publish(event);
@@ -144,4 +153,13 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
         return;
     }
   }
+}
+
+/** A message from the primary; one that is not a JSON object is skipped as unparseable. */
+function parsed(json: string): UpstreamEvent {
+  const event = parseUpstreamEvent(json);
+  if (!event) {
+    throw new SyntaxError('not a JSON object');
+  }
+  return event;
 }
