@@ -8,4 +8,6 @@ export type { EnvInput } from './config/env-vars.js';
 export type { SdkPrincipal } from './auth/sdk-token.js';
 export { ROUTES, ADMIN_ROUTES, SAAS_PREFIX } from './common/routes.js';
 export { exitOnSignals } from './shutdown.js';
+export { MetricsModule } from './metrics/metrics.module.js';
+export { counterProvider, gaugeProvider, histogramProvider } from './metrics/metric-providers.js';
 export { main } from './main.js';

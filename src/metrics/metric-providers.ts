@@ -20,17 +20,27 @@ import { StreamCounters } from './stream-counters.js';
  */
 type Config<C> = Omit<C, 'registers'>;
 
-function counter(config: Config<CounterConfiguration<string>>): Provider {
+/**
+ * A counter in the app's registry, injected with `@InjectMetric(name)`. Exported (`ff-relay`)
+ * for extensions: their module imports MetricsModule and lists these among its providers.
+ */
+export function counterProvider(config: Config<CounterConfiguration<string>>): Provider {
   return metric(config.name, (r) => new Counter({ ...config, registers: [r] }));
 }
 
-function gauge(config: Config<GaugeConfiguration<string>>): Provider {
+/** A gauge in the app's registry; see {@link counterProvider}. */
+export function gaugeProvider(config: Config<GaugeConfiguration<string>>): Provider {
   return metric(config.name, (r) => new Gauge({ ...config, registers: [r] }));
 }
 
-function histogram(config: Config<HistogramConfiguration<string>>): Provider {
+/** A histogram in the app's registry; see {@link counterProvider}. */
+export function histogramProvider(config: Config<HistogramConfiguration<string>>): Provider {
   return metric(config.name, (r) => new Histogram({ ...config, registers: [r] }));
 }
+
+const counter = counterProvider;
+const gauge = gaugeProvider;
+const histogram = histogramProvider;
 
 function metric(name: string, create: (registry: Registry) => unknown): Provider {
   return { provide: getToken(name), inject: [Registry], useFactory: create };
