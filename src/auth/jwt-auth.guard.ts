@@ -75,8 +75,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (markings === undefined) {
       const targets = [handler, context.getClass()];
       markings = {
-        alwaysOn: this.reflector.getAllAndOverride<boolean>(ALWAYS_ON, targets) === true,
-        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        alwaysOn:
+          this.reflector.getAllAndOverride<boolean | undefined>(ALWAYS_ON, targets) ?? false,
+        isPublic:
+          this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) ?? false,
       };
       this.markings.set(handler, markings);
     }
