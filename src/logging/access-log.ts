@@ -26,7 +26,9 @@ export class AccessLog implements OnModuleInit {
     if (!this.config.log.accessLog) {
       return;
     }
-    const logger = PinoLogger.root.child({ context: 'http' });
+    // Its fields are chosen here and hold no secret, so the redaction pass every other line gets
+    // (wildcard paths, the costliest part of a line) is left out: ~5% of a cached SDK read.
+    const logger = PinoLogger.root.child({ context: 'http' }, { redact: [] });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const logged = new WeakSet<FastifyRequest>();
     fastify.addHook('onResponse', (request, reply, done) => {
