@@ -5,9 +5,10 @@ import {
   createEvaluationContext,
   type EvaluationContext,
 } from '../evaluation/evaluation-context.js';
-import { evaluateAll, evaluateOne, type EvaluateOneResult } from '../evaluation/evaluator.js';
+import { evaluateOne, type EvaluateOneResult } from '../evaluation/evaluator.js';
 import type { Evaluation } from '../model/evaluation.js';
 import type { Target } from '../model/target.js';
+import { EvaluationsPlan } from './evaluations-plan.js';
 
 /**
  * Bounded per environment and version, by count and by bytes (keys included: a target header
@@ -30,6 +31,7 @@ export interface EvaluatorOptions {
  */
 export class EnvironmentEvaluator {
   private readonly context: EvaluationContext;
+  private readonly plan: EvaluationsPlan;
   private readonly memo = new Map<string, Buffer>();
   private memoBytes = 0;
 
@@ -39,6 +41,7 @@ export class EnvironmentEvaluator {
     private readonly options: EvaluatorOptions,
   ) {
     this.context = createEvaluationContext(flags.flags, segments.segments);
+    this.plan = new EvaluationsPlan(this.context, (evaluation) => this.encode(evaluation));
   }
 
   /** How many targets' answers are memoised, and their size in bytes (keys included). */
@@ -56,8 +59,7 @@ export class EnvironmentEvaluator {
     if (known) {
       return known;
     }
-    const evaluations = evaluateAll(this.context, target).map((e) => this.encode(e));
-    const body = Buffer.from(`${JSON.stringify(evaluations)}\n`);
+    const body = this.plan.body(target);
     this.remember(memoKey(content), body);
     return body;
   }

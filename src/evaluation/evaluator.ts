@@ -53,7 +53,11 @@ export function evaluateOne(
     : { status: 'error' };
 }
 
-function evaluatePrepared(
+/**
+ * The variation served to `target` by a flag of `ctx` (rules already sorted), prerequisites
+ * included; `undefined` on an evaluation error. What {@link evaluateAll} does per flag.
+ */
+export function evaluatePrepared(
   ctx: EvaluationContext,
   flag: FeatureConfig,
   target: Target | null,
@@ -64,7 +68,8 @@ function evaluatePrepared(
   return evaluateFlag(ctx, flag, target);
 }
 
-function toEvaluation(flag: FeatureConfig, variation: Variation | undefined): Evaluation {
+/** The `/evaluations` element for a flag and the variation it served (none: an error). */
+export function toEvaluation(flag: FeatureConfig, variation: Variation | undefined): Evaluation {
   return {
     flag: flag.feature,
     identifier: variation?.identifier ?? '',
