@@ -17,6 +17,8 @@ const CONFIG_TIMEOUT_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 30_000;
 const TARGET_FORWARD_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 10;
+/** `/proxy/config` pages asked at once after the first. */
+const PAGE_CONCURRENCY = 4;
 
 interface CallOptions {
   method?: 'GET' | 'POST';
@@ -95,16 +97,20 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
   }
 
-  /** Every environment the key covers (or just `environment`), all pages or nothing. */
+  /**
+   * Every environment the key covers (or just `environment`), all pages or nothing. The first
+   * page says how many there are; the rest are asked `PAGE_CONCURRENCY` at a time (pages are
+   * 10 environments, so thousands of environments are hundreds of round trips), kept in order.
+   */
   async fetchConfig(environment?: string): Promise<ProxyConfigPage['environments']> {
     return this.withSession(async (session) => {
-      const signal = AbortSignal.timeout(CONFIG_TIMEOUT_MS);
-      const environments: ProxyConfigPage['environments'] = [];
-      for (let page = 0; ; page += 1) {
+      const abort = new AbortController();
+      const signal = AbortSignal.any([AbortSignal.timeout(CONFIG_TIMEOUT_MS), abort.signal]);
+      const page = async (pageNumber: number): Promise<ProxyConfigPage> => {
         const query: Record<string, string> = {
           cluster: session.cluster,
           key: this.proxyKey.value,
-          pageNumber: String(page),
+          pageNumber: String(pageNumber),
           pageSize: String(PAGE_SIZE),
           ...(environment ? { environment } : {}),
         };
@@ -114,14 +120,27 @@ export class UpstreamClient implements OnApplicationShutdown {
           headers: bearer(session),
           metric: PROXY_CONFIG,
         });
-        const parsed = parseConfigPage(raw, (reason) =>
+        return parseConfigPage(raw, (reason) =>
           this.logger.warn({ reason }, 'skipping an environment in /proxy/config'),
         );
-        environments.push(...parsed.environments);
-        if (page >= parsed.pageCount - 1) {
-          return environments;
+      };
+      const first = await page(0);
+      const pages: ProxyConfigPage[] = [first];
+      let next = 1;
+      const worker = async (): Promise<void> => {
+        while (next < first.pageCount) {
+          const pageNumber = next;
+          next += 1;
+          pages[pageNumber] = await page(pageNumber);
         }
-      }
+      };
+      const workers = Array.from({ length: PAGE_CONCURRENCY }, () => worker());
+      // One failed page fails the whole fetch (nothing partial is applied): stop the others.
+      await Promise.all(workers).catch((err: unknown) => {
+        abort.abort();
+        throw err;
+      });
+      return pages.flatMap((p) => p.environments);
     });
   }
 

@@ -27,8 +27,10 @@ describe('primary mode: startup', () => {
   it('authenticates, loads every page of /proxy/config and serves every environment', async () => {
     t = await startPrimary(emulator);
     await waitForSync(t);
+    // Page 0 first (it tells how many there are), the others a few at a time.
     const pages = emulator.requests({ route: '/proxy/config' }).map((r) => r.query.pageNumber);
-    expect(pages.slice(0, 3)).toEqual(['0', '1', '2']);
+    expect(pages[0]).toBe('0');
+    expect(pages.slice(0, 3).sort()).toEqual(['0', '1', '2']);
     for (const [i, seed] of seeds.entries()) {
       const token = await authenticate(t.app, seed.apiKeys?.[0] ?? '');
       const response = await t.app.inject({
@@ -64,6 +66,26 @@ describe('primary mode: startup', () => {
     const scrape = await t.app.inject({ url: '/metrics' });
     expect(scrape.body).toMatch(/^ff_proxy_stream_health\{host="[^"]+"\} 1$/m);
     expect(scrape.body).toMatch(/^ff_proxy_polling_status\{host="[^"]+"\} 0$/m);
+  });
+
+  it('applies nothing of a load while one page fails, and all of it once that page answers', async () => {
+    emulator.failPage(2);
+    t = await startPrimary(emulator);
+    const pageAsked = (n: string) =>
+      emulator.requests({ route: '/proxy/config' }).filter((r) => r.query.pageNumber === n).length;
+    await expect.poll(() => pageAsked('2'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // Pages 0 and 1 arrived every time, yet none of their environments is served.
+    const auth = await t.app.inject({
+      method: 'POST',
+      url: '/client/auth',
+      payload: { apiKey: seeds[0]?.apiKeys?.[0] },
+    });
+    expect(auth.statusCode).toBe(503);
+    emulator.servePages();
+    await waitForSync(t);
+    for (const seed of seeds) {
+      await authenticate(t.app, seed.apiKeys?.[0] ?? '');
+    }
   });
 
   it('answers 503 (not 401) until the first config is in place, then serves', async () => {

@@ -13,6 +13,8 @@ export interface EmulatorContext {
   readonly hub: SseHub;
   /** When set, `GET /stream` answers this status (config calls keep working). */
   readonly streamGate: { refuseWith?: number };
+  /** `/proxy/config` pages that answer an error instead of their environments. */
+  readonly failingPages: Map<number, number>;
   /** Deleting a key also emits `proxyKeyDeleted` and closes its streams. */
   deleteProxyKey(identifier: string): void;
   rotateProxyKey(identifier: string, graceMs: number): string;

@@ -46,6 +46,7 @@ export class EmulatorState {
       tokens: this.tokens,
       hub: this.hub,
       streamGate: {},
+      failingPages: new Map(),
       deleteProxyKey: (identifier) => this.deleteProxyKey(identifier),
       rotateProxyKey: (identifier, graceMs) => this.rotateProxyKey({ identifier, graceMs }),
     };
@@ -62,6 +63,15 @@ export class EmulatorState {
 
   acceptStreams(): void {
     this.ctx.streamGate.refuseWith = undefined;
+  }
+
+  /** Makes `/proxy/config` page `pageNumber` answer `status` until {@link servePages}. */
+  failPage(pageNumber: number, status = 500): void {
+    this.ctx.failingPages.set(pageNumber, status);
+  }
+
+  servePages(): void {
+    this.ctx.failingPages.clear();
   }
 
   /** The current raw value of the seeded proxy key (what `PROXY_KEY` should be). */

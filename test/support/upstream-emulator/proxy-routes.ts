@@ -62,6 +62,10 @@ export function proxyRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       if (pageNumber === undefined || requestedSize === undefined || requestedSize === 0) {
         return sendError(reply, 400, 'pageNumber and pageSize must be integers, pageSize > 0');
       }
+      const failure = ctx.failingPages.get(pageNumber);
+      if (failure !== undefined) {
+        return sendError(reply, failure, `page ${pageNumber} unavailable`);
+      }
       let ids = ctx.keys.environmentsOf(grant.keyId, ctx.envs.ids());
       if (environment !== undefined) {
         if (!ids.includes(environment)) {
