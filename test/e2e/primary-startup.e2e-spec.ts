@@ -30,7 +30,7 @@ describe('primary mode: startup', () => {
     // Page 0 first (it tells how many there are), the others a few at a time.
     const pages = emulator.requests({ route: '/proxy/config' }).map((r) => r.query.pageNumber);
     expect(pages[0]).toBe('0');
-    expect(pages.slice(0, 3).sort()).toEqual(['0', '1', '2']);
+    expect(new Set(pages.slice(0, 3))).toEqual(new Set(['0', '1', '2']));
     for (const [i, seed] of seeds.entries()) {
       const token = await authenticate(t.app, seed.apiKeys?.[0] ?? '');
       const response = await t.app.inject({
