@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { HTTP_ROWS } from '../../bench/lib/results.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The cells of the table row whose first cell is `label`. */
+function row(markdown: string, label: string): string[] | undefined {
+  const line = markdown.split('\n').find((l) => l.startsWith(`| ${label} |`));
+  return line
+    ?.split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim());
+}
+
+const number = (cell: string | undefined): number => Number((cell ?? '').replace(/[^\d.]/g, ''));
+const RATIO = /^\d+\.\d\d×$/;
+
+// Runs `npm run bench` with tiny settings so the script cannot rot; no timing is asserted.
+describe('npm run bench (smoke)', () => {
+  let dir: string;
+  let report: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ff-relay-bench-smoke-'));
+    const output = join(dir, 'BENCHMARKS.md');
+    const args = ['--duration', '1', '--warmup', '0', '--connections', '5'];
+    args.push('--sse-clients', '50', '--envs', '20', '--output', output);
+    await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(import.meta.resolve('tsx/cli')), 'bench/run.ts', ...args],
+      { cwd: ROOT, timeout: 240_000 },
+    );
+    report = await readFile(output, 'utf8');
+  }, 300_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a section with the machine, the Node version and the commit', () => {
+    expect(report).toMatch(/^# Benchmarks/);
+    expect(report).toMatch(/^Machine: .+ cores, .+ GiB RAM; Node v\d+.+; commit \w+/m);
+  });
+
+  it.each(Object.values(HTTP_ROWS))('has the row "%s" with a positive rate, no errors', (label) => {
+    const cells = row(report, label);
+    expect(cells).toBeDefined();
+    expect(number(cells?.[1])).toBeGreaterThan(0);
+    expect(cells?.[7]).toBe('0');
+  });
+
+  it.each([
+    HTTP_ROWS.featureConfigsMemory,
+    HTTP_ROWS.featureConfigsPrimary,
+    HTTP_ROWS.featureConfigsReplica,
+  ])('has the ratio of "%s" to the ceiling', (label) => {
+    expect(row(report, label)?.[5]).toMatch(RATIO);
+  });
+
+  it('has the ratio of evaluations to the peer', () => {
+    expect(row(report, HTTP_ROWS.evaluations)?.[6]).toMatch(RATIO);
+  });
+
+  it('has the SSE fan-out with every stream getting the change', () => {
+    const cells = row(report, '50 (50)');
+    expect(cells).toBeDefined();
+    expect(cells?.[3]).toBe('50');
+    expect(number(cells?.[6])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('has the scale rows for the primary and the replica', () => {
+    expect(row(report, '20 × 30')?.[1]).toMatch(/^primary/);
+    expect(report).toMatch(/^\| 20 × 30 \| replica .+ \| \d+\.\d\d s \| \d+ MiB \|$/m);
+  });
+
+  it('says which targets are met', () => {
+    expect(report).toContain('### Targets');
+    expect(report).toMatch(/`evaluations` ≥ 8× the peer \| \d+\.\d\d× \| (yes|\*\*no\*\*) \|/);
+  });
+});
