@@ -18,12 +18,16 @@ export interface HttpRow {
   result: LoadResult;
   /** Highest RSS of the server process seen during warm-up and measurement, bytes. */
   peakRss: number;
+  /** req/s of the ceiling measured just before this row, which its ratio uses. */
+  baseline?: number;
 }
 
 export interface HttpResults {
   rows: HttpRow[];
   /** Size of the feature-configs answer the ceiling also returns. */
   featureConfigsBytes: number;
+  /** Every ceiling measurement (one before each feature-configs row), req/s. */
+  ceilingSamples: number[];
 }
 
 export interface SseResults {
@@ -35,6 +39,8 @@ export interface SseResults {
   connectSeconds: number;
   received: number;
   missing: number;
+  /** The first stream to get the event: the relay's own delay before the fan-out. */
+  firstMs: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;

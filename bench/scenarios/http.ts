@@ -8,7 +8,7 @@ import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
 import { Relay } from '../lib/relay.js';
 import type { HttpResults, HttpRow, HttpRowId } from '../lib/results.js';
-import { BENCH_PROXY_KEY } from '../servers/emulator-key.js';
+import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
 import type { LoadResult, LoadSpec } from '../workers/load.js';
 import { waitFor } from '../lib/wait.js';
@@ -23,33 +23,82 @@ interface Context {
   workDir: string;
   rows: HttpRow[];
   log: (line: string) => void;
+  /** Kept up for the whole scenario and measured again just before each feature-configs row. */
+  ceiling?: IpcChild;
+  ceilingSamples: number[];
 }
 
 /** Warm-up (not kept), then the measured run, sampling the server's RSS throughout. */
 async function measure(
   ctx: Context,
   id: HttpRowId,
-  pid: number,
+  server: { pid: number } | Relay,
   spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
-): Promise<void> {
+): Promise<HttpRow> {
   const full = { ...spec, connections: ctx.options.connections };
-  const sampler = new RssSampler(pid);
+  const sampler = new RssSampler(server.pid);
   if (ctx.options.warmupSeconds > 0) {
     await ctx.load.call({
       cmd: 'run',
       spec: { ...full, durationSeconds: ctx.options.warmupSeconds },
     });
   }
+  const measuredFrom = Date.now();
   const result = await ctx.load.call<LoadResult>({
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
-  const row = { id, result, peakRss: sampler.stop() };
-  ctx.rows.push(row);
+  if (ctx.options.cpuProfDir && server instanceof Relay) {
+    await writeProfileWindow(ctx.options.cpuProfDir, server, measuredFrom, result.total);
+  }
+  const row: HttpRow = { id, result, peakRss: sampler.stop() };
   ctx.log(
     `  ${id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
       (result.non2xx || result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''),
   );
+  return row;
+}
+
+/**
+ * The machine is shared and its speed drifts, so each feature-configs row is compared with the
+ * ceiling measured right before it; the first ceiling run is the table's ceiling row.
+ */
+async function measureAgainstCeiling(
+  ctx: Context,
+  id: HttpRowId,
+  relay: Relay,
+  spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
+): Promise<void> {
+  if (!ctx.ceiling) {
+    throw new Error('the ceiling server is not running');
+  }
+  const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(ctx.env)}`;
+  const ceiling = await measure(ctx, 'ceiling', ctx.ceiling, { url, variation: { kind: 'none' } });
+  if (ctx.ceilingSamples.length === 0) {
+    ctx.rows.push(ceiling);
+  }
+  ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
+  const row = await measure(ctx, id, relay, spec);
+  ctx.rows.push({ ...row, baseline: ceiling.result.requestsPerSecond });
+}
+
+/**
+ * Which part of the relay's profile is the measured load, for `cpuprofile-summary.ts`: the
+ * profile also holds the boot and the warm-up.
+ */
+async function writeProfileWindow(
+  dir: string,
+  relay: Relay,
+  measuredFrom: number,
+  requests: number,
+): Promise<void> {
+  const window = {
+    fromMs: measuredFrom - relay.startedAt,
+    toMs: Date.now() - relay.startedAt,
+    requests,
+  };
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${relay.name}.window.json`), JSON.stringify(window));
 }
 
 const featureConfigsPath = (env: BenchEnvironment): string =>
@@ -79,15 +128,9 @@ async function ceilingAndFeatureConfigs(ctx: Context): Promise<number> {
     }
     const bodyFile = join(ctx.workDir, 'feature-configs.json');
     await writeFile(bodyFile, body);
-    const ceiling = await IpcChild.start('servers/ceiling.ts', [bodyFile]);
-    try {
-      const url = `http://127.0.0.1:${ceiling.port}${featureConfigsPath(ctx.env)}`;
-      await measure(ctx, 'ceiling', ceiling.pid, { url, variation: { kind: 'none' } });
-    } finally {
-      ceiling.kill();
-    }
+    ctx.ceiling = await IpcChild.start('servers/ceiling.ts', [bodyFile]);
     const url = `${relay.url}${featureConfigsPath(ctx.env)}`;
-    await measure(ctx, 'featureConfigsMemory', relay.pid, {
+    await measureAgainstCeiling(ctx, 'featureConfigsMemory', relay, {
       url,
       headers,
       variation: { kind: 'none' },
@@ -102,14 +145,16 @@ async function evaluations(ctx: Context): Promise<void> {
   const relay = await offlineRelay(ctx, 'offline-evaluations');
   try {
     const headers = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
-    await measure(ctx, 'evaluations', relay.pid, {
-      url: relay.url,
-      headers,
-      variation: {
-        kind: 'harness-target',
-        pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
-      },
-    });
+    ctx.rows.push(
+      await measure(ctx, 'evaluations', relay, {
+        url: relay.url,
+        headers,
+        variation: {
+          kind: 'harness-target',
+          pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
+        },
+      }),
+    );
   } finally {
     await relay.stop();
   }
@@ -118,14 +163,16 @@ async function evaluations(ctx: Context): Promise<void> {
 async function auth(ctx: Context): Promise<void> {
   const relay = await offlineRelay(ctx, 'offline-auth');
   try {
-    await measure(ctx, 'auth', relay.pid, {
-      url: `${relay.url}/client/auth`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      // What server SDKs send; the JS client adds its target.
-      body: JSON.stringify({ apiKey: ctx.env.sdkKey }),
-      variation: { kind: 'none' },
-    });
+    ctx.rows.push(
+      await measure(ctx, 'auth', relay, {
+        url: `${relay.url}/client/auth`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // What server SDKs send; the JS client adds its target.
+        body: JSON.stringify({ apiKey: ctx.env.sdkKey }),
+        variation: { kind: 'none' },
+      }),
+    );
   } finally {
     await relay.stop();
   }
@@ -139,6 +186,7 @@ async function peer(ctx: Context): Promise<void> {
       UNLEASH_FETCH_INTERVAL: '0',
       UNLEASH_METRICS_INTERVAL: '0',
       ENABLE_ALL_ENDPOINT: 'true',
+      LOG_LEVEL: 'fatal',
     },
   });
   try {
@@ -156,11 +204,13 @@ async function peer(ctx: Context): Promise<void> {
     if (check.status !== 200 || toggles !== ctx.env.flags.length) {
       throw new Error(`peer /proxy/all answered ${check.status} with ${toggles} toggles`);
     }
-    await measure(ctx, 'peer', server.pid, {
-      url,
-      headers: { authorization: PEER_CLIENT_KEY },
-      variation: { kind: 'unleash-context', path: '/proxy/all' },
-    });
+    ctx.rows.push(
+      await measure(ctx, 'peer', server, {
+        url,
+        headers: { authorization: PEER_CLIENT_KEY },
+        variation: { kind: 'unleash-context', path: '/proxy/all' },
+      }),
+    );
   } finally {
     server.kill();
   }
@@ -169,7 +219,7 @@ async function peer(ctx: Context): Promise<void> {
 /** The same environment served through the emulator into Redis, read by a primary and a replica. */
 async function redisRows(ctx: Context): Promise<void> {
   const redis = await BenchRedis.start();
-  const emulator = await IpcChild.start('servers/emulator.ts', ['1', String(ctx.options.flags)]);
+  const emulator = await startEmulator(1, ctx.options.flags);
   const relays: Relay[] = [];
   try {
     const common = { REDIS_ADDRESS: redis.address, AUTH_SECRET };
@@ -177,9 +227,7 @@ async function redisRows(ctx: Context): Promise<void> {
       name: 'primary-feature-configs',
       env: {
         ...common,
-        PROXY_KEY: BENCH_PROXY_KEY,
-        CLIENT_SERVICE: emulator.ready.info?.url ?? '',
-        METRIC_SERVICE: emulator.ready.info?.metricsUrl ?? '',
+        ...emulator.primaryEnv,
       },
       ...(ctx.options.cpuProfDir ? { cpuProfDir: ctx.options.cpuProfDir } : {}),
     });
@@ -187,7 +235,7 @@ async function redisRows(ctx: Context): Promise<void> {
     await primary.ready();
     const url = `${primary.url}${featureConfigsPath(ctx.env)}`;
     const headers = { authorization: `Bearer ${await primary.token(ctx.env.sdkKey)}` };
-    await measure(ctx, 'featureConfigsPrimary', primary.pid, {
+    await measureAgainstCeiling(ctx, 'featureConfigsPrimary', primary, {
       url,
       headers,
       variation: { kind: 'none' },
@@ -199,14 +247,14 @@ async function redisRows(ctx: Context): Promise<void> {
     });
     relays.push(replica);
     await replica.ready();
-    await measure(ctx, 'featureConfigsReplica', replica.pid, {
+    await measureAgainstCeiling(ctx, 'featureConfigsReplica', replica, {
       url: `${replica.url}${featureConfigsPath(ctx.env)}`,
       headers: { authorization: `Bearer ${await replica.token(ctx.env.sdkKey)}` },
       variation: { kind: 'none' },
     });
   } finally {
     await Promise.all(relays.map((relay) => relay.stop()));
-    emulator.kill();
+    emulator.child.kill();
     await redis.stop();
   }
 }
@@ -221,15 +269,17 @@ export async function runHttp(
   await mkdir(workDir, { recursive: true });
   await writeOfflineDir(join(workDir, 'offline'), [env]);
   const load = await IpcChild.start('workers/load.ts');
-  const ctx: Context = { options, load, env, workDir, rows: [], log };
+  const ctx: Context = { options, load, env, workDir, rows: [], log, ceilingSamples: [] };
   try {
     const featureConfigsBytes = await ceilingAndFeatureConfigs(ctx);
+    // The peer right before the evaluations it is compared with.
     await peer(ctx);
     await evaluations(ctx);
     await auth(ctx);
     await redisRows(ctx);
-    return { rows: ctx.rows, featureConfigsBytes };
+    return { rows: ctx.rows, featureConfigsBytes, ceilingSamples: ctx.ceilingSamples };
   } finally {
+    ctx.ceiling?.kill();
     load.kill();
   }
 }

@@ -1,11 +1,10 @@
 import { benchEnvironment } from '../data/generate.js';
 import { RssSampler } from '../lib/children.js';
-import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
 import { Relay } from '../lib/relay.js';
 import type { ScaleRow } from '../lib/results.js';
 import { waitFor } from '../lib/wait.js';
-import { BENCH_PROXY_KEY } from '../servers/emulator-key.js';
+import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
 
 const AUTH_SECRET = 'bench-auth-secret';
@@ -36,7 +35,7 @@ async function timeUntilServed(
       const body = response.status === 200 ? ((await response.json()) as unknown[]) : [];
       return body.length === flags ? true : undefined;
     },
-    300_000,
+    120_000,
     25,
   );
   return (Date.now() - relay.startedAt) / 1000;
@@ -68,10 +67,7 @@ export async function runScale(
     const flags = options.scaleFlags;
     const last = benchEnvironment(environments - 1, flags);
     const redis = await BenchRedis.start();
-    const emulator = await IpcChild.start('servers/emulator.ts', [
-      String(environments),
-      String(flags),
-    ]);
+    const emulator = await startEmulator(environments, flags);
     const relays: Relay[] = [];
     try {
       const common = { REDIS_ADDRESS: redis.address, AUTH_SECRET };
@@ -79,9 +75,7 @@ export async function runScale(
         `primary-scale-${environments}`,
         {
           ...common,
-          PROXY_KEY: BENCH_PROXY_KEY,
-          CLIENT_SERVICE: emulator.ready.info?.url ?? '',
-          METRIC_SERVICE: emulator.ready.info?.metricsUrl ?? '',
+          ...emulator.primaryEnv,
         },
         last,
         flags,
@@ -118,7 +112,7 @@ export async function runScale(
       );
     } finally {
       await Promise.all(relays.map((relay) => relay.stop()));
-      emulator.kill();
+      emulator.child.kill();
       await redis.stop();
     }
   }

@@ -5,11 +5,11 @@ import type { BenchOptions } from '../lib/options.js';
 import { Relay } from '../lib/relay.js';
 import type { SseResults } from '../lib/results.js';
 import { sleep, waitFor } from '../lib/wait.js';
-import { BENCH_PROXY_KEY } from '../servers/emulator-key.js';
+import { startEmulator } from '../servers/emulator-process.js';
 import { readFileSync } from 'node:fs';
 
 /** Descriptors the relay keeps for other things (listener, upstream, Redis, epoll…) to spare. */
-const FD_HEADROOM = 64;
+const FD_HEADROOM = 16;
 
 function fdHardLimit(pid: number): number {
   const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
@@ -41,16 +41,14 @@ export async function runSse(
   log: (line: string) => void,
 ): Promise<SseResults> {
   const env = benchEnvironment(0, options.flags);
-  const emulator = await IpcChild.start('servers/emulator.ts', ['1', String(options.flags)]);
+  const emulator = await startEmulator(1, options.flags);
   const clients: IpcChild[] = [];
   let relay: Relay | undefined;
   try {
     relay = await Relay.start({
       name: 'primary-sse',
       env: {
-        PROXY_KEY: BENCH_PROXY_KEY,
-        CLIENT_SERVICE: emulator.ready.info?.url ?? '',
-        METRIC_SERVICE: emulator.ready.info?.metricsUrl ?? '',
+        ...emulator.primaryEnv,
         AUTH_SECRET: 'bench-auth-secret',
       },
       ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
@@ -60,13 +58,14 @@ export async function runSse(
     await waitFor('the primary to hold its upstream stream', () => streamConnected(ready), 30_000);
     const token = await relay.token(env.sdkKey);
     const hardLimit = fdHardLimit(relay.pid);
-    const room = hardLimit - openFds(relay.pid) - FD_HEADROOM;
+    const inUse = openFds(relay.pid);
+    const room = hardLimit - inUse - FD_HEADROOM;
     const requested = options.sseClients;
     const target = Math.min(requested, room);
     const limitNote =
       target < requested
         ? `the relay process may open ${hardLimit} files (hard \`ulimit -n\`, not raisable here) ` +
-          `and needs about ${hardLimit - room} for itself`
+          `and had ${inUse} open before the streams (listener, upstream, epoll…); ${FD_HEADROOM} kept spare`
         : undefined;
     const processes = Math.ceil(target / options.ssePerProcess);
     for (let i = 0; i < processes; i++) {
@@ -98,7 +97,7 @@ export async function runSse(
     const rssHeld = memoryOf(relay.pid).rss;
     await Promise.all(clients.map((client) => client.call({ cmd: 'arm' })));
     const flag = env.flags[0]?.feature ?? '';
-    const sentAt = await emulator.call<number>({ cmd: 'toggle', env: env.id, flag });
+    const sentAt = await emulator.child.call<number>({ cmd: 'toggle', env: env.id, flag });
     const collected = await Promise.all(
       clients.map((client) =>
         client.call<{ received: number[]; missing: number }>({ cmd: 'collect', timeoutMs: 30_000 }),
@@ -117,6 +116,7 @@ export async function runSse(
       connectSeconds,
       received: latencies.length,
       missing,
+      firstMs: latencies[0] ?? Number.NaN,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? Number.NaN,
@@ -128,6 +128,6 @@ export async function runSse(
   } finally {
     clients.forEach((client) => client.kill());
     await relay?.stop();
-    emulator.kill();
+    emulator.child.kill();
   }
 }

@@ -7,7 +7,7 @@
 import { UpstreamEmulator } from '../../test/support/upstream-emulator/upstream-emulator.js';
 import { benchEnvironment } from '../data/generate.js';
 import { exitWithParent, failStartup, reportReady, serve } from '../lib/child-side.js';
-import { BENCH_PROXY_KEY } from './emulator-key.js';
+import { BENCH_PROXY_KEY } from './emulator-process.js';
 
 async function main(): Promise<void> {
   const [envCount = '1', flagCount = '50'] = process.argv.slice(2);
