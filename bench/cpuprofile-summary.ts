@@ -3,7 +3,7 @@
  * self time by function and by package, and inclusive time of the functions that matter.
  *   npx tsx bench/cpuprofile-summary.ts <file.cpuprofile> [--top 25] [--from-ms N] [--to-ms N]
  * A `<name>.window.json` next to the profile (written by the bench) limits it to the measured
- * load and gives the request count, so the summary also says how much CPU one request took.
+ * work and counts what it served, so the summary also says how much CPU one request took.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,8 @@ interface CpuProfile {
 interface Window {
   fromMs?: number;
   toMs?: number;
-  requests?: number;
+  /** What the window served: requests, or SDK streams that got an event. */
+  units?: { count: number; name: string };
 }
 
 const BUILD_DIR = 'ff-relay-bench-build/';
@@ -160,8 +161,8 @@ function main(): void {
     '',
     `Window ${fromMs}–${Number.isFinite(toMs) ? toMs : 'end'} ms: busy ${(s.busyUs / 1000).toFixed(0)} ms, ` +
       `idle ${(s.idleUs / 1000).toFixed(0)} ms` +
-      (window.requests
-        ? `; ${window.requests} requests, ${(s.busyUs / window.requests).toFixed(0)} µs of CPU each`
+      (window.units
+        ? `; ${window.units.count} ${window.units.name}, ${(s.busyUs / window.units.count).toFixed(1)} µs of CPU each`
         : '') +
       '.',
     '',

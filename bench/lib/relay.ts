@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ export class Relay {
     readonly port: number,
     readonly node: NodeChild,
     readonly startedAt: number,
+    private readonly cpuProfDir: string | undefined,
   ) {}
 
   static async start(options: RelayOptions): Promise<Relay> {
@@ -52,7 +54,7 @@ export class Relay {
       cleanEnv: true,
       nodeArgs,
     });
-    return new Relay(options.name, port, node, startedAt);
+    return new Relay(options.name, port, node, startedAt, options.cpuProfDir);
   }
 
   get url(): string {
@@ -93,6 +95,24 @@ export class Relay {
       throw new Error(`${this.name}: auth answered ${response.status}`);
     }
     return body.authToken;
+  }
+
+  /**
+   * When profiling: which part of the profile is the measured work (wall-clock bounds) and how
+   * many requests (or streams) it served, for `cpuprofile-summary.ts`. The profile also holds
+   * the boot and any warm-up.
+   */
+  async markProfileWindow(
+    from: number,
+    to: number,
+    units?: { count: number; name: 'requests' | 'streams' },
+  ): Promise<void> {
+    if (!this.cpuProfDir) {
+      return;
+    }
+    const window = { fromMs: from - this.startedAt, toMs: to - this.startedAt, units };
+    await mkdir(this.cpuProfDir, { recursive: true });
+    await writeFile(join(this.cpuProfDir, `${this.name}.window.json`), JSON.stringify(window));
   }
 
   sampler(): RssSampler {

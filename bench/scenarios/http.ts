@@ -48,8 +48,11 @@ async function measure(
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
-  if (ctx.options.cpuProfDir && server instanceof Relay) {
-    await writeProfileWindow(ctx.options.cpuProfDir, server, measuredFrom, result.total);
+  if (server instanceof Relay) {
+    await server.markProfileWindow(measuredFrom, Date.now(), {
+      count: result.total,
+      name: 'requests',
+    });
   }
   const row: HttpRow = { id, result, peakRss: sampler.stop() };
   ctx.log(
@@ -80,25 +83,6 @@ async function measureAgainstCeiling(
   ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
   const row = await measure(ctx, id, relay, spec);
   ctx.rows.push({ ...row, baseline: ceiling.result.requestsPerSecond });
-}
-
-/**
- * Which part of the relay's profile is the measured load, for `cpuprofile-summary.ts`: the
- * profile also holds the boot and the warm-up.
- */
-async function writeProfileWindow(
-  dir: string,
-  relay: Relay,
-  measuredFrom: number,
-  requests: number,
-): Promise<void> {
-  const window = {
-    fromMs: measuredFrom - relay.startedAt,
-    toMs: Date.now() - relay.startedAt,
-    requests,
-  };
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${relay.name}.window.json`), JSON.stringify(window));
 }
 
 const featureConfigsPath = (env: BenchEnvironment): string =>

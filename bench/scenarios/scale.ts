@@ -51,6 +51,7 @@ async function measure(
   const relay = await Relay.start({ name, env, ...(cpuProfDir ? { cpuProfDir } : {}) });
   const sampler = new RssSampler(relay.pid, 50);
   const readySeconds = await timeUntilServed(relay, last, flags);
+  await relay.markProfileWindow(relay.startedAt, Date.now());
   return { relay, readySeconds, peakRss: sampler.stop() };
 }
 

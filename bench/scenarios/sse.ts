@@ -97,6 +97,7 @@ export async function runSse(
     const rssHeld = memoryOf(relay.pid).rss;
     await Promise.all(clients.map((client) => client.call({ cmd: 'arm' })));
     const flag = env.flags[0]?.feature ?? '';
+    const triggeredAt = Date.now();
     const sentAt = await emulator.child.call<number>({ cmd: 'toggle', env: env.id, flag });
     const collected = await Promise.all(
       clients.map((client) =>
@@ -107,6 +108,8 @@ export async function runSse(
       .flatMap((c) => c.received.map((at) => at - sentAt))
       .sort((a, b) => a - b);
     const missing = collected.reduce((sum, c) => sum + c.missing, 0);
+    const lastAt = sentAt + (latencies.at(-1) ?? 0);
+    await relay.markProfileWindow(triggeredAt, Math.ceil(lastAt), { count: held, name: 'streams' });
     const { hwm } = memoryOf(relay.pid);
     return {
       requested,

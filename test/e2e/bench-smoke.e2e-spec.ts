@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { HTTP_ROWS } from '../../bench/lib/results.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = fileURLToPath(import.meta.resolve('tsx/cli'));
 
 /** The cells of the table row whose first cell is `label`. */
 function row(markdown: string, label: string): string[] | undefined {
@@ -30,11 +31,11 @@ describe('npm run bench (smoke)', () => {
     const output = join(dir, 'BENCHMARKS.md');
     const args = ['--duration', '1', '--warmup', '0', '--connections', '5'];
     args.push('--sse-clients', '50', '--envs', '20', '--output', output);
-    await promisify(execFile)(
-      process.execPath,
-      [fileURLToPath(import.meta.resolve('tsx/cli')), 'bench/run.ts', ...args],
-      { cwd: ROOT, timeout: 240_000 },
-    );
+    args.push('--cpu-prof', join(dir, 'profiles'));
+    await promisify(execFile)(process.execPath, [TSX, 'bench/run.ts', ...args], {
+      cwd: ROOT,
+      timeout: 240_000,
+    });
     report = await readFile(output, 'utf8');
   }, 300_000);
 
@@ -81,5 +82,17 @@ describe('npm run bench (smoke)', () => {
   it('says which targets are met', () => {
     expect(report).toContain('### Targets');
     expect(report).toMatch(/`evaluations` ≥ 8× the peer \| \d+\.\d\d× \| (yes|\*\*no\*\*) \|/);
+  });
+
+  it('profiles the relay and summarises the measured window of a profile', async () => {
+    const profile = join(dir, 'profiles', 'offline-evaluations.cpuprofile');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [TSX, 'bench/cpuprofile-summary.ts', profile, '--top', '5'],
+      { cwd: ROOT },
+    );
+    expect(stdout).toMatch(/\d+ requests, [\d.]+ µs of CPU each/);
+    expect(stdout).toContain('| Self time by function | ms | % of busy |');
+    expect(stdout).toContain('| Inclusive time by function | ms | % of busy |');
   });
 });
