@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type StageFrame, stageOf } from './lib/profile-stages.js';
 
 interface CallFrame {
   functionName: string;
@@ -28,8 +29,9 @@ interface CpuProfile {
 }
 
 interface Window {
-  fromMs?: number;
-  toMs?: number;
+  /** CLOCK_MONOTONIC µs, like the profile's own `startTime`. */
+  fromMonotonicUs?: number;
+  toMonotonicUs?: number;
   /** What the window served: requests, or SDK streams that got an event. */
   units?: { count: number; name: string };
 }
@@ -66,6 +68,7 @@ interface Summary {
   self: Map<string, number>;
   owners: Map<string, number>;
   inclusive: Map<string, number>;
+  stages: Map<string, number>;
 }
 
 function add(map: Map<string, number>, key: string, us: number): void {
@@ -85,6 +88,7 @@ function summarise(profile: CpuProfile, fromUs: number, toUs: number): Summary {
     self: new Map(),
     owners: new Map(),
     inclusive: new Map(),
+    stages: new Map(),
   };
   let at = 0;
   profile.samples.forEach((id, i) => {
@@ -102,6 +106,7 @@ function summarise(profile: CpuProfile, fromUs: number, toUs: number): Summary {
     add(summary.self, label(node.callFrame), delta);
     add(summary.owners, ownerOf(node.callFrame), delta);
     const seen = new Set<string>();
+    const stack: StageFrame[] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const frame = byId.get(cur)?.callFrame;
       const key = frame ? label(frame) : '';
@@ -109,18 +114,31 @@ function summarise(profile: CpuProfile, fromUs: number, toUs: number): Summary {
         seen.add(key);
         add(summary.inclusive, key, delta);
       }
+      if (frame) {
+        stack.push({ functionName: frame.functionName, owner: ownerOf(frame) });
+      }
     }
+    add(summary.stages, stageOf(stack), delta);
   });
   return summary;
 }
 
-function table(title: string, map: Map<string, number>, busyUs: number, top: number): string[] {
+function table(
+  title: string,
+  map: Map<string, number>,
+  busyUs: number,
+  top: number,
+  units?: Window['units'],
+): string[] {
   const rows = [...map].sort((a, b) => b[1] - a[1]).slice(0, top);
+  const each = units ? ` µs per ${units.name.replace(/s$/, '')} |` : '';
   return [
-    `| ${title} | ms | % of busy |`,
-    '|---|---:|---:|',
+    `| ${title} | ms | % of busy |${each}`,
+    `|---|---:|---:|${units ? '---:|' : ''}`,
     ...rows.map(
-      ([key, us]) => `| ${key} | ${(us / 1000).toFixed(0)} | ${((100 * us) / busyUs).toFixed(1)} |`,
+      ([key, us]) =>
+        `| ${key} | ${(us / 1000).toFixed(0)} | ${((100 * us) / busyUs).toFixed(1)} |` +
+        (units ? ` ${(us / units.count).toFixed(1)} |` : ''),
     ),
   ];
 }
@@ -152,8 +170,13 @@ function main(): void {
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const window = readWindow(file);
-  const fromMs = Number(values['from-ms'] ?? window.fromMs ?? 0);
-  const toMs = Number(values['to-ms'] ?? window.toMs ?? Number.POSITIVE_INFINITY);
+  // Milliseconds from the start of the profile.
+  const relative = (us: number | undefined): number | undefined =>
+    us === undefined ? undefined : Math.round((us - profile.startTime) / 1000);
+  const fromMs = Number(values['from-ms'] ?? relative(window.fromMonotonicUs) ?? 0);
+  const toMs = Number(
+    values['to-ms'] ?? relative(window.toMonotonicUs) ?? Number.POSITIVE_INFINITY,
+  );
   const top = Number(values.top);
   const s = summarise(profile, fromMs * 1000, toMs * 1000);
   const lines = [
@@ -165,6 +188,8 @@ function main(): void {
         ? `; ${window.units.count} ${window.units.name}, ${(s.busyUs / window.units.count).toFixed(1)} µs of CPU each`
         : '') +
       '.',
+    '',
+    ...table('Time by stage', s.stages, s.busyUs, top, window.units),
     '',
     ...table('Self time by function', s.self, s.busyUs, top),
     '',

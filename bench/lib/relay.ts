@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { type NodeChild, ROOT, RssSampler, startNode, stopChild } from './children.js';
 import { freePort, waitFor } from './wait.js';
 
+/** CLOCK_MONOTONIC in µs: the clock of `process.hrtime` and of V8's profile timestamps. */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
 /** Inside node_modules so the compiled files resolve the project's dependencies. */
 const OUT_DIR = join(ROOT, 'node_modules/.cache/ff-relay-bench-build');
 
@@ -98,19 +101,19 @@ export class Relay {
   }
 
   /**
-   * When profiling: which part of the profile is the measured work (wall-clock bounds) and how
-   * many requests (or streams) it served, for `cpuprofile-summary.ts`. The profile also holds
-   * the boot and any warm-up.
+   * When profiling: which part of the profile is the measured work and how many requests (or
+   * streams) it served, for `cpuprofile-summary.ts`; the profile also holds the boot and any
+   * warm-up. Times are {@link monotonicUs}, the clock V8 stamps profiles with.
    */
   async markProfileWindow(
-    from: number,
-    to: number,
+    fromUs: number | undefined,
+    toUs: number,
     units?: { count: number; name: 'requests' | 'streams' },
   ): Promise<void> {
     if (!this.cpuProfDir) {
       return;
     }
-    const window = { fromMs: from - this.startedAt, toMs: to - this.startedAt, units };
+    const window = { fromMonotonicUs: fromUs, toMonotonicUs: toUs, units };
     await mkdir(this.cpuProfDir, { recursive: true });
     await writeFile(join(this.cpuProfDir, `${this.name}.window.json`), JSON.stringify(window));
   }

@@ -6,7 +6,7 @@ import { unleashBootstrap } from '../data/unleash.js';
 import { RssSampler } from '../lib/children.js';
 import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
-import { Relay } from '../lib/relay.js';
+import { monotonicUs, Relay } from '../lib/relay.js';
 import type { HttpResults, HttpRow, HttpRowId } from '../lib/results.js';
 import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
@@ -43,13 +43,13 @@ async function measure(
       spec: { ...full, durationSeconds: ctx.options.warmupSeconds },
     });
   }
-  const measuredFrom = Date.now();
+  const measuredFrom = monotonicUs();
   const result = await ctx.load.call<LoadResult>({
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
   if (server instanceof Relay) {
-    await server.markProfileWindow(measuredFrom, Date.now(), {
+    await server.markProfileWindow(measuredFrom, monotonicUs(), {
       count: result.total,
       name: 'requests',
     });

@@ -1,7 +1,7 @@
 import { benchEnvironment } from '../data/generate.js';
 import { RssSampler } from '../lib/children.js';
 import type { BenchOptions } from '../lib/options.js';
-import { Relay } from '../lib/relay.js';
+import { monotonicUs, Relay } from '../lib/relay.js';
 import type { ScaleRow } from '../lib/results.js';
 import { waitFor } from '../lib/wait.js';
 import { startEmulator } from '../servers/emulator-process.js';
@@ -51,7 +51,7 @@ async function measure(
   const relay = await Relay.start({ name, env, ...(cpuProfDir ? { cpuProfDir } : {}) });
   const sampler = new RssSampler(relay.pid, 50);
   const readySeconds = await timeUntilServed(relay, last, flags);
-  await relay.markProfileWindow(relay.startedAt, Date.now());
+  await relay.markProfileWindow(undefined, monotonicUs());
   return { relay, readySeconds, peakRss: sampler.stop() };
 }
 

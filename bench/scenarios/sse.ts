@@ -2,7 +2,7 @@ import { benchEnvironment } from '../data/generate.js';
 import { memoryOf, openFds } from '../lib/children.js';
 import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
-import { Relay } from '../lib/relay.js';
+import { monotonicUs, Relay } from '../lib/relay.js';
 import type { SseResults } from '../lib/results.js';
 import { sleep, waitFor } from '../lib/wait.js';
 import { startEmulator } from '../servers/emulator-process.js';
@@ -97,7 +97,7 @@ export async function runSse(
     const rssHeld = memoryOf(relay.pid).rss;
     await Promise.all(clients.map((client) => client.call({ cmd: 'arm' })));
     const flag = env.flags[0]?.feature ?? '';
-    const triggeredAt = Date.now();
+    const triggeredAt = monotonicUs();
     const sentAt = await emulator.child.call<number>({ cmd: 'toggle', env: env.id, flag });
     const collected = await Promise.all(
       clients.map((client) =>
@@ -108,8 +108,9 @@ export async function runSse(
       .flatMap((c) => c.received.map((at) => at - sentAt))
       .sort((a, b) => a - b);
     const missing = collected.reduce((sum, c) => sum + c.missing, 0);
-    const lastAt = sentAt + (latencies.at(-1) ?? 0);
-    await relay.markProfileWindow(triggeredAt, Math.ceil(lastAt), { count: held, name: 'streams' });
+    // The last stream's wall-clock receipt, on the monotonic clock.
+    const lastAt = monotonicUs() - (Date.now() - (sentAt + (latencies.at(-1) ?? 0))) * 1000;
+    await relay.markProfileWindow(triggeredAt, lastAt, { count: held, name: 'streams' });
     const { hwm } = memoryOf(relay.pid);
     return {
       requested,
