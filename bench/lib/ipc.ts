@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { type NodeChild, ROOT, startNode, type SpawnOptions } from './children.js';
+import { type NodeChild, ROOT, startNode, type SpawnOptions, stopChild } from './children.js';
 
 /** Messages every harness child sends its parent. */
 export type ChildMessage =
@@ -73,6 +73,11 @@ export class IpcChild {
 
   kill(): void {
     this.node.child.kill('SIGKILL');
+  }
+
+  /** SIGTERM first, so a `--cpu-prof` profile gets written. */
+  stop(): Promise<void> {
+    return stopChild(this.node);
   }
 
   private onMessage(message: unknown): void {

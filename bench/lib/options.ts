@@ -19,7 +19,7 @@ export interface BenchOptions {
   scenarios: ScenarioName[];
   /** The Markdown file a section is appended to. */
   output: string;
-  /** Write a `--cpu-prof` profile of each relay process here. */
+  /** Write a `--cpu-prof` profile of each server process (relays, ceiling, peer) here. */
   cpuProfDir?: string;
   /** Free text shown in the section heading, e.g. "before optimisation". */
   label?: string;
@@ -36,7 +36,7 @@ export const USAGE = `npm run bench -- [options]     (each option also reads BEN
   --scale-flags <n>     flags per environment in the scale rows (30)
   --scenarios <list>    any of http,sse,scale (all)
   --output <file>       Markdown file to append to (BENCHMARKS.md)
-  --cpu-prof <dir>      profile every relay process (node --cpu-prof) into <dir>
+  --cpu-prof <dir>      profile every server process (node --cpu-prof) into <dir>
   --label <text>        shown in the section heading`;
 
 const positiveInt = (name: string, value: string): number => {

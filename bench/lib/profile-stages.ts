@@ -19,6 +19,18 @@ const owners =
   (frame: StageFrame): boolean =>
     names.some((name) => frame.owner === name || frame.owner.startsWith(`${name}/`));
 
+const MODULE_LOADING = new Set([
+  'wrapSafe',
+  'compileSourceTextModule',
+  'compileFunctionForCJSLoader',
+  'internalModuleStat',
+  'parseCJS',
+  'parseSource',
+  'defaultGetFormatWithoutErrors',
+  'realpathSync',
+  'openFileHandle',
+]);
+
 const SOCKET_WRITES = new Set([
   'writev',
   'writeBuffer',
@@ -34,6 +46,7 @@ export const STAGES: readonly Stage[] = [
     name: 'socket writes (syscalls: the floor the ceiling pays too)',
     matches: (f) => SOCKET_WRITES.has(f.functionName),
   },
+  { name: 'boot: loading modules', matches: (f) => MODULE_LOADING.has(f.functionName) },
   {
     name: 'JWT: passport-jwt/jsonwebtoken verify or sign, HMAC',
     matches: (f) =>
@@ -54,6 +67,11 @@ export const STAGES: readonly Stage[] = [
     matches: owners('ff-relay client-api/environment-evaluator', 'node buffer'),
   },
   { name: 'logging (pino)', matches: owners('pino', 'pino-http', 'nestjs-pino') },
+  { name: 'upstream HTTP client (undici fetch)', matches: owners('undici') },
+  {
+    name: 'Redis client (ioredis)',
+    matches: owners('ioredis', 'redis-parser', '@ioredis/commands'),
+  },
   {
     name: 'Nest: router, guards, interceptors, pipes, middie',
     matches: owners(
@@ -72,6 +90,10 @@ export const STAGES: readonly Stage[] = [
       owners('fastify', 'find-my-way', '@fastify/cors', 'secure-json-parse', 'toad-cache')(f) ||
       owners('ff-relay http-server', 'node _http_server', 'node _http_outgoing')(f) ||
       owners('node _http_common', 'node _http_incoming', 'node net')(f),
+  },
+  {
+    name: 'peer only: Express, unleash-client evaluation',
+    matches: owners('express', 'router', 'unleash-client', '@unleash/proxy', 'qs', 'murmurhash3js'),
   },
   {
     name: 'ff-relay: other (controllers, services, cache)',

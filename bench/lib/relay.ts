@@ -1,19 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { type NodeChild, ROOT, RssSampler, startNode, stopChild } from './children.js';
+import { cpuProfArgs, type ProfileUnits, writeProfileWindow } from './profiling.js';
 import { freePort, waitFor } from './wait.js';
-
-/** CLOCK_MONOTONIC in µs: the clock of `process.hrtime` and of V8's profile timestamps. */
-export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** Inside node_modules so the compiled files resolve the project's dependencies. */
 const OUT_DIR = join(ROOT, 'node_modules/.cache/ff-relay-bench-build');
 
 /** Compiles `src/` with tsc: the relay under test runs as plain `node main.js`, as in production. */
 export async function buildRelay(): Promise<void> {
+  // From scratch, so no file deleted from src/ lingers in the build.
+  await rm(OUT_DIR, { recursive: true, force: true });
   const tsc = fileURLToPath(import.meta.resolve('typescript/bin/tsc'));
   await promisify(execFile)(
     process.execPath,
@@ -41,15 +41,7 @@ export class Relay {
 
   static async start(options: RelayOptions): Promise<Relay> {
     const port = await freePort();
-    const nodeArgs = options.cpuProfDir
-      ? [
-          '--cpu-prof',
-          '--cpu-prof-dir',
-          options.cpuProfDir,
-          '--cpu-prof-name',
-          `${options.name}.cpuprofile`,
-        ]
-      : [];
+    const nodeArgs = cpuProfArgs(options.cpuProfDir, options.name);
     const startedAt = Date.now();
     const node = startNode(join(OUT_DIR, 'main.js'), [], {
       env: { LOG_LEVEL: 'ERROR', AUTH_RATE_LIMIT: '0', ...options.env, PORT: String(port) },
@@ -100,22 +92,9 @@ export class Relay {
     return body.authToken;
   }
 
-  /**
-   * When profiling: which part of the profile is the measured work and how many requests (or
-   * streams) it served, for `cpuprofile-summary.ts`; the profile also holds the boot and any
-   * warm-up. Times are {@link monotonicUs}, the clock V8 stamps profiles with.
-   */
-  async markProfileWindow(
-    fromUs: number | undefined,
-    toUs: number,
-    units?: { count: number; name: 'requests' | 'streams' },
-  ): Promise<void> {
-    if (!this.cpuProfDir) {
-      return;
-    }
-    const window = { fromMonotonicUs: fromUs, toMonotonicUs: toUs, units };
-    await mkdir(this.cpuProfDir, { recursive: true });
-    await writeFile(join(this.cpuProfDir, `${this.name}.window.json`), JSON.stringify(window));
+  /** See {@link writeProfileWindow}. */
+  markProfileWindow(fromUs: number | undefined, toUs: number, units?: ProfileUnits): Promise<void> {
+    return writeProfileWindow(this.cpuProfDir, this.name, fromUs, toUs, units);
   }
 
   sampler(): RssSampler {

@@ -6,7 +6,13 @@ import { unleashBootstrap } from '../data/unleash.js';
 import { RssSampler } from '../lib/children.js';
 import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
-import { monotonicUs, Relay } from '../lib/relay.js';
+import {
+  keepMainThreadProfile,
+  monotonicUs,
+  threadedCpuProfArgs,
+  writeProfileWindow,
+} from '../lib/profiling.js';
+import { Relay } from '../lib/relay.js';
 import type { HttpResults, HttpRow, HttpRowId } from '../lib/results.js';
 import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
@@ -28,11 +34,17 @@ interface Context {
   ceilingSamples: number[];
 }
 
+/** A server under load; `profile` names its `--cpu-prof` output when this run is the profiled one. */
+interface Measured {
+  pid: number;
+  profile?: string;
+}
+
 /** Warm-up (not kept), then the measured run, sampling the server's RSS throughout. */
 async function measure(
   ctx: Context,
   id: HttpRowId,
-  server: { pid: number } | Relay,
+  server: Measured,
   spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
 ): Promise<HttpRow> {
   const full = { ...spec, connections: ctx.options.connections };
@@ -48,11 +60,15 @@ async function measure(
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
-  if (server instanceof Relay) {
-    await server.markProfileWindow(measuredFrom, monotonicUs(), {
-      count: result.total,
-      name: 'requests',
-    });
+  if (server.profile) {
+    const units = { count: result.total, name: 'requests' } as const;
+    await writeProfileWindow(
+      ctx.options.cpuProfDir,
+      server.profile,
+      measuredFrom,
+      monotonicUs(),
+      units,
+    );
   }
   const row: HttpRow = { id, result, peakRss: sampler.stop() };
   ctx.log(
@@ -76,12 +92,14 @@ async function measureAgainstCeiling(
     throw new Error('the ceiling server is not running');
   }
   const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(ctx.env)}`;
-  const ceiling = await measure(ctx, 'ceiling', ctx.ceiling, { url, variation: { kind: 'none' } });
+  const first = ctx.ceilingSamples.length === 0;
+  const server = { pid: ctx.ceiling.pid, ...(first ? { profile: 'ceiling' } : {}) };
+  const ceiling = await measure(ctx, 'ceiling', server, { url, variation: { kind: 'none' } });
   if (ctx.ceilingSamples.length === 0) {
     ctx.rows.push(ceiling);
   }
   ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
-  const row = await measure(ctx, id, relay, spec);
+  const row = await measure(ctx, id, { pid: relay.pid, profile: relay.name }, spec);
   ctx.rows.push({ ...row, baseline: ceiling.result.requestsPerSecond });
 }
 
@@ -112,7 +130,9 @@ async function ceilingAndFeatureConfigs(ctx: Context): Promise<number> {
     }
     const bodyFile = join(ctx.workDir, 'feature-configs.json');
     await writeFile(bodyFile, body);
-    ctx.ceiling = await IpcChild.start('servers/ceiling.ts', [bodyFile]);
+    ctx.ceiling = await IpcChild.start('servers/ceiling.ts', [bodyFile], {
+      nodeArgs: threadedCpuProfArgs(ctx.options.cpuProfDir, 'ceiling'),
+    });
     const url = `${relay.url}${featureConfigsPath(ctx.env)}`;
     await measureAgainstCeiling(ctx, 'featureConfigsMemory', relay, {
       url,
@@ -130,14 +150,19 @@ async function evaluations(ctx: Context): Promise<void> {
   try {
     const headers = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
     ctx.rows.push(
-      await measure(ctx, 'evaluations', relay, {
-        url: relay.url,
-        headers,
-        variation: {
-          kind: 'harness-target',
-          pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
+      await measure(
+        ctx,
+        'evaluations',
+        { pid: relay.pid, profile: relay.name },
+        {
+          url: relay.url,
+          headers,
+          variation: {
+            kind: 'harness-target',
+            pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
+          },
         },
-      }),
+      ),
     );
   } finally {
     await relay.stop();
@@ -148,14 +173,19 @@ async function auth(ctx: Context): Promise<void> {
   const relay = await offlineRelay(ctx, 'offline-auth');
   try {
     ctx.rows.push(
-      await measure(ctx, 'auth', relay, {
-        url: `${relay.url}/client/auth`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        // What server SDKs send; the JS client adds its target.
-        body: JSON.stringify({ apiKey: ctx.env.sdkKey }),
-        variation: { kind: 'none' },
-      }),
+      await measure(
+        ctx,
+        'auth',
+        { pid: relay.pid, profile: relay.name },
+        {
+          url: `${relay.url}/client/auth`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          // What server SDKs send; the JS client adds its target.
+          body: JSON.stringify({ apiKey: ctx.env.sdkKey }),
+          variation: { kind: 'none' },
+        },
+      ),
     );
   } finally {
     await relay.stop();
@@ -166,6 +196,7 @@ async function peer(ctx: Context): Promise<void> {
   const file = join(ctx.workDir, 'unleash-bootstrap.json');
   await writeFile(file, JSON.stringify(unleashBootstrap(ctx.env)));
   const server = await IpcChild.start('servers/peer.ts', [file, PEER_CLIENT_KEY], {
+    nodeArgs: threadedCpuProfArgs(ctx.options.cpuProfDir, 'peer'),
     env: {
       UNLEASH_FETCH_INTERVAL: '0',
       UNLEASH_METRICS_INTERVAL: '0',
@@ -189,14 +220,20 @@ async function peer(ctx: Context): Promise<void> {
       throw new Error(`peer /proxy/all answered ${check.status} with ${toggles} toggles`);
     }
     ctx.rows.push(
-      await measure(ctx, 'peer', server, {
-        url,
-        headers: { authorization: PEER_CLIENT_KEY },
-        variation: { kind: 'unleash-context', path: '/proxy/all' },
-      }),
+      await measure(
+        ctx,
+        'peer',
+        { pid: server.pid, profile: 'peer' },
+        {
+          url,
+          headers: { authorization: PEER_CLIENT_KEY },
+          variation: { kind: 'unleash-context', path: '/proxy/all' },
+        },
+      ),
     );
   } finally {
-    server.kill();
+    await server.stop();
+    await keepMainThreadProfile(ctx.options.cpuProfDir, 'peer');
   }
 }
 
@@ -263,7 +300,8 @@ export async function runHttp(
     await redisRows(ctx);
     return { rows: ctx.rows, featureConfigsBytes, ceilingSamples: ctx.ceilingSamples };
   } finally {
-    ctx.ceiling?.kill();
+    await ctx.ceiling?.stop();
+    await keepMainThreadProfile(ctx.options.cpuProfDir, 'ceiling');
     load.kill();
   }
 }

@@ -1,7 +1,8 @@
 import { benchEnvironment } from '../data/generate.js';
 import { RssSampler } from '../lib/children.js';
 import type { BenchOptions } from '../lib/options.js';
-import { monotonicUs, Relay } from '../lib/relay.js';
+import { monotonicUs } from '../lib/profiling.js';
+import { Relay } from '../lib/relay.js';
 import type { ScaleRow } from '../lib/results.js';
 import { waitFor } from '../lib/wait.js';
 import { startEmulator } from '../servers/emulator-process.js';
