@@ -8,6 +8,8 @@ export interface BenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
+  /** HTTP rounds; each row reports the round with the median ratio (or rate). */
+  rounds: number;
   /** Flags in the environment the HTTP rows and SSE fan-out use. */
   flags: number;
   sseClients: number;
@@ -29,6 +31,7 @@ export const USAGE = `npm run bench -- [options]     (each option also reads BEN
   --duration <s>        measured seconds per HTTP row (10)
   --warmup <s>          warm-up seconds per HTTP row, not measured (2)
   --connections <n>     autocannon connections (50)
+  --rounds <n>          HTTP rounds, each row reports its median round (3)
   --flags <n>           flags in the HTTP and SSE environment (50)
   --sse-clients <n>     SDK streams held at once (20000)
   --sse-per-process <n> streams per client process (5000)
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       flags: { type: 'string' },
       'sse-clients': { type: 'string' },
       'sse-per-process': { type: 'string' },
@@ -99,6 +103,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     durationSeconds: positiveNumber('duration', pick('duration', 'BENCH_DURATION', '10')),
     warmupSeconds: Number(pick('warmup', 'BENCH_WARMUP', '2')),
     connections: positiveInt('connections', pick('connections', 'BENCH_CONNECTIONS', '50')),
+    rounds: positiveInt('rounds', pick('rounds', 'BENCH_ROUNDS', '3')),
     flags: positiveInt('flags', pick('flags', 'BENCH_FLAGS', '50')),
     sseClients: positiveInt('sse-clients', pick('sse-clients', 'BENCH_SSE_CLIENTS', '20000')),
     ssePerProcess: positiveInt(

@@ -19,7 +19,7 @@ and noisy, which is why the HTTP rows are read as **ratios** against two baselin
 same run.
 
 * **Requests** (autocannon in a process of its own, one server process at a time): requests/s, latency
-  p50/p99 and the server's peak RSS. *vs ceiling* = ours ÷ a bare Fastify route returning exactly
+  p50/p99 and the server's peak RSS; each row is the median of several rounds (\`--rounds\`). *vs ceiling* = ours ÷ a bare Fastify route returning exactly
   our feature-configs bytes (what Node can do on this machine); *vs peer* = ours ÷ \`@unleash/proxy\`
   evaluating the same 50 flags (translated to Unleash toggles) on \`/proxy/all\`. Both evaluation rows
   use a new target for every request, so nothing is served from a per-target memo.
@@ -71,14 +71,24 @@ function httpTable(http: HttpResults): string[] {
     lines.push(
       `| ${HTTP_ROWS[row.id]} | ${int(result.requestsPerSecond)} | ${result.p50} ms | ${result.p99} ms | ` +
         `${mib(row.peakRss)} MiB | ${compared.ceiling ? ratio(result.requestsPerSecond, ceiling) : '—'} | ` +
-        `${compared.peer ? ratio(result.requestsPerSecond, peer) : '—'} | ${result.non2xx + result.errors} |`,
+        `${compared.peer ? ratio(result.requestsPerSecond, row.baseline ?? peer) : '—'} | ${result.non2xx + result.errors} |`,
     );
   }
-  if (http.ceilingSamples.length > 1) {
+  lines.push(
+    '',
+    `The ceiling was measured again right before each feature-configs row ` +
+      `(${http.ceilingSamples.map(int).join(', ')} req/s) and the peer right before the evaluations; ` +
+      `each ratio uses the baseline measured next to it.`,
+  );
+  if (http.rounds > 1) {
+    const spread = http.rows
+      .filter((row) => row.baseline && row.scores)
+      .map(
+        (row) => `${HTTP_ROWS[row.id]}: ${(row.scores ?? []).map((r) => r.toFixed(2)).join(' / ')}`,
+      );
     lines.push(
       '',
-      `The ceiling was measured again right before each feature-configs row ` +
-        `(${http.ceilingSamples.map(int).join(', ')} req/s); each row's ratio uses the one just before it.`,
+      `${http.rounds} rounds; each row is its median round (by ratio, else by req/s). Ratios per round: ${spread.join('; ')}.`,
     );
   }
   return lines;
@@ -128,7 +138,7 @@ function targets(results: BenchResults): Target[] {
       http.rows.find((row) => row.id === 'featureConfigsMemory')?.baseline ??
       rpsOf(http, 'ceiling');
     const ev = rpsOf(http, 'evaluations');
-    const peer = rpsOf(http, 'peer');
+    const peer = http.rows.find((row) => row.id === 'evaluations')?.baseline ?? rpsOf(http, 'peer');
     list.push({
       name: '`feature-configs` ≥ 0.7× the bare-Fastify ceiling (in-memory)',
       measured: ratio(fc, ceiling),
@@ -204,6 +214,7 @@ export function renderSection(
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; Node ${machine.node}; ` +
       `commit ${machine.commit}.`,
     `Settings: ${options.durationSeconds} s measured per row after ${options.warmupSeconds} s warm-up, ` +
+      `median of ${options.rounds} round${options.rounds > 1 ? 's' : ''}, ` +
       `${options.connections} connections, ${options.flags} flags` +
       (results.http
         ? ` (feature-configs answer: ${int(results.http.featureConfigsBytes)} bytes)`

@@ -18,16 +18,22 @@ export interface HttpRow {
   result: LoadResult;
   /** Highest RSS of the server process seen during warm-up and measurement, bytes. */
   peakRss: number;
-  /** req/s of the ceiling measured just before this row, which its ratio uses. */
+  /**
+   * req/s of the baseline measured next to this row in the same round, which its ratio uses:
+   * the ceiling for feature-configs rows, the peer for evaluations.
+   */
   baseline?: number;
+  /** With several rounds: each round's ratio to its baseline (or req/s when it has none). */
+  scores?: number[];
 }
 
 export interface HttpResults {
   rows: HttpRow[];
   /** Size of the feature-configs answer the ceiling also returns. */
   featureConfigsBytes: number;
-  /** Every ceiling measurement (one before each feature-configs row), req/s. */
+  /** Every ceiling measurement (one before each feature-configs row, every round), req/s. */
   ceilingSamples: number[];
+  rounds: number;
 }
 
 export interface SseResults {

@@ -14,6 +14,7 @@ import {
 } from '../lib/profiling.js';
 import { Relay } from '../lib/relay.js';
 import type { HttpResults, HttpRow, HttpRowId } from '../lib/results.js';
+import { medianRows } from '../lib/rounds.js';
 import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
 import type { LoadResult, LoadSpec } from '../workers/load.js';
@@ -92,10 +93,10 @@ async function measureAgainstCeiling(
     throw new Error('the ceiling server is not running');
   }
   const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(ctx.env)}`;
-  const first = ctx.ceilingSamples.length === 0;
+  const first = !ctx.rows.some((row) => row.id === 'ceiling');
   const server = { pid: ctx.ceiling.pid, ...(first ? { profile: 'ceiling' } : {}) };
   const ceiling = await measure(ctx, 'ceiling', server, { url, variation: { kind: 'none' } });
-  if (ctx.ceilingSamples.length === 0) {
+  if (first) {
     ctx.rows.push(ceiling);
   }
   ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
@@ -149,21 +150,22 @@ async function evaluations(ctx: Context): Promise<void> {
   const relay = await offlineRelay(ctx, 'offline-evaluations');
   try {
     const headers = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
-    ctx.rows.push(
-      await measure(
-        ctx,
-        'evaluations',
-        { pid: relay.pid, profile: relay.name },
-        {
-          url: relay.url,
-          headers,
-          variation: {
-            kind: 'harness-target',
-            pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
-          },
+    const row = await measure(
+      ctx,
+      'evaluations',
+      { pid: relay.pid, profile: relay.name },
+      {
+        url: relay.url,
+        headers,
+        variation: {
+          kind: 'harness-target',
+          pathTemplate: `/client/env/${ctx.env.id}/target/{id}/evaluations`,
         },
-      ),
+      },
     );
+    // Compared with the peer measured just before it, in this round.
+    const peerRow = ctx.rows.find((r) => r.id === 'peer');
+    ctx.rows.push({ ...row, ...(peerRow ? { baseline: peerRow.result.requestsPerSecond } : {}) });
   } finally {
     await relay.stop();
   }
@@ -290,7 +292,26 @@ export async function runHttp(
   await mkdir(workDir, { recursive: true });
   await writeOfflineDir(join(workDir, 'offline'), [env]);
   const load = await IpcChild.start('workers/load.ts');
-  const ctx: Context = { options, load, env, workDir, rows: [], log, ceilingSamples: [] };
+  const rounds: HttpRow[][] = [];
+  const ceilingSamples: number[] = [];
+  let featureConfigsBytes = 0;
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) {
+        log(` round ${round} of ${options.rounds}`);
+      }
+      const ctx: Context = { options, load, env, workDir, rows: [], log, ceilingSamples };
+      featureConfigsBytes = await runRound(ctx);
+      rounds.push(ctx.rows);
+    }
+  } finally {
+    load.kill();
+  }
+  return { rows: medianRows(rounds), featureConfigsBytes, ceilingSamples, rounds: options.rounds };
+}
+
+/** Every row once; a profiled run keeps the last round's profiles. */
+async function runRound(ctx: Context): Promise<number> {
   try {
     const featureConfigsBytes = await ceilingAndFeatureConfigs(ctx);
     // The peer right before the evaluations it is compared with.
@@ -298,10 +319,9 @@ export async function runHttp(
     await evaluations(ctx);
     await auth(ctx);
     await redisRows(ctx);
-    return { rows: ctx.rows, featureConfigsBytes, ceilingSamples: ctx.ceilingSamples };
+    return featureConfigsBytes;
   } finally {
     await ctx.ceiling?.stop();
     await keepMainThreadProfile(ctx.options.cpuProfDir, 'ceiling');
-    load.kill();
   }
 }

@@ -29,7 +29,7 @@ describe('npm run bench (smoke)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ff-relay-bench-smoke-'));
     const output = join(dir, 'BENCHMARKS.md');
-    const args = ['--duration', '1', '--warmup', '0', '--connections', '5'];
+    const args = ['--duration', '1', '--warmup', '0', '--connections', '5', '--rounds', '2'];
     args.push('--sse-clients', '50', '--envs', '20', '--output', output);
     args.push('--cpu-prof', join(dir, 'profiles'));
     await promisify(execFile)(process.execPath, [TSX, 'bench/run.ts', ...args], {
@@ -65,6 +65,12 @@ describe('npm run bench (smoke)', () => {
 
   it('has the ratio of evaluations to the peer', () => {
     expect(row(report, HTTP_ROWS.evaluations)?.[6]).toMatch(RATIO);
+  });
+
+  it('reports the median of the rounds with the ratio of each', () => {
+    expect(report).toMatch(
+      /^2 rounds; each row is its median round .+ Ratios per round: .+\d\.\d\d \/ \d\.\d\d/m,
+    );
   });
 
   it('has the SSE fan-out with every stream getting the change', () => {
