@@ -1,0 +1,124 @@
+import { benchEnvironment } from '../data/generate.js';
+import { RssSampler } from '../lib/children.js';
+import type { BenchOptions } from '../lib/options.js';
+import { monotonicUs } from '../lib/profiling.js';
+import { Relay } from '../lib/relay.js';
+import type { ScaleRow } from '../lib/results.js';
+import { waitFor } from '../lib/wait.js';
+import { startEmulator } from '../servers/emulator-process.js';
+import { BenchRedis } from '../servers/redis.js';
+
+const AUTH_SECRET = 'bench-auth-secret';
+
+/**
+ * From process start until the environment's feature-configs answer holds every flag: auth with
+ * its SDK key is retried until the relay knows the key, then the flags are polled.
+ */
+async function timeUntilServed(
+  relay: Relay,
+  env: { id: string; sdkKey: string },
+  flags: number,
+): Promise<number> {
+  let token: string | undefined;
+  await waitFor(
+    `${relay.name} to serve environment ${env.id}`,
+    async () => {
+      if (relay.node.child.exitCode !== null) {
+        throw new Error(`${relay.name} exited:\n${relay.node.output()}`);
+      }
+      token ??= await relay.token(env.sdkKey).catch(() => undefined);
+      if (!token) {
+        return undefined;
+      }
+      const response = await fetch(`${relay.url}/client/env/${env.id}/feature-configs`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = response.status === 200 ? ((await response.json()) as unknown[]) : [];
+      return body.length === flags ? true : undefined;
+    },
+    120_000,
+    25,
+  );
+  return (Date.now() - relay.startedAt) / 1000;
+}
+
+async function measure(
+  name: string,
+  env: Record<string, string>,
+  last: { id: string; sdkKey: string },
+  flags: number,
+  cpuProfDir: string | undefined,
+): Promise<{ relay: Relay; readySeconds: number; peakRss: number }> {
+  const relay = await Relay.start({ name, env, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const sampler = new RssSampler(relay.pid, 50);
+  const readySeconds = await timeUntilServed(relay, last, flags);
+  await relay.markProfileWindow(undefined, monotonicUs());
+  return { relay, readySeconds, peakRss: sampler.stop() };
+}
+
+/**
+ * Item 3: N environments × F flags served by the emulator (paged `/proxy/config`); how long a
+ * primary takes to serve the last one, then a replica reading what the primary left in Redis.
+ */
+export async function runScale(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<ScaleRow[]> {
+  const rows: ScaleRow[] = [];
+  for (const environments of options.envCounts) {
+    const flags = options.scaleFlags;
+    const last = benchEnvironment(environments - 1, flags);
+    const redis = await BenchRedis.start();
+    const emulator = await startEmulator(environments, flags);
+    const relays: Relay[] = [];
+    try {
+      const common = { REDIS_ADDRESS: redis.address, AUTH_SECRET };
+      const primary = await measure(
+        `primary-scale-${environments}`,
+        {
+          ...common,
+          ...emulator.primaryEnv,
+        },
+        last,
+        flags,
+        options.cpuProfDir,
+      );
+      relays.push(primary.relay);
+      rows.push({
+        environments,
+        flags,
+        role: 'primary',
+        readySeconds: primary.readySeconds,
+        peakRss: primary.peakRss,
+      });
+      log(
+        `  ${environments} envs, primary: ${primary.readySeconds.toFixed(2)} s, ${mib(primary.peakRss)} MiB`,
+      );
+      const replica = await measure(
+        `replica-scale-${environments}`,
+        { ...common, READ_REPLICA: 'true' },
+        last,
+        flags,
+        options.cpuProfDir,
+      );
+      relays.push(replica.relay);
+      rows.push({
+        environments,
+        flags,
+        role: 'replica',
+        readySeconds: replica.readySeconds,
+        peakRss: replica.peakRss,
+      });
+      log(
+        `  ${environments} envs, replica: ${replica.readySeconds.toFixed(2)} s, ${mib(replica.peakRss)} MiB`,
+      );
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+      emulator.child.kill();
+      await redis.stop();
+    }
+  }
+  return rows;
+}
+
+const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
