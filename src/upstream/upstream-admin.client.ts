@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { EnvHttpProxyAgent, fetch, type Response } from 'undici';
+import { EnvHttpProxyAgent } from 'undici';
 import { AppConfig } from '../config/app-config.js';
-import { networkDetail, readAnswer } from './upstream-http.js';
+import { networkDetail, readAnswer, send, type UpstreamAnswer } from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 
 const ADMIN_TIMEOUT_MS = 30_000;
@@ -36,9 +36,9 @@ export class UpstreamAdminClient implements OnApplicationShutdown {
       accountIdentifier: admin.accountIdentifier ?? '',
       ...(admin.orgIdentifier ? { orgIdentifier: admin.orgIdentifier } : {}),
     });
-    let response: Response;
+    let response: UpstreamAnswer;
     try {
-      response = await fetch(`${admin.service}${path}?${query.toString()}`, {
+      response = await send(`${admin.service}${path}?${query.toString()}`, {
         method: 'PATCH',
         dispatcher: this.dispatcher,
         signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),

@@ -1,12 +1,41 @@
-import type { Response } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { PROXY_VERSION } from '../common/version.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamSession } from './upstream-session.js';
 
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  dispatcher: Dispatcher;
+  signal?: AbortSignal;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface UpstreamAnswer {
+  status: number;
+  contentType: string;
+  text(): Promise<string>;
+}
+
+/**
+ * One HTTP call to Harness with undici's `request`, not `fetch`: fetch converts every header
+ * through WebIDL character by character, and the proxy token lists every environment the key
+ * covers (~190 kB for 5,000 environments), which made header conversion most of a full load.
+ */
+export async function send(url: string, init: UpstreamRequest): Promise<UpstreamAnswer> {
+  const response = await request(url, init);
+  const contentType = response.headers['content-type'];
+  return {
+    status: response.statusCode,
+    contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
+    text: () => response.body.text(),
+  };
+}
+
 /** The body of a usable upstream answer: status 200 and, where one is expected, JSON. */
 export async function readAnswer(
   path: string,
-  response: Response,
+  response: UpstreamAnswer,
   expectJson: boolean,
 ): Promise<unknown> {
   const text = await response.text();
@@ -17,7 +46,7 @@ export async function readAnswer(
     return undefined;
   }
   // Like the Go client: a 200 without a JSON content type is not a usable answer.
-  if (!(response.headers.get('content-type') ?? '').includes('json')) {
+  if (!response.contentType.includes('json')) {
     throw new UpstreamError(path, 200, 'answer is not JSON');
   }
   try {
@@ -40,7 +69,7 @@ export function harnessHeaders(session: UpstreamSession, env: string): Record<st
   };
 }
 
-/** undici reports "fetch failed"; the useful part (ECONNREFUSED, a timeout…) is the cause. */
+/** fetch reports "fetch failed" with the useful part (ECONNREFUSED…) as the cause. */
 export function networkDetail(err: unknown): string {
   const error = err as Error & { cause?: { code?: string; message?: string } };
   const cause = error.cause?.code ?? error.cause?.message;

@@ -8,7 +8,14 @@ import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
 import { ProxyKey } from './proxy-key.js';
-import { bearer, harnessHeaders, networkDetail, readAnswer } from './upstream-http.js';
+import {
+  bearer,
+  harnessHeaders,
+  networkDetail,
+  readAnswer,
+  send,
+  type UpstreamAnswer,
+} from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 import { sessionFromToken, type UpstreamSession } from './upstream-session.js';
 
@@ -253,10 +260,10 @@ export class UpstreamClient implements OnApplicationShutdown {
         ? this.config.upstream.metricService
         : this.config.upstream.clientService;
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-    let response: Response;
+    let response: UpstreamAnswer;
     const started = performance.now();
     try {
-      response = await fetch(`${base}${path}${query}`, {
+      response = await send(`${base}${path}${query}`, {
         method: options.method ?? 'GET',
         dispatcher: this.dispatcher,
         signal: options.signal,
