@@ -5,30 +5,28 @@ import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
 
 export type Entry = readonly [string, string];
 
-/** A list key and its `-latest` companion: the SHA-256 of the exact bytes, as a JSON string. */
-function listEntries(listKey: string, items: readonly unknown[]): Entry[] {
-  const list = JSON.stringify(items);
-  return [
-    [listKey, list],
-    [CACHE_KEYS.latest(listKey), JSON.stringify(sha256Hex(list))],
-  ];
+/**
+ * A list key, its `-latest` companion (the SHA-256 of the exact bytes, as a JSON string), then
+ * one key per item, in the order Harness writes them. Each item is serialised once: the list is
+ * its items' JSON joined, byte for byte what `JSON.stringify` of the array gives.
+ */
+function listAndItemEntries(listKey: string, items: readonly [string, string][]): Entry[] {
+  const list = `[${items.map(([, json]) => json).join(',')}]`;
+  return [[listKey, list], [CACHE_KEYS.latest(listKey), JSON.stringify(sha256Hex(list))], ...items];
 }
 
-/** Flag list, `-latest`, then one key per flag, in the order Harness writes them. */
 export function flagEntries(env: string, flags: readonly FeatureConfig[]): Entry[] {
-  const normalised = flags.map(normaliseFlag);
-  return [
-    ...listEntries(CACHE_KEYS.featureConfigs(env), normalised),
-    ...normalised.map((f): Entry => [CACHE_KEYS.featureConfig(env, f.feature), JSON.stringify(f)]),
-  ];
+  const items = flags
+    .map(normaliseFlag)
+    .map((f): [string, string] => [CACHE_KEYS.featureConfig(env, f.feature), JSON.stringify(f)]);
+  return listAndItemEntries(CACHE_KEYS.featureConfigs(env), items);
 }
 
 export function segmentEntries(env: string, segments: readonly Segment[]): Entry[] {
-  const normalised = segments.map(normaliseSegment);
-  return [
-    ...listEntries(CACHE_KEYS.segments(env), normalised),
-    ...normalised.map((s): Entry => [CACHE_KEYS.segment(env, s.identifier), JSON.stringify(s)]),
-  ];
+  const items = segments
+    .map(normaliseSegment)
+    .map((s): [string, string] => [CACHE_KEYS.segment(env, s.identifier), JSON.stringify(s)]);
+  return listAndItemEntries(CACHE_KEYS.segments(env), items);
 }
 
 /** Each key's environment, and (online) the environment's list of its key names. */
