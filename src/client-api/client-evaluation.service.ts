@@ -28,18 +28,20 @@ export class ClientEvaluationService {
     if (header) {
       // A browser sends the same header on every call: answer a repeat without decoding it.
       const evaluator = await this.evaluator(env);
-      const repeat = evaluator.lookup(`h:${header}`);
+      const headerKey = evaluator.keyOf(`h:${header}`);
+      const repeat = evaluator.lookup(headerKey);
       if (repeat) {
         return repeat;
       }
       const resolved = await this.resolveTarget(env, targetId, header);
-      return evaluator.all(resolved.key, resolved.target);
+      const key = resolved.key === `h:${header}` ? headerKey : evaluator.keyOf(resolved.key);
+      return evaluator.all(key, resolved.target);
     }
     const [evaluator, resolved] = await Promise.all([
       this.evaluator(env),
       this.resolveTarget(env, targetId),
     ]);
-    return evaluator.all(resolved.key, resolved.target);
+    return evaluator.all(evaluator.keyOf(resolved.key), resolved.target);
   }
 
   async evaluation(

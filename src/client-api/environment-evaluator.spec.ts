@@ -39,7 +39,7 @@ describe('EnvironmentEvaluator', () => {
   it('memoises huge target headers under their hash, so keys cannot exhaust memory', () => {
     const e = evaluator();
     const huge = `h:${'x'.repeat(300_000)}`;
-    e.all(huge, { identifier: 'u' });
+    e.all(e.keyOf(huge), { identifier: 'u' });
     expect(e.memoised.bytes).toBeLessThan(1_000);
   });
 

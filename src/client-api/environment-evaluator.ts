@@ -53,20 +53,24 @@ export class EnvironmentEvaluator {
     return this.flags === flags && this.segments === segments;
   }
 
-  /** The whole `/evaluations` body for a target; `content` identifies the target's content. */
-  all(content: string, target: Target): Buffer {
-    const known = this.lookup(content);
+  /** The memo key of a target's content (long contents are hashed): compute it once per request. */
+  keyOf(content: string): string {
+    return content.length > MAX_KEY_LENGTH ? sha256Hex(content) : content;
+  }
+
+  /** The whole `/evaluations` body for a target; `key` is its content's {@link keyOf}. */
+  all(key: string, target: Target): Buffer {
+    const known = this.lookup(key);
     if (known) {
       return known;
     }
     const body = this.plan.body(target);
-    this.remember(memoKey(content), body);
+    this.remember(key, body);
     return body;
   }
 
-  /** The body already evaluated for this target content, if any. */
-  lookup(content: string): Buffer | undefined {
-    const key = memoKey(content);
+  /** The body already evaluated for the target content with this key, if any. */
+  lookup(key: string): Buffer | undefined {
     const body = this.memo.get(key);
     if (body) {
       // Refresh recency: Map iteration order makes the first key the least recently used.
@@ -98,8 +102,4 @@ export class EnvironmentEvaluator {
       ? { ...evaluation, value: JSON.stringify(evaluation.value) }
       : evaluation;
   }
-}
-
-function memoKey(content: string): string {
-  return content.length > MAX_KEY_LENGTH ? sha256Hex(content) : content;
 }

@@ -5,28 +5,33 @@ import type { Evaluation } from '../model/evaluation.js';
 import type { FeatureConfig, Variation } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
 
-/** A flag whose answer is the same for every target: its JSON, written once per version. */
+/** A flag whose answer is the same for every target: its JSON bytes, encoded once per version. */
 interface StaticFlag {
-  readonly json: string;
+  readonly json: Buffer;
 }
 
-/** A flag that must be evaluated per target; each possible answer is already JSON. */
+/** A flag that must be evaluated per target; each possible answer is already JSON bytes. */
 interface DynamicFlag {
   readonly flag: FeatureConfig;
   /** By variation identifier (the first variation with it, as the evaluator finds it). */
-  readonly byVariation: ReadonlyMap<string, string>;
+  readonly byVariation: ReadonlyMap<string, Buffer>;
   /** The element of an evaluation error: `identifier` and `value` empty. */
-  readonly failed: string;
+  readonly failed: Buffer;
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']\n');
 
 type FlagPlan = StaticFlag | DynamicFlag;
 
 /**
  * The `/evaluations` body of one environment version, prepared so that a new target costs only
- * the evaluation of the flags that depend on it: no JSON serialisation at request time (every
- * element a flag can produce is encoded once) and no evaluation at all for flags that serve the
- * same variation to everyone (off, or on with nothing but a fixed default). The body is byte for
- * byte `JSON.stringify(evaluateAll(...).map(encode))` plus a newline (tested against it).
+ * the evaluation of the flags that depend on it: no JSON serialisation or UTF-8 encoding at
+ * request time (every element a flag can produce is encoded to bytes once; a body is a copy of
+ * those bytes) and no evaluation at all for flags that serve the same variation to everyone (off,
+ * or on with nothing but a fixed default). The body is byte for byte
+ * `JSON.stringify(evaluateAll(...).map(encode))` plus a newline (tested against it).
  */
 export class EvaluationsPlan {
   private readonly plans: FlagPlan[] = [];
@@ -35,15 +40,15 @@ export class EvaluationsPlan {
     private readonly context: EvaluationContext,
     encode: (evaluation: Evaluation) => Evaluation,
   ) {
-    const json = (flag: FeatureConfig, variation: Variation | undefined): string =>
-      JSON.stringify(encode(toEvaluation(flag, variation)));
+    const json = (flag: FeatureConfig, variation: Variation | undefined): Buffer =>
+      Buffer.from(JSON.stringify(encode(toEvaluation(flag, variation))));
     for (const flag of context.flags.values()) {
       const fixed = fixedAnswer(flag);
       if (fixed) {
         this.plans.push({ json: json(flag, fixed.variation) });
         continue;
       }
-      const byVariation = new Map<string, string>();
+      const byVariation = new Map<string, Buffer>();
       for (const variation of flag.variations ?? []) {
         if (!byVariation.has(variation.identifier)) {
           byVariation.set(variation.identifier, json(flag, variation));
@@ -59,16 +64,25 @@ export class EvaluationsPlan {
   }
 
   body(target: Target | null): Buffer {
-    const parts: string[] = [];
+    const parts: Buffer[] = [OPEN];
+    let length = OPEN.length + CLOSE.length;
     for (const plan of this.plans) {
+      let part: Buffer;
       if ('json' in plan) {
-        parts.push(plan.json);
-        continue;
+        part = plan.json;
+      } else {
+        const variation = evaluatePrepared(this.context, plan.flag, target);
+        part = (variation && plan.byVariation.get(variation.identifier)) ?? plan.failed;
       }
-      const variation = evaluatePrepared(this.context, plan.flag, target);
-      parts.push((variation && plan.byVariation.get(variation.identifier)) ?? plan.failed);
+      if (parts.length > 1) {
+        parts.push(COMMA);
+        length += COMMA.length;
+      }
+      parts.push(part);
+      length += part.length;
     }
-    return Buffer.from(`[${parts.join(',')}]\n`);
+    parts.push(CLOSE);
+    return Buffer.concat(parts, length);
   }
 }
 
