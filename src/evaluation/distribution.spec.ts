@@ -1,3 +1,5 @@
+import * as fc from 'fast-check';
+import murmurhash from 'murmurhash';
 import type { Distribution } from '../model/feature-config.js';
 import type { AttributeValue, Target } from '../model/target.js';
 import { bucketOf, distributionVariation, murmur3, targetBucket } from './distribution.js';
@@ -30,6 +32,16 @@ const KNOWN_ANSWERS: [string, number, number][] = [
 describe('murmur3', () => {
   it.each(KNOWN_ANSWERS)('hashes %s to %d', (key, hash) => {
     expect(murmur3(key)).toBe(hash);
+  });
+
+  it('hashes the UTF-8 bytes of any key, short, non-ASCII or long, as the library does', () => {
+    const keys = ['', 'a', 'identifier:ünïcödé', 'email:😀@x', 'x'.repeat(1365), 'é'.repeat(5000)];
+    for (const key of keys) {
+      expect(murmur3(key)).toBe(murmurhash(key, 0));
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (key) => murmur3(key) === murmurhash(key, 0)),
+    );
   });
 });
 
