@@ -70,7 +70,7 @@ function httpTable(http: HttpResults): string[] {
     const compared = COMPARED[row.id];
     lines.push(
       `| ${HTTP_ROWS[row.id]} | ${int(result.requestsPerSecond)} | ${result.p50} ms | ${result.p99} ms | ` +
-        `${mib(row.peakRss)} MiB | ${compared.ceiling ? ratio(result.requestsPerSecond, ceiling) : '—'} | ` +
+        `${mib(row.peakRss)} MiB | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
         `${compared.peer ? ratio(result.requestsPerSecond, row.baseline ?? peer) : '—'} | ${result.non2xx + result.errors} |`,
     );
   }
