@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { installCleanup, killAll } from './lib/children.js';
+import { installCleanup, killAll, trackDir } from './lib/children.js';
 import { machineInfo } from './lib/machine.js';
 import { parseOptions } from './lib/options.js';
 import { buildRelay } from './lib/relay.js';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   installCleanup();
   const startedAt = new Date();
-  const workDir = await mkdtemp(join(tmpdir(), 'ff-relay-bench-'));
+  const workDir = trackDir(await mkdtemp(join(tmpdir(), 'ff-relay-bench-')));
   const results: BenchResults = {};
   try {
     log('building the relay (tsc)…');

@@ -1,11 +1,18 @@
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (bench/ sits right under it). */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+/** A temporary directory removed with the children, however the bench ends. */
+export function trackDir(dir: string): string {
+  tempDirs.add(dir);
+  return dir;
+}
 
 /**
  * Every process the bench starts goes through here, so that a failure, Ctrl-C or SIGTERM
@@ -24,6 +31,10 @@ export function killAll(): void {
     }
   }
   children.clear();
+  for (const dir of tempDirs) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  tempDirs.clear();
 }
 
 let installed = false;

@@ -31,7 +31,7 @@ same run.
 All processes share the machine: the load generator and the SSE clients take CPU from the server
 they measure, and on 2 cores the ceiling is partly bounded by autocannon itself.
 
-Run it: \`npm run bench\` (about 6 minutes; it needs \`redis-server\` on the PATH, as the e2e tests do),
+Run it: \`npm run bench\` (about 10 minutes; it needs \`redis-server\` on the PATH, as the e2e tests do),
 or \`npm run bench -- --help\` for the options, e.g. \`npm run bench -- --scenarios http --duration 5\`.
 \`--cpu-prof <dir>\` profiles every server process (relays, ceiling, peer) and \`npx tsx bench/cpuprofile-summary.ts <file>\`
 summarises a profile (time by stage, by function and by package, CPU per request).
@@ -70,7 +70,7 @@ function httpTable(http: HttpResults): string[] {
     const compared = COMPARED[row.id];
     lines.push(
       `| ${HTTP_ROWS[row.id]} | ${int(result.requestsPerSecond)} | ${result.p50} ms | ${result.p99} ms | ` +
-        `${mib(row.peakRss)} MiB | ${compared.ceiling ? ratio(result.requestsPerSecond, ceiling) : '—'} | ` +
+        `${mib(row.peakRss)} MiB | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
         `${compared.peer ? ratio(result.requestsPerSecond, row.baseline ?? peer) : '—'} | ${result.non2xx + result.errors} |`,
     );
   }

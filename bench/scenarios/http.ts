@@ -1,111 +1,26 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchEnvironment, type BenchEnvironment } from '../data/generate.js';
+import { benchEnvironment } from '../data/generate.js';
 import { writeOfflineDir } from '../data/offline-dir.js';
 import { unleashBootstrap } from '../data/unleash.js';
-import { RssSampler } from '../lib/children.js';
 import { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
-import {
-  keepMainThreadProfile,
-  monotonicUs,
-  threadedCpuProfArgs,
-  writeProfileWindow,
-} from '../lib/profiling.js';
+import { keepMainThreadProfile, threadedCpuProfArgs } from '../lib/profiling.js';
 import { Relay } from '../lib/relay.js';
-import type { HttpResults, HttpRow, HttpRowId } from '../lib/results.js';
+import type { HttpResults, HttpRow } from '../lib/results.js';
 import { medianRows } from '../lib/rounds.js';
+import { waitFor } from '../lib/wait.js';
 import { startEmulator } from '../servers/emulator-process.js';
 import { BenchRedis } from '../servers/redis.js';
-import type { LoadResult, LoadSpec } from '../workers/load.js';
-import { waitFor } from '../lib/wait.js';
+import {
+  type Context,
+  featureConfigsPath,
+  measure,
+  measureAgainstCeiling,
+} from './http-measure.js';
 
 const PEER_CLIENT_KEY = 'bench-unleash-client-key';
 const AUTH_SECRET = 'bench-auth-secret';
-
-interface Context {
-  options: BenchOptions;
-  load: IpcChild;
-  env: BenchEnvironment;
-  workDir: string;
-  rows: HttpRow[];
-  log: (line: string) => void;
-  /** Kept up for the whole scenario and measured again just before each feature-configs row. */
-  ceiling?: IpcChild;
-  ceilingSamples: number[];
-}
-
-/** A server under load; `profile` names its `--cpu-prof` output when this run is the profiled one. */
-interface Measured {
-  pid: number;
-  profile?: string;
-}
-
-/** Warm-up (not kept), then the measured run, sampling the server's RSS throughout. */
-async function measure(
-  ctx: Context,
-  id: HttpRowId,
-  server: Measured,
-  spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
-): Promise<HttpRow> {
-  const full = { ...spec, connections: ctx.options.connections };
-  const sampler = new RssSampler(server.pid);
-  if (ctx.options.warmupSeconds > 0) {
-    await ctx.load.call({
-      cmd: 'run',
-      spec: { ...full, durationSeconds: ctx.options.warmupSeconds },
-    });
-  }
-  const measuredFrom = monotonicUs();
-  const result = await ctx.load.call<LoadResult>({
-    cmd: 'run',
-    spec: { ...full, durationSeconds: ctx.options.durationSeconds },
-  });
-  if (server.profile) {
-    const units = { count: result.total, name: 'requests' } as const;
-    await writeProfileWindow(
-      ctx.options.cpuProfDir,
-      server.profile,
-      measuredFrom,
-      monotonicUs(),
-      units,
-    );
-  }
-  const row: HttpRow = { id, result, peakRss: sampler.stop() };
-  ctx.log(
-    `  ${id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
-      (result.non2xx || result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''),
-  );
-  return row;
-}
-
-/**
- * The machine is shared and its speed drifts, so each feature-configs row is compared with the
- * ceiling measured right before it; the first ceiling run is the table's ceiling row.
- */
-async function measureAgainstCeiling(
-  ctx: Context,
-  id: HttpRowId,
-  relay: Relay,
-  spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
-): Promise<void> {
-  if (!ctx.ceiling) {
-    throw new Error('the ceiling server is not running');
-  }
-  const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(ctx.env)}`;
-  const first = !ctx.rows.some((row) => row.id === 'ceiling');
-  const server = { pid: ctx.ceiling.pid, ...(first ? { profile: 'ceiling' } : {}) };
-  const ceiling = await measure(ctx, 'ceiling', server, { url, variation: { kind: 'none' } });
-  if (first) {
-    ctx.rows.push(ceiling);
-  }
-  ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
-  const row = await measure(ctx, id, { pid: relay.pid, profile: relay.name }, spec);
-  ctx.rows.push({ ...row, baseline: ceiling.result.requestsPerSecond });
-}
-
-const featureConfigsPath = (env: BenchEnvironment): string =>
-  `/client/env/${env.id}/feature-configs`;
 
 /** An offline relay of its own for one row, so its RSS and profile are that row's alone. */
 async function offlineRelay(ctx: Context, name: string): Promise<Relay> {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { track } from '../lib/children.js';
+import { track, trackDir } from '../lib/children.js';
 import { freePort, waitFor } from '../lib/wait.js';
 import { createConnection } from 'node:net';
 
@@ -16,7 +16,7 @@ export class BenchRedis {
 
   static async start(): Promise<BenchRedis> {
     const port = await freePort();
-    const dir = await mkdtemp(join(tmpdir(), 'ff-relay-bench-redis-'));
+    const dir = trackDir(await mkdtemp(join(tmpdir(), 'ff-relay-bench-redis-')));
     const args = [
       '--port',
       String(port),
