@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,14 +21,5 @@ export async function waitFor<T>(
   }
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+/** A TCP port that was free a moment ago: the test suite's helper. */
+export { freePort } from '../../test/support/ports.js';
