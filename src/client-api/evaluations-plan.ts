@@ -1,6 +1,7 @@
 import type { EvaluationContext } from '../evaluation/evaluation-context.js';
 import { evaluatePrepared, toEvaluation } from '../evaluation/evaluator.js';
 import { findVariation } from '../evaluation/flag-evaluation.js';
+import type { ServedCache } from '../evaluation/prerequisites.js';
 import type { Evaluation } from '../model/evaluation.js';
 import type { FeatureConfig, Variation } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
@@ -66,12 +67,14 @@ export class EvaluationsPlan {
   body(target: Target | null): Buffer {
     const parts: Buffer[] = [OPEN];
     let length = OPEN.length + CLOSE.length;
+    // A prerequisite shared by several flags (or evaluated itself too) is evaluated once.
+    const evaluated: ServedCache = new Map();
     for (const plan of this.plans) {
       let part: Buffer;
       if ('json' in plan) {
         part = plan.json;
       } else {
-        const variation = evaluatePrepared(this.context, plan.flag, target);
+        const variation = evaluatePrepared(this.context, plan.flag, target, evaluated);
         part = (variation && plan.byVariation.get(variation.identifier)) ?? plan.failed;
       }
       if (parts.length > 1) {

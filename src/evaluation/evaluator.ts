@@ -3,7 +3,7 @@ import type { FeatureConfig, Variation } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
 import { type EvaluationContext, withSortedRules } from './evaluation-context.js';
 import { evaluateFlag, findVariation } from './flag-evaluation.js';
-import { prerequisitesSatisfied } from './prerequisites.js';
+import { prerequisitesSatisfied, type ServedCache, servedBy } from './prerequisites.js';
 
 /** Outcome of evaluating one flag by name, so that an HTTP layer can answer 200, 404 or 500. */
 export type EvaluateOneResult =
@@ -55,17 +55,23 @@ export function evaluateOne(
 
 /**
  * The variation served to `target` by a flag of `ctx` (rules already sorted), prerequisites
- * included; `undefined` on an evaluation error. What {@link evaluateAll} does per flag.
+ * included; `undefined` on an evaluation error. What {@link evaluateAll} does per flag. With
+ * `served` (one per target), each flag is evaluated at most once across calls.
  */
 export function evaluatePrepared(
   ctx: EvaluationContext,
   flag: FeatureConfig,
   target: Target | null,
+  served?: ServedCache,
 ): Variation | undefined {
-  if (!prerequisitesSatisfied(ctx, flag, target)) {
-    return findVariation(flag, flag.offVariation);
+  if (!served) {
+    return prerequisitesSatisfied(ctx, flag, target)
+      ? evaluateFlag(ctx, flag, target)
+      : findVariation(flag, flag.offVariation);
   }
-  return evaluateFlag(ctx, flag, target);
+  return prerequisitesSatisfied(ctx, flag, target, [], served)
+    ? servedBy(ctx, flag, target, served)
+    : findVariation(flag, flag.offVariation);
 }
 
 /** The `/evaluations` element for a flag and the variation it served (none: an error). */

@@ -1,7 +1,29 @@
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
 import type { EvaluationContext } from './evaluation-context.js';
+import type { Variation } from '../model/feature-config.js';
 import { evaluateFlag } from './flag-evaluation.js';
+
+/**
+ * `evaluateFlag` results for one target, by feature: a flag that is the prerequisite of several
+ * others (or evaluated itself too) is evaluated once per target. Only ever for one target.
+ */
+export type ServedCache = Map<string, Variation | undefined>;
+
+/** `evaluateFlag`, remembered in `served` for the rest of this target's evaluation. */
+export function servedBy(
+  ctx: EvaluationContext,
+  flag: FeatureConfig,
+  target: Target | null,
+  served: ServedCache,
+): Variation | undefined {
+  if (served.has(flag.feature)) {
+    return served.get(flag.feature);
+  }
+  const variation = evaluateFlag(ctx, flag, target);
+  served.set(flag.feature, variation);
+  return variation;
+}
 
 /**
  * Whether the flag's prerequisites hold for the target (Go `checkPreRequisite`, evaluation.md
@@ -16,6 +38,7 @@ export function prerequisitesSatisfied(
   flag: FeatureConfig,
   target: Target | null,
   visiting: readonly string[] = [],
+  served: ServedCache = new Map(),
 ): boolean {
   const prerequisites = flag.prerequisites;
   if (!prerequisites || prerequisites.length === 0) {
@@ -30,14 +53,14 @@ export function prerequisitesSatisfied(
     if (!prerequisite) {
       return true;
     }
-    const served = evaluateFlag(ctx, prerequisite, target);
-    if (!served) {
+    const variation = servedBy(ctx, prerequisite, target, served);
+    if (!variation) {
       return true;
     }
-    if (!variations?.includes(served.identifier)) {
+    if (!variations?.includes(variation.identifier)) {
       return false;
     }
-    if (!prerequisitesSatisfied(ctx, prerequisite, target, path)) {
+    if (!prerequisitesSatisfied(ctx, prerequisite, target, path, served)) {
       return false;
     }
   }
