@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvHttpProxyAgent } from 'undici';
 import { AppConfig } from '../config/app-config.js';
-import { networkDetail, readAnswer, send, type UpstreamAnswer } from './upstream-http.js';
+import { readAnswer, send } from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 
 const ADMIN_TIMEOUT_MS = 30_000;
@@ -36,18 +36,13 @@ export class UpstreamAdminClient implements OnApplicationShutdown {
       accountIdentifier: admin.accountIdentifier ?? '',
       ...(admin.orgIdentifier ? { orgIdentifier: admin.orgIdentifier } : {}),
     });
-    let response: UpstreamAnswer;
-    try {
-      response = await send(`${admin.service}${path}?${query.toString()}`, {
-        method: 'PATCH',
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
-        headers: { 'Content-Type': 'application/json', 'x-api-key': admin.serviceToken ?? '' },
-        body: JSON.stringify({ instructions: { rotateKey: gracePeriod } }),
-      });
-    } catch (err) {
-      throw new UpstreamError(path, 0, networkDetail(err));
-    }
+    const response = await send(path, `${admin.service}${path}?${query.toString()}`, {
+      method: 'PATCH',
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
+      headers: { 'Content-Type': 'application/json', 'x-api-key': admin.serviceToken ?? '' },
+      body: JSON.stringify({ instructions: { rotateKey: gracePeriod } }),
+    });
     const key = ((await readAnswer(path, response, true)) as { key?: unknown } | null)?.key;
     if (typeof key !== 'string' || key === '') {
       throw new UpstreamError(path, 200, 'no key in the answer');

@@ -22,13 +22,27 @@ export interface UpstreamAnswer {
  * through WebIDL character by character, and the proxy token lists every environment the key
  * covers (~190 kB for 5,000 environments), which made header conversion most of a full load.
  */
-export async function send(url: string, init: UpstreamRequest): Promise<UpstreamAnswer> {
-  const response = await request(url, init);
+export async function send(
+  path: string,
+  url: string,
+  init: UpstreamRequest,
+): Promise<UpstreamAnswer> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, init);
+  } catch (err) {
+    // No answer at all (refused, reset, timed out): nothing to count (§2.3).
+    throw new UpstreamError(path, 0, networkDetail(err));
+  }
   const contentType = response.headers['content-type'];
   return {
     status: response.statusCode,
     contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
-    text: () => response.body.text(),
+    // A connection cut while the body arrives is a network failure like any other.
+    text: () =>
+      response.body.text().catch((err: unknown) => {
+        throw new UpstreamError(path, 0, networkDetail(err));
+      }),
   };
 }
 

@@ -8,14 +8,7 @@ import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
 import { ProxyKey } from './proxy-key.js';
-import {
-  bearer,
-  harnessHeaders,
-  networkDetail,
-  readAnswer,
-  send,
-  type UpstreamAnswer,
-} from './upstream-http.js';
+import { bearer, harnessHeaders, readAnswer, send } from './upstream-http.js';
 import { UpstreamError } from './upstream-error.js';
 import { sessionFromToken, type UpstreamSession } from './upstream-session.js';
 
@@ -260,23 +253,17 @@ export class UpstreamClient implements OnApplicationShutdown {
         ? this.config.upstream.metricService
         : this.config.upstream.clientService;
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-    let response: UpstreamAnswer;
     const started = performance.now();
-    try {
-      response = await send(`${base}${path}${query}`, {
-        method: options.method ?? 'GET',
-        dispatcher: this.dispatcher,
-        signal: options.signal,
-        headers: {
-          ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-    } catch (err) {
-      // No answer, nothing to count (§2.3): network errors and timeouts are not recorded.
-      throw new UpstreamError(path, 0, networkDetail(err));
-    }
+    const response = await send(path, `${base}${path}${query}`, {
+      method: options.method ?? 'GET',
+      dispatcher: this.dispatcher,
+      signal: options.signal,
+      headers: {
+        ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     if (options.metric) {
       this.metrics?.record(options.metric, response.status, (performance.now() - started) / 1000);
     }
