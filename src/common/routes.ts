@@ -17,6 +17,12 @@ export const ROUTES = {
   prometheus: 'metrics',
 } as const;
 
+/** Health probes and the scrape: neither counted as SDK traffic (§2.2) nor access-logged. */
+export const PROBE_ROUTES: ReadonlySet<string> = new Set([
+  `/${ROUTES.health}`,
+  `/${ROUTES.prometheus}`,
+]);
+
 /** The Admin API (ours, not part of the Harness contract); mounted only with ADMIN_API_TOKEN. */
 export const ADMIN_ROUTES = {
   keys: 'admin/v1/keys',

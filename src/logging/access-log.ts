@@ -3,10 +3,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { PROBE_ROUTES } from '../common/routes.js';
 import { AppConfig } from '../config/app-config.js';
 
-/** Probes and scrapes arrive every few seconds and say nothing about SDK traffic. */
-const QUIET_ROUTES = new Set(['/health', '/metrics']);
 const STREAM_ROUTE = '/stream';
 
 /**
@@ -53,7 +52,8 @@ export class AccessLog implements OnModuleInit {
 
 function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
   const route = request.routeOptions.url ?? '';
-  if (QUIET_ROUTES.has(route) && request.method === 'GET') {
+  // Probes and scrapes arrive every few seconds and say nothing about SDK traffic.
+  if (PROBE_ROUTES.has(route) && request.method === 'GET') {
     return;
   }
   const params = request.params as { environment_uuid?: string } | undefined;

@@ -1,4 +1,4 @@
-import { ROUTES, routeTemplateOf } from '../common/routes.js';
+import { PROBE_ROUTES, ROUTES, routeTemplateOf } from '../common/routes.js';
 
 /** What the HTTP metrics hook records for one route, worked out once per route template. */
 export interface RouteLabels {
@@ -12,7 +12,6 @@ export interface RouteLabels {
   readonly untilHeaders: boolean;
 }
 
-const UNMEASURED = new Set([`/${ROUTES.health}`, `/${ROUTES.prometheus}`]);
 /** Raw paths Harness never measures, matched or not. */
 const UNMEASURED_PATHS = new Set([`/${ROUTES.health}`, '/prometheus/metrics']);
 
@@ -32,7 +31,7 @@ export function routeLabels(routeUrl: string | undefined, path: string): RouteLa
   return {
     url,
     envParam: url.includes(':environment_uuid') ? 'environment_uuid' : undefined,
-    measured: !UNMEASURED.has(url) && !UNMEASURED_PATHS.has(path.split('?')[0] ?? ''),
+    measured: !PROBE_ROUTES.has(url) && !UNMEASURED_PATHS.has(path.split('?')[0] ?? ''),
     untilHeaders: url === `/${ROUTES.stream}`,
   };
 }
