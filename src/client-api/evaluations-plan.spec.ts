@@ -8,6 +8,7 @@ import { createEvaluationContext } from '../evaluation/evaluation-context.js';
 import { evaluateAll } from '../evaluation/evaluator.js';
 import type { Evaluation } from '../model/evaluation.js';
 import type { FeatureConfig } from '../model/feature-config.js';
+import { booleanFlag } from '../../test/support/flags.js';
 import type { Target } from '../model/target.js';
 import { EvaluationsPlan } from './evaluations-plan.js';
 
@@ -32,18 +33,13 @@ const variations = [
 ];
 
 function flag(feature: string, fields: Partial<FeatureConfig>): FeatureConfig {
-  return {
-    feature,
+  return booleanFlag(feature, {
     kind: 'json',
-    state: 'on',
     offVariation: 'b',
     defaultServe: { variation: 'a' },
     variations,
-    environment: 'e',
-    project: 'p',
-    version: 1,
     ...fields,
-  };
+  });
 }
 
 describe('EvaluationsPlan', () => {
