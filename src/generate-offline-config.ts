@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
+import { LOG_LINE_OPTIONS } from './logging/logger-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { writeOfflineConfig } from './sync/offline/offline-config.writer.js';
 import { ProxyKey } from './upstream/proxy-key.js';
@@ -11,7 +12,11 @@ import { UpstreamClient } from './upstream/upstream.client.js';
  */
 export async function generateOfflineConfig(config: AppConfig): Promise<number> {
   // A one-shot command outside Nest: plain pino, JSON like the server's logs.
-  const logger = pino({ level: config.log.level, name: 'GenerateOfflineConfig' });
+  const logger = pino({
+    level: config.log.level,
+    name: 'GenerateOfflineConfig',
+    ...LOG_LINE_OPTIONS,
+  });
   const upstream = new UpstreamClient(config, new ProxyKey(config));
   const dir = resolve(config.offline.configDir);
   try {

@@ -19,6 +19,16 @@ export const REDACTED_PATHS = [
 ];
 
 /**
+ * How every ff-relay log line looks, in the server and in one-shot commands alike: text levels,
+ * RFC 3339 times, secrets redacted.
+ */
+export const LOG_LINE_OPTIONS = {
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  timestamp: stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};
+
+/**
  * Structured JSON as log pipelines expect it: `"level":"info"` and an RFC 3339 UTC `time`
  * (Harness logs the same way). Request lines come from the access log (access-log.ts), not
  * from pino-http's middleware, which is mounted on no route.
@@ -28,9 +38,7 @@ export function loggerOptions(config: AppConfig): Params {
     forRoutes: [],
     pinoHttp: {
       level: config.log.level,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label: string) => ({ level: label }) },
+      ...LOG_LINE_OPTIONS,
       // The Fastify adapter has already chosen the id (see http-server.ts).
       genReqId: (req: IncomingMessage) => req.id,
       autoLogging: false,
