@@ -59,6 +59,26 @@ const readByPrimary = (primary: Instance) =>
 const appendedBy = (replica: Instance) =>
   scraped(replica, 'ff_proxy_replica_metrics_stream_producer_messages_published');
 
+/** Runs `use` with a plain client of the topology's Redis (a cluster client on a cluster). */
+async function withRedis<T>(top: Topology, use: (client: Redis | Cluster) => Promise<T>) {
+  const client =
+    top.redis instanceof RedisCluster
+      ? new Cluster(top.redis.ports.map((port) => ({ host: '127.0.0.1', port })))
+      : new Redis({ port: top.redis.port });
+  try {
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** The stored position and the id of the stream's newest message. */
+const positionAndEnd = (top: Topology) =>
+  withRedis(top, async (client) => [
+    await client.get(CACHE_KEYS.sdkMetricsPosition),
+    (await client.xrevrange(CACHE_KEYS.sdkMetricsStream, '+', '-', 'COUNT', 1))[0]?.[0],
+  ]);
+
 /**
  * Every metric replicas took reaches the upstream, whenever the primary died. The primary's
  * first flush is at least 60 s after it started (METRIC_POST_DURATION's minimum), so everything
@@ -79,6 +99,7 @@ describe.each(['single', 'cluster'] as const)('SDK metrics through replicas (%s)
     await postMetrics(replica, top, 3);
     await postMetrics(replica, top, 4);
     await expect.poll(() => readByPrimary(top.primary), { timeout: 10_000 }).toBe(2);
+    // No flush yet: the first one is due 60 s after boot at the earliest.
     expect(forwarded(top)).toBe(0);
     await top.primary.kill();
     await postMetrics(replica, top, 5);
@@ -88,6 +109,9 @@ describe.each(['single', 'cluster'] as const)('SDK metrics through replicas (%s)
     await expect.poll(() => readByPrimary(top.primary), { timeout: 10_000 }).toBe(3);
     await top.primary.stop();
     expect(forwarded(top)).toBe(12);
+    // Its shutdown flush stored how far it got: a next primary would send none of them again.
+    const [position, end] = await positionAndEnd(top);
+    expect(position).toBe(end);
   }, 120_000);
 
   it('replicas take metrics before any primary read the stream: the first one forwards them, not what a Go proxy left', async () => {
@@ -97,12 +121,13 @@ describe.each(['single', 'cluster'] as const)('SDK metrics through replicas (%s)
       ...top.primaryEnv,
       METRIC_POST_DURATION: '0',
     });
-    await earlier.start();
-    await earlier.stop();
-    await appendDirectly(
-      top,
-      JSON.stringify({ environment_id: top.env, metricsData: [entry(100)] }),
-    );
+    try {
+      await earlier.start();
+    } finally {
+      await earlier.stop();
+    }
+    const forwardedByGo = JSON.stringify({ environment_id: top.env, metricsData: [entry(100)] });
+    await withRedis(top, (c) => c.xadd(CACHE_KEYS.sdkMetricsStream, '*', 'event', forwardedByGo));
     const replica = top.replicas[0] as Instance;
     await replica.start();
     await postMetrics(replica, top, 6);
@@ -113,16 +138,3 @@ describe.each(['single', 'cluster'] as const)('SDK metrics through replicas (%s)
     expect(forwarded(top)).toBe(6);
   }, 120_000);
 });
-
-async function appendDirectly(top: Topology, json: string): Promise<void> {
-  const ports = top.redis instanceof RedisCluster ? top.redis.ports : [top.redis.port];
-  const client =
-    top.redis instanceof RedisCluster
-      ? new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })))
-      : new Redis({ port: ports[0] });
-  try {
-    await client.xadd(CACHE_KEYS.sdkMetricsStream, '*', 'event', json);
-  } finally {
-    client.disconnect();
-  }
-}
