@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { describeError, errorBody } from '../errors/error-body.js';
+import { ProxyError } from '../errors/proxy-error.js';
 import { allowedMethods } from '../routes.js';
 
 /**
@@ -28,6 +29,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // A known path asked with the wrong method: 405, as the Go proxy's router answers.
       shape = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method Not Allowed' };
       this.adapterHost.httpAdapter.setHeader(http.getResponse(), 'Allow', allowed.join(', '));
+    }
+    const response: unknown = http.getResponse();
+    if (exception instanceof ProxyError) {
+      for (const [name, value] of Object.entries(exception.headers)) {
+        this.adapterHost.httpAdapter.setHeader(response, name, value);
+      }
     }
     if (!shape) {
       // Known errors carry their status; only the unexpected ones are a bug worth an error log.
