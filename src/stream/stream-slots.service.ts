@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { StreamLimitError } from '../common/errors/proxy-error.js';
@@ -9,6 +9,9 @@ import { METRIC_NAMES } from '../metrics/metric-names.js';
 export interface StreamSlot {
   release(): void;
 }
+
+/** A full instance says so at most this often, with the count refused since. */
+const WARN_INTERVAL_MS = 60_000;
 
 /**
  * `Retry-After` of a refused stream, 15–45 s. Harness SDKs ignore it (the Node SDK retries after
@@ -28,7 +31,10 @@ export function retryAfterSeconds(random: () => number = Math.random): number {
  */
 @Injectable()
 export class StreamSlots {
+  private readonly logger = new Logger(StreamSlots.name);
   private count = 0;
+  private refusedSinceWarning = 0;
+  private lastWarningAt = Number.NEGATIVE_INFINITY;
   readonly limit: number;
 
   constructor(
@@ -53,6 +59,7 @@ export class StreamSlots {
   take(): StreamSlot {
     if (this.limit > 0 && this.count >= this.limit) {
       this.refused.inc({ reason: 'limit' });
+      this.warnFull();
       throw new StreamLimitError(this.limit, retryAfterSeconds());
     }
     this.count += 1;
@@ -67,5 +74,18 @@ export class StreamSlots {
         }
       },
     };
+  }
+
+  private warnFull(): void {
+    this.refusedSinceWarning += 1;
+    const now = Date.now();
+    if (now - this.lastWarningAt >= WARN_INTERVAL_MS) {
+      this.logger.warn(
+        { limit: this.limit, refused: this.refusedSinceWarning },
+        'sdk stream limit reached: new streams refused with 503 (SDKs poll meanwhile)',
+      );
+      this.lastWarningAt = now;
+      this.refusedSinceWarning = 0;
+    }
   }
 }
