@@ -169,7 +169,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * A clean end, so the SDK reconnects (through the load balancer, maybe to a newer instance).
-   * It loses no change: an event sent from now on is replayed to its next stream.
+   * It loses no change: an event sent from now on is replayed to its next stream if that opens
+   * within the replay window (SDKs retry after seconds: the Node SDK after 5–10 s).
    */
   private endByAge(env: string, subscriber: Subscriber): void {
     // Detached at once: the socket closes later, and the next sweep must not count it again.
