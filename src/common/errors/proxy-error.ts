@@ -5,6 +5,8 @@
 export abstract class ProxyError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Response headers the answer must carry (e.g. `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>> = {};
 }
 
 export class BadRequestError extends ProxyError {
@@ -80,6 +82,20 @@ export class StreamUnavailableError extends ProxyError {
   readonly code = 'STREAM_UNAVAILABLE';
   constructor() {
     super('SaaS stream disconnected: streaming endpoint disabled');
+  }
+}
+
+/**
+ * This instance holds as many SDK streams as it may. SDKs poll meanwhile and retry the stream;
+ * through a load balancer the retry may reach an instance with room.
+ */
+export class StreamLimitError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'STREAM_LIMIT_REACHED';
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(`this instance holds its limit of ${limit} SDK streams: poll, or retry the stream later`);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }
 
