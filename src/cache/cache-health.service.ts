@@ -85,6 +85,11 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
     this.expectSeeded();
   }
 
+  /** Whether the marker was seen in place, so that its absence means the cache lost its data. */
+  get watchesMarker(): boolean {
+    return this.expectMarker;
+  }
+
   /** The marker is in place (this process wrote it, or saw another write it): watch for its loss. */
   expectSeeded(): void {
     this.expectMarker = true;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import { sha256Hex } from '../../src/cache/cache-keys.js';
 import { buildProxy } from '../support/built-proxy.js';
@@ -61,6 +62,29 @@ async function sdkRoutes(url: string, env: string, sdkKey: string): Promise<stri
   );
 }
 
+async function authStatus(instance: Instance, apiKey: string): Promise<number> {
+  const response = await fetch(`${instance.url}/client/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiKey }),
+  });
+  return response.status;
+}
+
+async function authToken(instance: Instance, apiKey: string): Promise<string> {
+  const response = await fetch(`${instance.url}/client/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiKey }),
+  });
+  return ((await response.json()) as { authToken: string }).authToken;
+}
+
+async function cacheStatus(instance: Instance): Promise<string | undefined> {
+  const response = await fetch(`${instance.url}/health`).catch(() => undefined);
+  return ((await response?.json()) as { cacheStatus?: string } | undefined)?.cacheStatus;
+}
+
 function notReady(env: string): string[] {
   return [
     '/client/auth',
@@ -80,8 +104,11 @@ describe('a read replica on a Redis no primary has filled', () => {
   let primary: Instance;
   const replicas: Instance[] = [];
   const clients: Client[] = [];
-  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode', { state: 'on' })] });
-  const sdkKey = seed.apiKeys?.[0] ?? '';
+  const seed = environmentSeed({
+    featureConfigs: [booleanFlag('dark-mode', { state: 'on' })],
+    apiKeys: [randomUUID(), randomUUID()],
+  });
+  const [sdkKey = '', otherKey = ''] = seed.apiKeys ?? [];
 
   function replica(name: string, env: Record<string, string> = {}): Promise<Instance> {
     return freePort().then((port) => {
@@ -169,4 +196,29 @@ describe('a read replica on a Redis no primary has filled', () => {
     expect(logLines(lost, WAITING)[0]).toMatchObject({ db: 7 });
     expect(logLines(lost, READY)).toEqual([]);
   }, 60_000);
+
+  it('once ready stays ready on a Redis emptied later: serves what memory holds, never 401 for a key it has not seen', async () => {
+    if ((await primary.health()) !== 200) {
+      await primary.start();
+    }
+    const steady = await replica('steady');
+    await steady.start();
+    const token = await authToken(steady, sdkKey);
+    // The primary would write everything back at once: without it the gap stays open.
+    await primary.kill();
+    await redis.restart({ empty: true });
+    await expect.poll(() => cacheStatus(steady), { timeout: 15_000 }).toBe('healthy');
+    for (let i = 0; i < 10; i++) {
+      expect(await authStatus(steady, sdkKey)).toBe(200);
+      const flags = await fetch(`${steady.url}/client/env/${seed.id}/feature-configs`, {
+        headers: bearer(token),
+      });
+      expect([flags.status, ((await flags.json()) as unknown[]).length]).toEqual([200, 1]);
+      // Never seen by this replica: not known absent either, so no 401 while Redis lacks it.
+      expect(await authStatus(steady, otherKey)).toBe(503);
+    }
+    expect(await steady.health()).toBe(200);
+    await primary.start();
+    await expect.poll(() => authStatus(steady, otherKey), { timeout: 15_000 }).toBe(200);
+  }, 90_000);
 });
