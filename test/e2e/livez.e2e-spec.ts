@@ -55,7 +55,7 @@ describe('GET /livez (the liveness probe)', () => {
           async () =>
             ((await (await fetch(`${base}/health`)).json()) as { cacheStatus?: string })
               .cacheStatus,
-          { timeout: 15_000 },
+          { timeout: 30_000 },
         )
         .toBe('unhealthy');
       for (let i = 0; i < 5; i++) {

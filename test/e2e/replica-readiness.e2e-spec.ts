@@ -176,7 +176,7 @@ describe('a read replica on a Redis no primary has filled', () => {
     const waitedMs = ready[0]?.waitedMs ?? Number.NaN;
     expect(logLines(early, WAITING).length).toBeLessThanOrEqual(1 + Math.ceil(waitedMs / 30_000));
     expect(trap.requests()).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('with a wrong REDIS_DB (an empty DB) never answers 401 and stays not ready', async () => {
     // A primary serves DB 0 (started here when this test runs alone).
