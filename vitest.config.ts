@@ -20,6 +20,9 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/redis-db.setup.ts'],
           testTimeout: 30_000,
+          // A waited-for condition gets 10 s, not Vitest's 1 s: on a loaded 2-core machine a
+          // process that answers in milliseconds when idle can take seconds.
+          expect: { poll: { timeout: 10_000 } },
           hookTimeout: 60_000,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },

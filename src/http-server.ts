@@ -25,9 +25,12 @@ const MAX_HEADER_BYTES = 320 * 1024;
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const { tls, idleTimeoutMs, requestTimeoutMs } = config.server;
-  // Slow or silent clients must not pile up sockets: a silent connection is closed after the
-  // idle timeout (SDK streams write a heartbeat at least every 15 s, so they stay), and a
-  // request's headers and body must arrive in time. Node checks every second.
+  // Slow or silent clients must not pile up sockets. Two timers can close one: the socket idle
+  // timeout (`connectionTimeout`: no byte either way for that long; SDK streams write a heartbeat
+  // at least every 15 s, so they stay) closes it without a word, and Node's request deadlines
+  // (`headersTimeout`, `requestTimeout`, checked every `connectionsCheckingInterval`; they also
+  // run for a connection that has sent nothing yet) answer 408 and close it. Whichever is due
+  // first wins.
   const limits = {
     maxHeaderSize: MAX_HEADER_BYTES,
     headersTimeout: Math.min(10_000, requestTimeoutMs),

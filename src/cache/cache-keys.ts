@@ -22,8 +22,9 @@ export const CACHE_KEYS = {
   controlEventsStream: 'proxy:primary_to_replica_control_events',
   sdkMetricsStream: 'stream:sdk_metrics',
   /**
-   * Ours: the last `stream:sdk_metrics` entry the primary forwarded upstream, so a restarted
-   * primary resumes there instead of at `$` and loses none of what replicas took meanwhile.
+   * Ours: where the primary resumes `stream:sdk_metrics` (instead of at `$`, losing what replicas
+   * took meanwhile): claimed by whoever touches the stream first, then moved forward to the last
+   * entry forwarded upstream. See README "SDK metrics: what reaches Harness".
    */
   sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
   /** Ours: the SDK-token secrets after a rotation, sealed under the configured AUTH_SECRET. */

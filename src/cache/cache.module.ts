@@ -20,6 +20,7 @@ import { SdkKeyRegistry } from './sdk-key-registry.service.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
+import { StreamPositions } from './stream-positions.js';
 
 @Module({
   imports: [MetricsModule, SchedulingModule],
@@ -55,6 +56,12 @@ import { RedisClient } from './redis.client.js';
       inject: [RedisClient],
       useFactory: (redis: RedisClient | null) => (redis ? new RedisStreams(redis) : null),
     },
+    {
+      provide: StreamPositions,
+      inject: [RedisClient, RedisStreams],
+      useFactory: (redis: RedisClient | null, streams: RedisStreams | null) =>
+        redis && streams ? new StreamPositions(redis, streams) : null,
+    },
     ConfigReader,
     ConfigWriter,
     ProxyKeyVault,
@@ -71,6 +78,7 @@ import { RedisClient } from './redis.client.js';
     InventoryRepository,
     MemoryMirror,
     RedisStreams,
+    StreamPositions,
     ProxyKeyVault,
     SdkKeyRegistry,
   ],

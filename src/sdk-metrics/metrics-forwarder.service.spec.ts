@@ -7,7 +7,7 @@ import type { DroppedLabel } from '../metrics/metric-names.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { MAX_ATTEMPTS } from './forwarding-policy.js';
 import type { MetricsEntry, PartKind } from './metrics-batch.js';
-import { MetricsForwarder } from './metrics-forwarder.service.js';
+import { type FlushCheckpoint, MetricsForwarder } from './metrics-forwarder.service.js';
 import type { MetricsSender } from './metrics-sender.service.js';
 
 interface Post {
@@ -39,6 +39,21 @@ const entry = (flag: string, count: number): MetricsEntry => ({
 });
 
 const unavailable = () => new UpstreamError('/metrics/env', 503, 'status 503');
+
+/** A reader's position: `read` moves it (as each message is accepted), `commits` are stored. */
+class FakeCheckpoint implements FlushCheckpoint {
+  read = 0;
+  readonly commits: string[] = [];
+
+  mark(): string {
+    return String(this.read);
+  }
+
+  commit(mark: string): Promise<void> {
+    this.commits.push(mark);
+    return Promise.resolve();
+  }
+}
 
 describe(MetricsForwarder.name, () => {
   let sender: FakeSender;
@@ -163,6 +178,42 @@ describe(MetricsForwarder.name, () => {
     open();
     await Promise.all([first, second]);
     expect(sender.posts.map((p) => p.entries)).toEqual([[entry('x', 1)], [entry('x', 2)]]);
+  });
+
+  it('stores the mark once all it covered was posted, though more came in during the flush', async () => {
+    const f = forwarder();
+    const checkpoint = new FakeCheckpoint();
+    f.useCheckpoint(checkpoint);
+    let open = () => undefined as void;
+    sender.gate = new Promise((resolve) => (open = resolve));
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    checkpoint.read = 1;
+    const flushed = f.flush();
+    await expect.poll(() => sender.started).toBe(1);
+    f.accept('a', { metricsData: [entry('x', 2)] });
+    checkpoint.read = 2;
+    open();
+    await flushed;
+    expect(checkpoint.commits).toEqual(['1']);
+    await f.flush();
+    expect(checkpoint.commits).toEqual(['1', '2']);
+  });
+
+  it('stores no mark past a part kept for a retry; past a part given up, it does', async () => {
+    const f = forwarder();
+    const checkpoint = new FakeCheckpoint();
+    f.useCheckpoint(checkpoint);
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    f.accept('b', { metricsData: [entry('x', 1)] });
+    checkpoint.read = 1;
+    sender.outcomes.push(undefined, unavailable());
+    await f.flush();
+    expect(checkpoint.commits).toEqual([]);
+    checkpoint.read = 2;
+    sender.outcomes.push(new UpstreamError('/metrics/b', 400, 'status 400'));
+    await f.flush();
+    expect(checkpoint.commits).toEqual(['2']);
+    expect(await droppedTotal()).toBe(1);
   });
 
   it('flushes once more at shutdown', async () => {

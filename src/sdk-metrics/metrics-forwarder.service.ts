@@ -63,9 +63,10 @@ export class MetricsForwarder
   }
 
   /**
-   * Called around each flush: `mark()` before it drains the buffer, `commit(mark)` once a flush
-   * left nothing waiting for a retry. The Redis stream reader uses it to remember how far the
-   * metrics it read have reached the upstream.
+   * Called around each flush: `mark()` as it drains the buffer, `commit(mark)` once everything
+   * drained was posted or given up (and counted), none kept for a retry. What arrived during
+   * the flush is after the mark and does not hold the commit back. The Redis stream reader uses
+   * it to remember how far the metrics it read have reached the upstream.
    */
   useCheckpoint(checkpoint: FlushCheckpoint): void {
     this.checkpoint = checkpoint;
@@ -148,16 +149,17 @@ export class MetricsForwarder
     this.sizeFlushQueued = false;
     const mark = this.checkpoint?.mark();
     const drained = this.buffer.drain();
+    let kept = 0;
     for (const part of drained.metricsData) {
-      await this.send('metricsData', part);
+      kept += (await this.send('metricsData', part)) ? 1 : 0;
     }
     for (const part of drained.targetData) {
-      await this.send('targetData', part);
+      kept += (await this.send('targetData', part)) ? 1 : 0;
     }
     for (const evicted of this.buffer.evictOldest(MAX_RETAINED_BYTES)) {
       this.drop(evicted.kind, evicted.env, evicted.entries, 'overflow');
     }
-    if (mark !== undefined && this.buffer.retainedBytes === 0) {
+    if (mark !== undefined && kept === 0) {
       await this.checkpoint?.commit(mark);
     }
     const posts = drained.metricsData.length + drained.targetData.length;
@@ -166,25 +168,27 @@ export class MetricsForwarder
     }
   }
 
+  /** Posts one part; true when it failed and was kept for the next flush. */
   private async send<K extends PartKind>(
     kind: K,
     part: BufferedPart<PartEntries[K]>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const error = await this.sender.send(kind, part.env, part.entries);
     if (error === undefined) {
-      return;
+      return false;
     }
     const failures = part.failures + 1;
     const decision = retryDecision(error, failures);
     if (decision !== 'retry') {
       this.drop(kind, part.env, part.entries.length, decision, error);
-      return;
+      return false;
     }
     this.logger.warn(
       { err: error, env: part.env, kind, failures },
       'could not forward sdk metrics: keeping them for the next flush',
     );
     this.buffer.restore(kind, { ...part, failures });
+    return true;
   }
 
   private drop(kind: PartKind, env: string, entries: number, reason: string, err?: unknown): void {

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { CacheStore } from '../cache/cache-store.js';
 import { RedisStreams, type StreamSubscription } from '../cache/redis-streams.js';
+import { StreamPositions } from '../cache/stream-positions.js';
 import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkMetricsBatch } from './metrics-batch.js';
@@ -15,26 +15,34 @@ import { MetricsForwarder } from './metrics-forwarder.service.js';
 
 /**
  * The primary's side of `stream:sdk_metrics` (`cache-and-ha.md` §5.3): what read replicas took
- * from their SDKs goes into the same forwarding pipeline as the primary's own. The position of
- * the last message whose metrics reached the upstream is stored in Redis, so a restarted primary
- * resumes there (Harness starts at `$` and loses what came in meanwhile). At least once: a
- * primary that dies between a post and storing the position sends those metrics again.
+ * from their SDKs goes into the same forwarding pipeline as the primary's own. Where to resume
+ * is stored in Redis from the first read on (Harness starts at `$` and loses what came in while
+ * no primary read): the first primary, or the first replica to append if it came earlier,
+ * stores the end of the stream as it found it, and each flush that left nothing to retry moves
+ * the position to the last message it covered. So a primary killed at any moment, even before
+ * its first flush, leaves its successor where the metrics stopped reaching the upstream. At
+ * least once: what was posted upstream after the last stored position is posted again.
  */
 @Injectable()
 export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsStreamReader.name);
   private subscription?: StreamSubscription;
+  /** The last position this primary stored, so an idle flush does not write it again. */
+  private committed?: string;
 
   constructor(
     private readonly streams: RedisStreams,
-    private readonly store: CacheStore,
+    private readonly positions: StreamPositions,
     private readonly forwarder: MetricsForwarder,
     @InjectMetric(STREAM_PREFIXES.primaryMetricsConsumer) private readonly counters: StreamCounters,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const stored = await this.store.get(CACHE_KEYS.sdkMetricsPosition).catch(() => null);
-    const from = stored ?? (await this.streams.lastId(CACHE_KEYS.sdkMetricsStream));
+    const from = await this.positions.claim(
+      CACHE_KEYS.sdkMetricsPosition,
+      CACHE_KEYS.sdkMetricsStream,
+    );
+    this.committed = from;
     this.subscription = this.streams.subscribe(
       CACHE_KEYS.sdkMetricsStream,
       from,
@@ -43,13 +51,29 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
     );
     this.forwarder.useCheckpoint({
       mark: () => this.subscription?.position ?? from,
-      commit: (position) => this.store.set([[CACHE_KEYS.sdkMetricsPosition, position]]),
+      commit: (position) => this.commit(position),
     });
     this.logger.log({ from }, 'forwarding the sdk metrics of read replicas');
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.close();
+  }
+
+  private async commit(position: string): Promise<void> {
+    if (position === this.committed) {
+      return;
+    }
+    try {
+      if (!(await this.positions.advance(CACHE_KEYS.sdkMetricsPosition, position))) {
+        // Only another reader moves it after boot: a second primary forwards these metrics too.
+        this.logger.warn({ position }, 'sdk metrics position not moved: redis holds a later one');
+      }
+      this.committed = position;
+    } catch (err) {
+      // The next flush stores a later one; until then a successor would post these again.
+      this.logger.warn({ err, position }, 'could not store the sdk metrics position');
+    }
   }
 
   private accept(json: string): void {

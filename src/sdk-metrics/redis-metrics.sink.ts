@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams } from '../cache/redis-streams.js';
+import { StreamPositions } from '../cache/stream-positions.js';
 import { AppConfig } from '../config/app-config.js';
 import { type DroppedLabel, METRIC_NAMES, STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
@@ -22,7 +23,9 @@ interface Pending {
  * A read replica's SDK metrics go to its primary through `stream:sdk_metrics`
  * (`cache-and-ha.md` §5.3), one message per SDK request. The SDK is answered at once; messages
  * Redis cannot take yet wait in order (16 MiB at most, then the oldest are dropped and counted)
- * and are appended once it answers again, so a Redis restart loses none.
+ * and are appended once it answers again, so a Redis restart loses none. Before its first append
+ * a replica makes sure the primary's position exists (`StreamPositions.claim`): a replica that
+ * takes metrics before any primary has read the stream leaves them ahead of where one starts.
  */
 @Injectable()
 export class RedisMetricsSink extends MetricsSink implements BeforeApplicationShutdown {
@@ -30,10 +33,12 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
   private readonly pending: Pending[] = [];
   private pendingBytes = 0;
   private draining?: Promise<void>;
+  private positionClaimed = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly streams: RedisStreams,
+    private readonly positions: StreamPositions,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
     @InjectMetric(STREAM_PREFIXES.replicaMetricsProducer) private readonly counters: StreamCounters,
   ) {
@@ -70,6 +75,10 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
     let next: Pending | undefined;
     while ((next = this.pending[0])) {
       try {
+        if (!this.positionClaimed) {
+          await this.positions.claim(CACHE_KEYS.sdkMetricsPosition, CACHE_KEYS.sdkMetricsStream);
+          this.positionClaimed = true;
+        }
         await this.streams.append(
           CACHE_KEYS.sdkMetricsStream,
           next.json,
@@ -81,6 +90,8 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
       } catch (err) {
         this.counters.published(CACHE_KEYS.sdkMetricsStream, 'err_publishing');
         this.logger.warn({ err, waiting: this.pending.length }, 'redis did not take sdk metrics');
+        // Redis may come back empty, without the position: make sure of it again first.
+        this.positionClaimed = false;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
       }
     }

@@ -25,7 +25,7 @@ describe('floods of /client/auth', () => {
   });
 
   it('takes 20,000 wrong keys with bounded memory and keeps serving', async () => {
-    const t = await createTestApp({ AUTH_RATE_LIMIT: '0' }, { inMemory: true });
+    const t = await createTestApp({ AUTH_RATE_LIMIT: '0' });
     try {
       for (let i = 0; i < 20_000; i += 1) {
         const response = await auth(t, `guess-${i}`);

@@ -141,7 +141,7 @@ describe('GET /client/env/:env/target/:target/evaluations', () => {
 
 describe('GET …/evaluations with JSON_EVALUATION_DOUBLE_ENCODE=true (Go proxy emulation)', () => {
   it('JSON-encodes json-kind values a second time', async () => {
-    const t = await createTestApp({ JSON_EVALUATION_DOUBLE_ENCODE: 'true' }, { inMemory: true });
+    const t = await createTestApp({ JSON_EVALUATION_DOUBLE_ENCODE: 'true' });
     try {
       const token = await authenticate(t.app, PRODUCTION_CLIENT_SDK_KEY);
       const response = await t.app.inject({

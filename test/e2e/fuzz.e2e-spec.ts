@@ -14,12 +14,13 @@ const SEED = 20_261_129;
  * Random requests across every route (SDK and Admin API): hostile paths, headers, tokens and
  * bodies. None may get a 5xx or crash the relay, and the config it serves must not change.
  */
-describe('fuzz: 10,000 random requests', () => {
+// On Redis as production runs it, and on the in-memory store of the zero-setup default.
+describe.each(['redis', 'in-memory'] as const)('fuzz: 10,000 random requests (%s)', (store) => {
   let t: TestApp;
   let token: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ ADMIN_API_TOKEN: 'fuzz-admin' }, { inMemory: true });
+    t = await createTestApp({ ADMIN_API_TOKEN: 'fuzz-admin' }, { inMemory: store === 'in-memory' });
     token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
   });
   afterAll(() => t.close());

@@ -8,12 +8,12 @@ function deepJson(depth: number): string {
 }
 
 /** Requests one client can send to stall, crash or confuse a relay: each a short 4xx. */
-describe('hostile and odd input', () => {
+describe.each(['redis', 'in-memory'] as const)('hostile and odd input (%s)', (store) => {
   let t: TestApp;
   let token: string;
 
   beforeAll(async () => {
-    t = await createTestApp({}, { inMemory: true });
+    t = await createTestApp({}, { inMemory: store === 'in-memory' });
     token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
   });
   afterAll(() => t.close());

@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import {
+  buildProxy,
+  type ProxyProcess,
+  startOfflineProxy,
+  stopProxy,
+} from '../support/built-proxy.js';
 import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 
 const RFC_3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -101,7 +106,9 @@ describe('logs', () => {
     await token(quiet.base);
     const silent = await start({ LOG_LEVEL: 'ERROR' });
     await token(silent.base);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stopped first: an access line is written after its answer, so only the end of the
+    // process says that none is coming.
+    await Promise.all([stopProxy(quiet.proxy), stopProxy(silent.proxy)]);
     expect(lines(quiet.proxy).some((l) => l.msg === 'offline config loaded')).toBe(true);
     expect(lines(quiet.proxy).filter((l) => l.context === 'http')).toEqual([]);
     expect(lines(silent.proxy)).toEqual([]);

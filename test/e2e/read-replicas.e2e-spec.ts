@@ -1,6 +1,8 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
+import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
+import { parseScrape } from '../support/prometheus-text.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SteadyReader } from '../support/steady-reader.js';
 import { TcpBalancer } from '../support/tcp-balancer.js';
@@ -52,6 +54,14 @@ function forwardedCount(top: Topology): number {
     .requests({ route: `/metrics/${top.env}` })
     .flatMap((r) => (r.body as { metricsData?: MetricsEntry[] }).metricsData ?? [])
     .reduce((sum, entry) => sum + entry.count, 0);
+}
+
+/** How many `stream:sdk_metrics` messages the primary has handed to its forwarder. */
+async function metricsMessagesRead(primary: Instance): Promise<number> {
+  const scrape = parseScrape(await (await fetch(`${primary.url}/metrics`)).text());
+  return scrape.value(`${STREAM_PREFIXES.primaryMetricsConsumer}_messages_received`, {
+    error: 'false',
+  });
 }
 
 function sdkOn(url: string, top: Topology): Promise<Client> {
@@ -117,10 +127,11 @@ describe.each(['single', 'cluster'] as const)('read replicas on Redis (%s)', (ki
 
   it('passes SDK metrics taken by replicas to the upstream through the primary', async () => {
     const before = forwardedCount(top);
+    const read = await metricsMessagesRead(top.primary);
     expect(await postMetrics(top.replicas[0] as Instance, top, 3)).toBe(200);
     expect(await postMetrics(top.replicas[1] as Instance, top, 4)).toBe(200);
-    // The primary forwards every minute; its shutdown flush sends what it has at once.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The primary forwards every minute; its shutdown flush sends what it has read at once.
+    await expect.poll(() => metricsMessagesRead(top.primary)).toBe(read + 2);
     await top.primary.stop();
     await top.primary.start();
     expect(forwardedCount(top) - before).toBe(7);

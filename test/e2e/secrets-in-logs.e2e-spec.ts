@@ -1,4 +1,9 @@
-import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
+import {
+  buildProxy,
+  type ProxyProcess,
+  startOfflineProxy,
+  stopProxy,
+} from '../support/built-proxy.js';
 import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 
 const AUTH_SECRET = 'auth-secret-that-must-not-be-logged';
@@ -40,7 +45,8 @@ describe('secrets in logs', () => {
       body: JSON.stringify({ apiKey: `${PRODUCTION_SERVER_SDK_KEY}-wrong` }),
     });
     await fetch(`${base}/admin/v1/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stopped first: lines written after an answer (access lines) are all in once it has ended.
+    await stopProxy(proxy);
     const logs = `${proxy.stdout()}${proxy.stderr()}`;
     expect(logs).toContain('"level":"debug"');
     for (const secret of [PRODUCTION_SERVER_SDK_KEY, authToken, AUTH_SECRET, ADMIN_TOKEN]) {

@@ -52,10 +52,18 @@ export function spawnProxy(env: Record<string, string>, node = process.execPath)
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  // `close`, not `exit`: it comes once stdout and stderr are drained, so a test that waited for
+  // it reads every line the process wrote.
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('close', (code) => resolve(code)),
   );
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** SIGTERM, then the process's end, with its output drained: what it logged is all there. */
+export async function stopProxy(proxy: ProxyProcess): Promise<number | null> {
+  proxy.child.kill('SIGTERM');
+  return proxy.exited;
 }
 
 /**

@@ -85,7 +85,11 @@ export class SseClient {
   }
 
   /** Resolves when `predicate` holds (re-checked on every chunk and at the end). */
-  async waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'the condition'): Promise<void> {
+  async waitFor(
+    predicate: () => boolean,
+    timeoutMs = 10_000,
+    what = 'the condition',
+  ): Promise<void> {
     await this.until(() => (predicate() ? true : undefined), timeoutMs, what);
   }
 

@@ -90,14 +90,20 @@ export interface Topology {
   sdkKey: string;
   primary: Instance;
   replicas: Instance[];
+  /** The primary's environment, for another primary on the same Redis and upstream. */
+  primaryEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
 /**
  * One primary and two read replicas, each a process of its own, on a real Redis (a single
- * server or a 3-master cluster), with the primary on the upstream emulator.
+ * server or a 3-master cluster), with the primary on the upstream emulator. With `started:
+ * false` no instance runs yet: the test starts them in the order it needs.
  */
-export async function startTopology(kind: 'single' | 'cluster'): Promise<Topology> {
+export async function startTopology(
+  kind: 'single' | 'cluster',
+  options: { started?: boolean } = {},
+): Promise<Topology> {
   await buildProxy();
   const redis = kind === 'cluster' ? await RedisCluster.start() : await RedisServer.start();
   const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode')] });
@@ -112,14 +118,15 @@ export async function startTopology(kind: 'single' | 'cluster'): Promise<Topolog
     LOG_LEVEL: 'ERROR',
     ADMIN_API_TOKEN: TOPOLOGY_ADMIN_TOKEN,
   };
-  const primary = new Instance('primary', await freePort(), {
+  const primaryEnv = {
     ...common,
     PROXY_KEY: upstream.proxyKey,
     CLIENT_SERVICE: upstream.url,
     METRIC_SERVICE: upstream.metricsUrl,
     UPSTREAM_POLL_INTERVAL: '1',
     UPSTREAM_STREAM_TIMEOUT: '3',
-  });
+  };
+  const primary = new Instance('primary', await freePort(), primaryEnv);
   const replicaEnv = {
     ...common,
     READ_REPLICA: 'true',
@@ -131,8 +138,10 @@ export async function startTopology(kind: 'single' | 'cluster'): Promise<Topolog
     new Instance('replica-1', await freePort(), replicaEnv),
     new Instance('replica-2', await freePort(), replicaEnv),
   ];
-  await primary.start();
-  await Promise.all(replicas.map((replica) => replica.start()));
+  if (options.started ?? true) {
+    await primary.start();
+    await Promise.all(replicas.map((replica) => replica.start()));
+  }
   return {
     redis,
     upstream,
@@ -141,6 +150,7 @@ export async function startTopology(kind: 'single' | 'cluster'): Promise<Topolog
     sdkKey: seed.apiKeys?.[0] ?? '',
     primary,
     replicas,
+    primaryEnv,
     stop: async () => {
       await Promise.all([primary, ...replicas].map((instance) => instance.kill()));
       await Promise.all([upstream.stop(), trap.stop(), redis.stop()]);
