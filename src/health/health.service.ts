@@ -13,13 +13,14 @@ export class HealthService {
 
   /**
    * The Harness health object (`sdk-api.md` §8). Without config to serve: 503 while the first
-   * sync runs and 500 once it failed, as Harness. With config already in the cache the proxy is
+   * sync runs (or, on a replica, until a primary has filled Redis) and 500 once it failed, as
+   * Harness. With config already in the cache the proxy is
    * serving SDKs, so it answers 200 and shows the sync state instead of getting restarted.
    */
   health(): HealthResponseDto {
     const config = this.status.config;
     if (!this.status.warm && config.state === 'LOADING') {
-      throw new NotReadyError();
+      throw new NotReadyError(this.status.waitingFor);
     }
     if (!this.status.warm && config.state === 'FAILED_TO_SYNC') {
       throw new SyncFailedError();

@@ -21,6 +21,7 @@ export class ProxyStatus {
   private readonly streamListeners = new Set<(state: StreamState) => void>();
   private cacheWarm = false;
   private streamsAlwaysOpen = false;
+  private waiting = 'the first config has not been loaded yet';
 
   get config(): StatusSnapshot<ConfigState> {
     return this.configStatus;
@@ -31,8 +32,9 @@ export class ProxyStatus {
   }
 
   /**
-   * SDK routes serve once config is in place: loaded or synced, or already in a shared cache
-   * from before this process started (then even while the upstream is unreachable).
+   * SDK routes serve once config is in place: loaded or synced, already in a shared cache from
+   * before this process started (then even while the upstream is unreachable), or, on a read
+   * replica, once a primary has filled Redis.
    */
   get ready(): boolean {
     return (
@@ -40,6 +42,15 @@ export class ProxyStatus {
       this.configStatus.state === 'SYNCED' ||
       this.configStatus.state === 'READ_REPLICA'
     );
+  }
+
+  /** What an instance that is not ready waits for, as its 503s say. */
+  get waitingFor(): string {
+    return this.waiting;
+  }
+
+  waitFor(what: string): void {
+    this.waiting = what;
   }
 
   /** Whether SDKs may hold `/stream`: while the stream that brings changes is connected. */

@@ -21,6 +21,7 @@ import { PrimarySyncService } from './primary/primary-sync.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
 import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
+import { ReplicaReadiness } from './replica/replica-readiness.service.js';
 import { ReplicaSyncService } from './replica/replica-sync.service.js';
 import { StreamGauges } from './stream-gauges.service.js';
 import { SyncService } from './sync.service.js';
@@ -45,7 +46,12 @@ function modeProviders(config: AppConfig): Provider[] {
         ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }] : []),
       ];
     case 'replica':
-      return [...ROLE_METRIC_PROVIDERS.replicaSync, ReplicaSyncService, source(ReplicaSyncService)];
+      return [
+        ...ROLE_METRIC_PROVIDERS.replicaSync,
+        ReplicaSyncService,
+        source(ReplicaSyncService),
+        ReplicaReadiness,
+      ];
     case 'offline':
       return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];
     case 'generate-offline-config':

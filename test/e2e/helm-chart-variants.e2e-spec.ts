@@ -147,6 +147,8 @@ describe('helm chart: variants', () => {
       expect.objectContaining({ name: 'http', containerPort: 8443 }),
     );
     expect(container(replica).readinessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(container(replica).livenessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(container(replica).startupProbe.httpGet.scheme).toBe('HTTPS');
     expect(environment(manifests, replica).get('TLS_ENABLED')).toBe('true');
     expect(find(manifests, 'ServiceMonitor', 'relay-ff-relay').spec.endpoints[0]).toMatchObject({
       port: 'http',

@@ -22,12 +22,23 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the process and waits until it is ready (`/health` 200). */
   async start(): Promise<void> {
     this.process = spawnProxy({ ...this.env, PORT: String(this.port) });
+    await this.until('healthy', () => this.health());
+  }
+
+  /** Starts the process and waits only until it serves HTTP (`/livez` 200), ready or not. */
+  async launch(): Promise<void> {
+    this.process = spawnProxy({ ...this.env, PORT: String(this.port) });
+    await this.until('live', () => this.livez());
+  }
+
+  private async until(what: string, status: () => Promise<number | undefined>): Promise<void> {
     const deadline = Date.now() + 30_000;
-    while ((await this.health()) !== 200) {
-      if (Date.now() > deadline || this.process.child.exitCode !== null) {
-        throw new Error(`${this.name} did not become healthy:\n${this.output()}`);
+    while ((await status()) !== 200) {
+      if (Date.now() > deadline || this.process?.child.exitCode !== null) {
+        throw new Error(`${this.name} did not become ${what}:\n${this.output()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -50,6 +61,11 @@ export class Instance {
 
   async health(): Promise<number | undefined> {
     const response = await fetch(`${this.url}/health`).catch(() => undefined);
+    return response?.status;
+  }
+
+  async livez(): Promise<number | undefined> {
+    const response = await fetch(`${this.url}/livez`).catch(() => undefined);
     return response?.status;
   }
 

@@ -116,17 +116,23 @@ spec:
             {{- toYaml . | nindent 12 }}
             {{- end }}
           {{- end }}
-          # Listening means boot is over (Redis found); the budget covers REDIS_STARTUP_TIMEOUT.
+          # Answering means boot is over (Redis found); the budget covers REDIS_STARTUP_TIMEOUT.
+          # The first config load is readiness's business, which has no budget.
           startupProbe:
-            tcpSocket:
+            httpGet:
+              path: /livez
               port: http
+              scheme: {{ $scheme }}
             {{- toYaml $v.probes.startup | nindent 12 }}
-          # No dependency: a restart would not bring back Redis or Harness.
+          # Answered by the event loop alone: a hung process fails it (it would still accept TCP),
+          # a missing Redis or Harness does not (a restart would not bring them back).
           livenessProbe:
-            tcpSocket:
+            httpGet:
+              path: /livez
               port: http
+              scheme: {{ $scheme }}
             {{- toYaml $v.probes.liveness | nindent 12 }}
-          # 503 until config is loaded (or found in Redis); replicas are ready at once.
+          # 503 until config is loaded (or found in Redis); a replica until a primary filled Redis.
           readinessProbe:
             httpGet:
               path: /health

@@ -99,11 +99,12 @@ export class StreamLimitError extends ProxyError {
   }
 }
 
+/** 503, never 401: SDKs retry later, where a 401 would tell them their key is bad. */
 export class NotReadyError extends ProxyError {
   readonly status = 503;
   readonly code = 'NOT_READY';
-  constructor() {
-    super('proxy is starting: the first config has not been loaded yet');
+  constructor(waitingFor = 'the first config has not been loaded yet') {
+    super(`proxy is not ready: ${waitingFor}`);
   }
 }
 
