@@ -16,6 +16,7 @@ export const H_CANARY = 'relay-ff-proxy-canary';
 /** The Harness chart's defaults that matter, as a minimal values file of that chart. */
 export const HARNESS_MINIMAL = {
   image: { repository: 'registry.example.com/ff-relay' },
+  nameOverride: 'ff-proxy',
   proxyKey: 'pk-minimal',
   authSecret: 'as-minimal',
   redis: { address: 'redis:6379', db: 0 },

@@ -15,7 +15,7 @@ export const NAMESPACE = 'flags';
 /** A rendered Kubernetes object; tests read whichever fields they check. */
 export type Manifest = {
   kind: string;
-  metadata: { name: string; labels: Record<string, string> };
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
 } & Record<string, any>;
 
 export interface HelmResult {
