@@ -14,32 +14,8 @@ import {
   H_PRIMARY,
   H_REPLICA,
   H_SECRET,
+  HARNESS_KEYS,
 } from '../support/harness-values.js';
-
-// Every key of the Harness ff-proxy chart's values.yaml (charts/ff-proxy 0.1.15), leaves only.
-const HARNESS_KEYS = `proxyKey existingProxyKey authSecret existingAuthSecret redis.address redis.db
-redis.password redis.existingPassword image.repository image.pullPolicy image.tag imagePullSecrets
-nameOverride fullnameOverride serviceAccount.create serviceAccount.annotations serviceAccount.name
-writer.enabled writer.service.enabled writer.service.type writer.service.port writer.istio.enabled
-writer.istio.gateways writer.istio.hosts writer.istio.tls.enabled writer.istio.tls.port
-writer.istio.port writer.istio.resources writer.resources writer.ingress.enabled
-writer.ingress.className writer.ingress.annotations writer.ingress.hosts writer.ingress.tls
-writer.podAnnotations writer.podSecurityContext writer.securityContext writer.nodeSelector
-writer.tolerations writer.affinity writer.custom_envs writer.custom_mounts writer.custom_volumes
-readReplica.enabled readReplica.service.type readReplica.service.port readReplica.istio.enabled
-readReplica.istio.gateways readReplica.istio.hosts readReplica.istio.tls.enabled
-readReplica.istio.tls.port readReplica.replicaCount readReplica.resources
-readReplica.autoscaling.enabled readReplica.autoscaling.minReplicas readReplica.autoscaling.maxReplicas
-readReplica.autoscaling.targetCPUUtilizationPercentage
-readReplica.autoscaling.targetMemoryUtilizationPercentage readReplica.ingress.enabled
-readReplica.ingress.className readReplica.ingress.annotations readReplica.ingress.hosts
-readReplica.ingress.tls readReplica.podAnnotations readReplica.podSecurityContext
-readReplica.securityContext readReplica.nodeSelector readReplica.tolerations readReplica.affinity
-readReplica.custom_envs readReplica.custom_mounts readReplica.custom_volumes clientService
-metricService metricPostDuration heartbeatInterval port tls.enabled tls.certPath tls.keyPath
-bypassAuth logLevel gcpProfilerEnabled pprof metricsStreamMaxLen canary.enabled canary.sdkKey
-canary.flagId canary.connectionAddress canary.image.repository canary.image.pullPolicy
-canary.image.tag canary.resources`.split(/\s+/);
 
 const secretText = (manifests: Manifest[], name: string, key: string): string =>
   Buffer.from(find(manifests, 'Secret', name).data[key], 'base64').toString();
