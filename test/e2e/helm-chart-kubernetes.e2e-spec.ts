@@ -1,8 +1,11 @@
-import { KUBERNETES_VERSIONS, kubernetesProblems } from '../support/kubernetes-schemas.js';
-import { render, template, type Manifest } from '../support/helm-chart.js';
+import {
+  KUBERNETES_VERSIONS,
+  kubernetesProblems,
+  modelsRelease,
+} from '../support/kubernetes-schemas.js';
+import { merge, render, template, type Manifest } from '../support/helm-chart.js';
 import { HA, MONITORED, VARIANTS, SECRET_VALUES } from '../support/helm-values.js';
 import { HARNESS_VARIANTS } from '../support/harness-values.js';
-import { merge } from '../support/helm-chart.js';
 
 // Every rendered variant is checked against the API schemas of each supported Kubernetes
 // release (see test/support/kubernetes-schemas.ts): a manifest helm renders but the API server
@@ -29,6 +32,12 @@ const ALL_VARIANTS: Record<string, object> = {
 };
 
 describe('helm chart: manifests are valid Kubernetes objects', () => {
+  it('checks against schemas generated from those very releases', () => {
+    for (const version of KUBERNETES_VERSIONS) {
+      expect(modelsRelease(version)).toBe(version);
+    }
+  });
+
   it('renders the same manifests for every supported Kubernetes version', () => {
     const outputs = KUBERNETES_VERSIONS.map((version) => {
       const result = template(HA, ['--kube-version', `${version}.0`]);

@@ -43,6 +43,18 @@ interface ModelClass {
   new (data: unknown): { validate(): void };
 }
 
+function modelsDir(version: KubernetesVersion): string {
+  return fileURLToPath(
+    new URL(`../../node_modules/${CLIENT_MODELS[version]}/dist/gen/models/`, import.meta.url),
+  );
+}
+
+/** The Kubernetes release the installed client models were generated from, e.g. "1.33". */
+export function modelsRelease(version: KubernetesVersion): string | undefined {
+  const header = readFileSync(join(modelsDir(version), 'V1PodSpec.js'), 'utf8');
+  return /OpenAPI spec version: (?:v|release-)(\d+\.\d+)/.exec(header)?.[1];
+}
+
 /** Every problem of one manifest, across the supported releases; empty when valid everywhere. */
 export async function kubernetesProblems(manifest: Manifest): Promise<string[]> {
   const problems: string[] = [];
@@ -111,9 +123,7 @@ async function compile(
   version: KubernetesVersion,
   root: string,
 ): Promise<ValidateFunction | undefined> {
-  const dir = fileURLToPath(
-    new URL(`../../node_modules/${CLIENT_MODELS[version]}/dist/gen/models/`, import.meta.url),
-  );
+  const dir = modelsDir(version);
   if (!existsSync(join(dir, `${root}.js`))) {
     return undefined;
   }
