@@ -15,11 +15,15 @@ import { ChangePublisher } from './change-publisher.service.js';
 import { ChangeRelay, ConfigSource } from './config-source.js';
 import { ConfigUpdater } from './offline/config-updater.service.js';
 import { OfflineSyncService } from './offline/offline-sync.service.js';
+import { AccountStreamMessages } from './primary/account-stream-messages.service.js';
+import { AccountStreamService } from './primary/account-stream.service.js';
+import { CacheRepairService } from './primary/cache-repair.service.js';
 import { ConfigLists } from './primary/config-lists.service.js';
 import { FullReloadService } from './primary/full-reload.service.js';
 import { PrimarySyncService } from './primary/primary-sync.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
+import { SyncQueue } from './primary/sync-queue.service.js';
 import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
 import { ReplicaReadiness } from './replica/replica-readiness.service.js';
 import { ReplicaSyncService } from './replica/replica-sync.service.js';
@@ -38,6 +42,10 @@ function modeProviders(config: AppConfig): Provider[] {
         ...ROLE_METRIC_PROVIDERS.primarySync,
         PrimarySyncService,
         source(PrimarySyncService),
+        SyncQueue,
+        AccountStreamService,
+        AccountStreamMessages,
+        CacheRepairService,
         FullReloadService,
         UpstreamEventApplier,
         ConfigLists,

@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { errorText } from '../../common/errors/error-text.js';
+import { ProxyStatus } from '../../status/proxy-status.service.js';
+import { ChangePublisher } from '../change-publisher.service.js';
+import { FullReloadService } from './full-reload.service.js';
+
+/**
+ * The primary's one queue: reloads, stream events and cache repairs run one at a time, in the
+ * order they were asked for, so cache and inventory writes never interleave. It also remembers
+ * whether a change may be missing from the cache (a write failed) until a reload succeeds.
+ */
+@Injectable()
+export class SyncQueue {
+  private readonly logger = new Logger(SyncQueue.name);
+  private queue: Promise<unknown> = Promise.resolve();
+  private missing = false;
+  private lastReload = 0;
+
+  constructor(
+    private readonly status: ProxyStatus,
+    private readonly reloader: FullReloadService,
+    private readonly publisher: ChangePublisher,
+  ) {}
+
+  /** A change may be missing from the cache: the next reload that succeeds brings it. */
+  get dirty(): boolean {
+    return this.missing;
+  }
+
+  markDirty(): void {
+    this.missing = true;
+  }
+
+  /** When the last reload started (ms), successful or not: polling counts from there. */
+  get lastReloadAt(): number {
+    return this.lastReload;
+  }
+
+  enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A full reload, queued behind whatever is already waiting. */
+  reload(reason: string): Promise<boolean> {
+    return this.enqueue(() => this.reloadNow(reason));
+  }
+
+  /**
+   * A full reload, for a task already running in the queue. It announces what it changed:
+   * SDKs whose stream was refused or cut meanwhile (and that stopped polling when it came
+   * back), or that held their stream through a gap in the upstream one, would otherwise stay
+   * stale.
+   */
+  async reloadNow(reason: string): Promise<boolean> {
+    this.lastReload = Date.now();
+    try {
+      const changes = await this.reloader.run();
+      this.missing = false;
+      this.status.setConfig('SYNCED');
+      this.publisher.publishAll(changes);
+      return true;
+    } catch (err) {
+      this.missing = true;
+      this.logger.warn({ err: errorText(err), reason }, 'config sync failed');
+      if (this.status.config.state !== 'SYNCED') {
+        this.status.setConfig('FAILED_TO_SYNC');
+      }
+      return false;
+    }
+  }
+}
