@@ -20,6 +20,8 @@ import { ProxyKey } from '../../upstream/proxy-key.js';
 
 /** The account stream's one topic, as Harness labels it (`stream=*`). */
 const ACCOUNT_TOPIC = '*';
+/** The first retry of a repair; each next one waits twice as long, up to the poll interval. */
+const REPAIR_MIN_DELAY_MS = 1_000;
 
 /**
  * Primary mode (`upstream-api.md` §8, §10): one full reload at start, then the account stream,
@@ -37,6 +39,8 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
   private running?: Promise<void>;
   /** A change may be missing from the cache (a write failed): reload once it answers again. */
   private dirty = false;
+  private repairTimer?: NodeJS.Timeout;
+  private repairDelayMs = 0;
   private reopening = false;
   private repairing = false;
   private lastFailedRepair = 0;
@@ -80,6 +84,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe.forEach((stop) => stop());
     this.stopped = true;
+    clearTimeout(this.repairTimer);
     this.stream?.abort();
     this.wake?.();
     await this.running;
@@ -149,7 +154,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
         (err: unknown) => {
           this.sse.received(ACCOUNT_TOPIC, 'unexpected_error');
           // Most likely the cache failed: the reload once it answers again brings the change.
-          this.dirty = true;
+          this.markDirty(err);
           this.logger.warn(
             { err: describe(err), event: event.event },
             'upstream event not applied',
@@ -216,13 +221,45 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
       this.publisher.publishAll(changes);
       return true;
     } catch (err) {
-      this.dirty = true;
+      this.markDirty(err);
       this.logger.warn({ err: describe(err), reason }, 'config sync failed');
       if (this.status.config.state !== 'SYNCED') {
         this.status.setConfig('FAILED_TO_SYNC');
       }
       return false;
     }
+  }
+
+  /**
+   * A sync failed, so the cache (and memory, and SDKs) may miss a change. When the cache failed
+   * it may never look unhealthy: a Redis Cluster that fails a master over refuses only that
+   * master's keys for a few seconds. So a reload is retried, 1 s after such a failure and then
+   * twice as long each time up to the poll interval, while the cache answers, until one
+   * succeeds. An upstream failure is left to the poll loop.
+   */
+  private markDirty(err: unknown): void {
+    this.dirty = true;
+    if (this.repairTimer || this.stopped || err instanceof UpstreamError) {
+      return;
+    }
+    this.repairDelayMs = Math.min(
+      Math.max(this.repairDelayMs * 2, REPAIR_MIN_DELAY_MS),
+      Math.max(this.config.sync.pollIntervalMs, REPAIR_MIN_DELAY_MS),
+    );
+    this.repairTimer = setTimeout(() => {
+      this.repairTimer = undefined;
+      void this.enqueue(async () => {
+        if (!this.dirty || this.stopped) {
+          this.repairDelayMs = 0;
+        } else if (this.cacheHealth.status !== 'healthy') {
+          // Its recovery reloads at once; meanwhile check again later.
+          this.markDirty(undefined);
+        } else if (await this.reloadSafely('repair after a failed cache write')) {
+          this.repairDelayMs = 0;
+        }
+      });
+    }, this.repairDelayMs);
+    this.repairTimer.unref();
   }
 
   /**
