@@ -46,7 +46,7 @@ export class AccountStreamMessages {
         (err: unknown) => {
           this.sse.received(ACCOUNT_TOPIC, 'unexpected_error');
           // Most likely the cache failed: the reload once it answers again brings the change.
-          this.queue.markDirty();
+          this.queue.markDirty(err);
           this.logger.warn(
             { err: errorText(err), event: event.event },
             'upstream event not applied',

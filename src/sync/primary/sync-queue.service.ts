@@ -15,6 +15,7 @@ export class SyncQueue {
   private queue: Promise<unknown> = Promise.resolve();
   private missing = false;
   private lastReload = 0;
+  private readonly dirtyListeners = new Set<(cause: unknown) => void>();
 
   constructor(
     private readonly status: ProxyStatus,
@@ -27,8 +28,17 @@ export class SyncQueue {
     return this.missing;
   }
 
-  markDirty(): void {
+  /** `cause`: what failed, for those who repair (an upstream failure is the poll loop's). */
+  markDirty(cause: unknown): void {
     this.missing = true;
+    for (const listener of this.dirtyListeners) {
+      listener(cause);
+    }
+  }
+
+  onDirty(listener: (cause: unknown) => void): () => void {
+    this.dirtyListeners.add(listener);
+    return () => this.dirtyListeners.delete(listener);
   }
 
   /** When the last reload started (ms), successful or not: polling counts from there. */
@@ -62,8 +72,8 @@ export class SyncQueue {
       this.publisher.publishAll(changes);
       return true;
     } catch (err) {
-      this.missing = true;
       this.logger.warn({ err: errorText(err), reason }, 'config sync failed');
+      this.markDirty(err);
       if (this.status.config.state !== 'SYNCED') {
         this.status.setConfig('FAILED_TO_SYNC');
       }
