@@ -1,19 +1,27 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { threadId } from 'node:worker_threads';
 import { EXAMPLE_CONFIG_DIR } from './example-config.js';
 import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Inside node_modules so the compiled files resolve the project's dependencies. */
-const OUT_DIR = fileURLToPath(
+export const BUILD_ROOT = fileURLToPath(
   new URL('../../node_modules/.cache/ff-relay-e2e-build', import.meta.url),
 );
+/**
+ * One output per test process: test files run in parallel, and a file compiling into a shared
+ * directory rewrote the modules that another file's relay was loading (a `does not provide an
+ * export` crash at boot, now and then). The global setup sets the root per test run and removes
+ * it at the end.
+ */
+const OUT_DIR = `${process.env.FF_RELAY_E2E_BUILD_ROOT ?? BUILD_ROOT}/${process.pid}-${threadId}`;
 
 let built: Promise<void> | undefined;
 
 /**
- * Compiles `src/` once per test file, for tests that need the real `main.ts` in a process of its
+ * Compiles `src/` once per test file (into this process's own directory), for tests that need the real `main.ts` in a process of its
  * own (exit codes, signals, what reaches stderr).
  */
 export function buildProxy(): Promise<void> {
