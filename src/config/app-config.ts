@@ -82,6 +82,11 @@ export class AppConfig {
   readonly compat!: {
     /** Emulate the Go proxy's double JSON encoding of json-kind evaluation values. */
     readonly jsonEvaluationDoubleEncode: boolean;
+    /**
+     * `AND_RULES`: segments keep their v2 `servingRules` (default). Off, as in the Go proxy's
+     * default, SDKs and evaluations see only the legacy `rules`.
+     */
+    readonly andRules: boolean;
   };
   /** Seconds between self health checks (`HEARTBEAT_INTERVAL`); 0 disables them. */
   readonly heartbeatIntervalSeconds!: number;

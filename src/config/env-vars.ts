@@ -63,7 +63,7 @@ export class EnvVars {
   @IsOptional() @IsString() LOG_LEVEL?: string;
   @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
   @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;
-  /** Accepted for compatibility; ff-relay always serves v2 `servingRules` to SDKs that ask. */
+  /** `false`: segments are served and evaluated with legacy `rules` only (Go's default). */
   @IsOptional() @bool AND_RULES?: string;
   /** ff-relay only: largest accepted request body in bytes (Harness has no limit). */
   @IsOptional() @int BODY_LIMIT_BYTES?: string;

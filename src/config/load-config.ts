@@ -74,6 +74,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     },
     compat: {
       jsonEvaluationDoubleEncode: bool(env.JSON_EVALUATION_DOUBLE_ENCODE),
+      andRules: env.AND_RULES === undefined || bool(env.AND_RULES),
     },
     heartbeatIntervalSeconds: int(env.HEARTBEAT_INTERVAL, 60),
     sdkStreams: {
