@@ -42,6 +42,11 @@ export const METRIC_NAMES = {
   cacheReseeds: 'ff_proxy_cache_reseeds_total',
   /** Ours: Admin API calls, by action and outcome (the audit trail's counter). */
   adminActions: 'ff_relay_admin_actions_total',
+  /**
+   * Ours, primary only: 1 while upstream accepts the proxy key, 0 once it was deleted or is
+   * refused (the relay serves its cached config, which no longer changes).
+   */
+  proxyKeyValid: 'ff_relay_proxy_key_valid',
   /** Ours: how long each scheduled job run took. */
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;

@@ -18,6 +18,7 @@ import { OfflineSyncService } from './offline/offline-sync.service.js';
 import { ConfigLists } from './primary/config-lists.service.js';
 import { FullReloadService } from './primary/full-reload.service.js';
 import { PrimarySyncService } from './primary/primary-sync.service.js';
+import { ProxyKeyHealth } from './primary/proxy-key-health.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
 import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
@@ -39,6 +40,7 @@ function modeProviders(config: AppConfig): Provider[] {
         source(PrimarySyncService),
         FullReloadService,
         UpstreamEventApplier,
+        ProxyKeyHealth,
         ConfigLists,
         StreamHealthService,
         // Read replicas can only follow a primary that shares a Redis with them.

@@ -14,6 +14,7 @@ import { readAccountStream } from './account-stream.reader.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { ConfigSource } from '../config-source.js';
 import { FullReloadService } from './full-reload.service.js';
+import { isProxyKeyRefusal, ProxyKeyHealth } from './proxy-key-health.service.js';
 import { parseUpstreamEvent } from '../upstream-event.js';
 import { UpstreamEventApplier } from './upstream-event-applier.service.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
@@ -53,6 +54,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     private readonly inventory: InventoryRepository,
     private readonly cacheHealth: CacheHealthService,
     private readonly vault: ProxyKeyVault,
+    private readonly keyHealth: ProxyKeyHealth,
     @InjectMetric(STREAM_PREFIXES.saasToPrimary) private readonly sse: StreamCounters,
   ) {
     super();
@@ -125,6 +127,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
       if (err instanceof UpstreamError && err.isAuthFailure) {
         await this.upstream.authenticate().catch((authErr: unknown) => {
           this.logger.warn({ err: describe(authErr) }, 'proxy re-authentication failed');
+          this.noteRefusal(authErr);
         });
       }
     }
@@ -212,16 +215,25 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     try {
       const changes = await this.reload.run();
       this.dirty = false;
+      this.keyHealth.accepted();
       this.status.setConfig('SYNCED');
       this.publisher.publishAll(changes);
       return true;
     } catch (err) {
       this.dirty = true;
       this.logger.warn({ err: describe(err), reason }, 'config sync failed');
-      if (this.status.config.state !== 'SYNCED') {
+      this.noteRefusal(err);
+      // Config synced earlier stays SYNCED through an outage (the stream state tells that one).
+      if (this.status.config.state !== 'SYNCED' && !this.keyHealth.revoked) {
         this.status.setConfig('FAILED_TO_SYNC');
       }
       return false;
+    }
+  }
+
+  private noteRefusal(err: unknown): void {
+    if (isProxyKeyRefusal(err)) {
+      this.keyHealth.refused(`POST /proxy/auth answered ${err.status}`);
     }
   }
 
