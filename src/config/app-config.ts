@@ -88,6 +88,15 @@ export class AppConfig {
      */
     readonly andRules: boolean;
   };
+  readonly profiling!: {
+    /** `PPROF`: CPU and heap profiles in pprof format on 127.0.0.1:`pprofPort`. */
+    readonly pprof: boolean;
+    readonly pprofPort: number;
+    /** `GCP_PROFILER_ENABLED`: Google Cloud Profiler's agent. */
+    readonly gcp: boolean;
+    /** `ENV`: suffix of the Cloud Profiler service name. */
+    readonly env: string | undefined;
+  };
   /** Seconds between self health checks (`HEARTBEAT_INTERVAL`); 0 disables them. */
   readonly heartbeatIntervalSeconds!: number;
   readonly sdkStreams!: {
