@@ -10,7 +10,10 @@ import { AppConfig } from '../config/app-config.js';
 const AGENT_PACKAGE = '@google-cloud/profiler';
 
 interface CloudProfilerAgent {
-  start(options: { serviceContext: { service: string; version: string } }): Promise<void>;
+  start(options: {
+    serviceContext: { service: string; version: string };
+    disableHeap: boolean;
+  }): Promise<void>;
 }
 
 /** The Go proxy's service name: `ff-proxy-v2-primary` or `-replica`, then `.<ENV>` if set. */
@@ -40,8 +43,14 @@ export class GcpProfilerAgent implements OnApplicationBootstrap {
     const service = cloudProfilerService(this.config);
     try {
       const agent = await loadAgent();
-      await agent.start({ serviceContext: { service, version: PROXY_VERSION } });
-      this.logger.log({ service }, 'GCP_PROFILER_ENABLED: Cloud Profiler agent started');
+      // V8 has one heap sampler per process, and the agent stops it when it cannot start:
+      // with PPROF on, the heap belongs to /debug/pprof/heap and the agent takes CPU only.
+      const disableHeap = this.config.profiling.pprof;
+      await agent.start({ serviceContext: { service, version: PROXY_VERSION }, disableHeap });
+      this.logger.log(
+        { service, heap: !disableHeap },
+        'GCP_PROFILER_ENABLED: Cloud Profiler agent started',
+      );
     } catch (err) {
       this.logger.warn(
         { service, reason: err instanceof Error ? err.message : String(err) },
