@@ -44,7 +44,15 @@ export class Relay {
     const nodeArgs = cpuProfArgs(options.cpuProfDir, options.name);
     const startedAt = Date.now();
     const node = startNode(join(OUT_DIR, 'main.js'), [], {
-      env: { LOG_LEVEL: 'ERROR', AUTH_RATE_LIMIT: '0', ...options.env, PORT: String(port) },
+      env: {
+        LOG_LEVEL: 'ERROR',
+        AUTH_RATE_LIMIT: '0',
+        // The fan-out row measures how many streams one process can hold, not the default cap.
+        SDK_STREAM_LIMIT: '0',
+        SDK_STREAM_MAX_AGE: '0',
+        ...options.env,
+        PORT: String(port),
+      },
       raiseFdLimit: true,
       cleanEnv: true,
       nodeArgs,

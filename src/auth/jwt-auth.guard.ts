@@ -53,7 +53,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const route = this.markingsOf(context);
     // Until config is in place SDKs get 503 (retry later), not 401 (a wrong key).
     if (!route.alwaysOn && !this.status.ready) {
-      throw new NotReadyError();
+      throw new NotReadyError(this.status.waitingFor);
     }
     if (route.isPublic || this.config.auth.bypass) {
       return true;

@@ -82,6 +82,16 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
   async markSeeded(): Promise<void> {
     const value = JSON.stringify({ seededAt: new Date().toISOString() });
     await this.store.set([[CACHE_KEYS.seedMarker, value]]);
+    this.expectSeeded();
+  }
+
+  /** Whether the marker was seen in place, so that its absence means the cache lost its data. */
+  get watchesMarker(): boolean {
+    return this.expectMarker;
+  }
+
+  /** The marker is in place (this process wrote it, or saw another write it): watch for its loss. */
+  expectSeeded(): void {
     this.expectMarker = true;
     this.emptied = false;
   }
@@ -106,15 +116,27 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
       return this.set('unhealthy');
     }
     this.set('healthy');
-    if (!markerPresent) {
-      if (!this.emptied) {
-        this.emptied = true;
-        this.logger.warn('the cache answers but lost our data (restarted empty?): re-seeding it');
+    if (markerPresent) {
+      if (this.emptied) {
+        this.emptied = false;
+        this.logger.log('the cache holds its data again');
+      }
+      return this.current;
+    }
+    if (!this.emptied) {
+      this.emptied = true;
+      // Whoever re-seeds (a primary, an offline relay) listens; a replica waits for its primary.
+      const reseeding = this.emptiedListeners.size > 0;
+      this.logger.warn(
+        { reseeding },
+        'the cache answers but lost its data (restarted empty?): serving from memory',
+      );
+      if (reseeding) {
         this.reseeds.labels(this.store.kind).inc();
       }
-      // Every check until a re-seed completes, so one that failed is tried again.
-      this.emptiedListeners.forEach((listener) => listener());
     }
+    // Every check until a re-seed completes, so one that failed is tried again.
+    this.emptiedListeners.forEach((listener) => listener());
     return this.current;
   }
 

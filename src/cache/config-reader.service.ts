@@ -2,6 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CacheUnavailableError } from '../common/errors/proxy-error.js';
 import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
+import { CacheHealthService } from './cache-health.service.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import type { FlagSet } from './flag-set.js';
@@ -23,6 +24,7 @@ export class ConfigReader {
     private readonly mirror: MemoryMirror,
     /** Always there in the app; optional so a reader can be built by hand (cache tests). */
     @Optional() private readonly memoize?: MemoizeMetrics,
+    @Optional() private readonly health?: CacheHealthService,
   ) {}
 
   async flags(env: string): Promise<FlagSet> {
@@ -139,11 +141,30 @@ export class ConfigReader {
   }
 
   private async load(key: string): Promise<MirrorEntry> {
-    this.mirror.record([[key, await this.store.get(key)]]);
+    this.mirror.record([[key, await this.read(key)]]);
     const loaded = this.mirror.lookup(key);
     if (!loaded) {
       throw new Error(`${key} is not a mirrored key`);
     }
     return loaded.entry;
+  }
+
+  /**
+   * A miss in a cache that lost its data (restarted empty or flushed: the seed marker is gone
+   * too) proves no absence: it fails like an unreachable cache, so an SDK gets a 503 rather than
+   * a 401 or an empty list until the data is written back. The marker comes in the same round
+   * trip.
+   */
+  private async read(key: string): Promise<string | null> {
+    if (!this.health?.watchesMarker) {
+      return this.store.get(key);
+    }
+    const [raw = null, marker = null] = await this.store.mget([key, CACHE_KEYS.seedMarker]);
+    if (raw === null && marker === null) {
+      // Have the re-seed start now rather than at the next health check.
+      void this.health.check();
+      throw new CacheUnavailableError();
+    }
+    return raw;
   }
 }

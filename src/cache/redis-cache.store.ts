@@ -9,7 +9,7 @@ type Entries = readonly (readonly [string, string])[];
  * The Redis cache: single-key commands only (no TTLs, no hashes), matching the Harness layout
  * (`cache-and-ha.md` §3). On one server several commands go out as one pipeline (a MULTI for a
  * batch); on a cluster a pipeline must stay within one slot, so each command is sent on its own
- * and ioredis groups them per node (auto-pipelining). Commands for one key keep their order.
+ * (following the cluster's redirections). Commands for one key keep their order.
  */
 @Injectable()
 export class RedisCacheStore extends CacheStore {

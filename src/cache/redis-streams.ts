@@ -11,10 +11,20 @@ const BATCH = 100;
 
 /** Every message carries one field, `event`, holding a JSON document (`cache-and-ha.md` §5). */
 const FIELD = 'event';
+/**
+ * Ours, beside `event` (other readers ignore it): the producer's id for a message it may append
+ * twice. An append whose answer was lost (a timeout, a master killed as it wrote) is retried,
+ * yet may have been written; a reader skips a repeated id.
+ */
+const ID_FIELD = 'ff-relay-id';
+/** How many producer ids a reader remembers: far more than arrive between a try and its retry. */
+const REMEMBERED_IDS = 10_000;
 
 export interface StreamMessage {
   id: string;
   json: string;
+  /** The producer's id, when it gave one. */
+  producerId?: string;
 }
 
 export interface StreamSubscription {
@@ -35,9 +45,13 @@ export class RedisStreams {
 
   constructor(private readonly redis: RedisClient) {}
 
-  /** `XADD stream MAXLEN n * event <json>`. */
-  async append(stream: string, json: string, maxLen: number): Promise<string> {
-    const id = await this.redis.connection.xadd(stream, 'MAXLEN', maxLen, '*', FIELD, json);
+  /**
+   * `XADD stream MAXLEN n * event <json>`, with `producerId` (unique per message) when the
+   * caller retries an append that may have been written.
+   */
+  async append(stream: string, json: string, maxLen: number, producerId?: string): Promise<string> {
+    const fields = producerId === undefined ? [FIELD, json] : [FIELD, json, ID_FIELD, producerId];
+    const id = await this.redis.connection.xadd(stream, 'MAXLEN', maxLen, '*', ...fields);
     return id ?? '';
   }
 
@@ -60,6 +74,7 @@ export class RedisStreams {
     counters?: StreamCounters,
   ): StreamSubscription {
     const connection = this.redis.dedicated(BLOCK_MS + 5_000);
+    const seen = new RecentIds(REMEMBERED_IDS);
     let position = from;
     const state = { closed: false };
     const loop = (async () => {
@@ -68,7 +83,14 @@ export class RedisStreams {
       while (!state.closed) {
         try {
           for (const message of await readBatch(connection, stream, position)) {
-            await handleOnce(message, handle, this.logger, stream, counters);
+            if (seen.repeated(message.producerId)) {
+              this.logger.debug(
+                { stream, id: message.id },
+                'redis stream message repeated: skipped',
+              );
+            } else {
+              await handleOnce(message, handle, this.logger, stream, counters);
+            }
             position = message.id;
           }
           backoff = BACKOFF_MIN_MS;
@@ -106,9 +128,12 @@ async function readBatch(
   const messages: StreamMessage[] = [];
   for (const [, entries] of reply ?? []) {
     for (const [id, fields] of entries) {
-      const at = fields.indexOf(FIELD);
       // Readers ignore messages without an `event` field (§5); the id still advances.
-      messages.push({ id, json: at >= 0 && at % 2 === 0 ? (fields[at + 1] ?? '') : '' });
+      messages.push({
+        id,
+        json: field(fields, FIELD) ?? '',
+        producerId: field(fields, ID_FIELD),
+      });
     }
   }
   return messages;
@@ -133,5 +158,37 @@ async function handleOnce(
       err instanceof SyntaxError ? 'err_parsing_message' : 'unexpected_error',
     );
     logger.warn({ err, stream, id: message.id }, 'redis stream message not handled: skipped');
+  }
+}
+
+/** The value of `name` in a flat `[name, value, …]` list. */
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === name) {
+      return fields[i + 1];
+    }
+  }
+  return undefined;
+}
+
+/** The last `max` ids seen, oldest forgotten first. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  /** Whether `id` was seen before; remembers it. A message without an id is never a repeat. */
+  repeated(id: string | undefined): boolean {
+    if (id === undefined) {
+      return false;
+    }
+    if (this.ids.has(id)) {
+      return true;
+    }
+    this.ids.add(id);
+    if (this.ids.size > this.max) {
+      this.ids.delete(this.ids.values().next().value as string);
+    }
+    return false;
   }
 }

@@ -6,6 +6,8 @@ import { parseRedisAddress, type RedisTarget } from './redis-address.js';
 
 /** How often boot logs that it is still waiting for Redis. */
 const WAIT_LOG_INTERVAL_MS = 5_000;
+/** How often a cluster client asks which node serves which slot, errors or not. */
+const SLOTS_REFRESH_INTERVAL_MS = 5_000;
 
 export type RedisLinkState = 'up' | 'down';
 
@@ -153,8 +155,12 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
       return new Cluster(this.target.nodes, {
         redisOptions: options,
         clusterRetryStrategy: backoff,
-        // Commands to different slots cannot share a pipeline; this batches them per node.
-        enableAutoPipelining: true,
+        // No auto-pipelining: it batches commands for several slots of one node, and when a
+        // failover moves some of them the batch fails with the raw MOVED instead of following it.
+        enableAutoPipelining: false,
+        // A hung master's commands time out without a MOVED to follow: the map of which node
+        // serves which slot is refreshed regularly, so its promoted replica is found anyway.
+        slotsRefreshInterval: SLOTS_REFRESH_INTERVAL_MS,
       });
     }
     const node = this.target.nodes[0] ?? { host: '127.0.0.1', port: 6379 };

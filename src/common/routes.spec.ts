@@ -8,6 +8,7 @@ describe('allowedMethods', () => {
     ['/client/env/e1/target/u1/evaluations/f', ['GET']],
     ['/metrics/e1', ['POST']],
     ['/metrics', ['GET']],
+    ['/livez', ['GET']],
     ['/nowhere', []],
     ['/client/env/e1/feature-configs/a/b', []],
   ])('%s → %o', (url, methods) => {

@@ -14,12 +14,15 @@ export const ROUTES = {
   stream: 'stream',
   sdkMetrics: 'metrics/:environment_uuid',
   health: 'health',
+  /** Ours: liveness, answered by the event loop alone (no Redis, no upstream). */
+  livez: 'livez',
   prometheus: 'metrics',
 } as const;
 
 /** Health probes and the scrape: neither counted as SDK traffic (§2.2) nor access-logged. */
 export const PROBE_ROUTES: ReadonlySet<string> = new Set([
   `/${ROUTES.health}`,
+  `/${ROUTES.livez}`,
   `/${ROUTES.prometheus}`,
 ]);
 
@@ -48,6 +51,7 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, 'GET' | 'POST'> = {
   stream: 'GET',
   sdkMetrics: 'POST',
   health: 'GET',
+  livez: 'GET',
   prometheus: 'GET',
 };
 

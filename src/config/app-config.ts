@@ -102,6 +102,10 @@ export class AppConfig {
   readonly sdkStreams!: {
     /** Idle seconds before an SDK stream gets a `:` heartbeat; SDKs give up after 30. */
     readonly heartbeatSeconds: number;
+    /** Streams one instance holds at most; beyond it `/stream` answers 503 (0: no limit). */
+    readonly limit: number;
+    /** A stream is ended after this age plus up to 25 % jitter, so SDKs spread (0: never). */
+    readonly maxAgeMs: number;
   };
   readonly log!: {
     readonly level: LogLevel;

@@ -79,7 +79,14 @@ export class EnvVars {
   @IsOptional() @bool JSON_EVALUATION_DOUBLE_ENCODE?: string;
   /** ff-relay only: seconds of silence before an SDK stream gets a `:` heartbeat (max 15). */
   @IsOptional() @int SSE_HEARTBEAT_INTERVAL?: string;
-  /** ff-relay only: seconds between polls and stream retries while the upstream stream is down. */
+  /** ff-relay only: SDK streams one instance holds (503 beyond); 0 turns the limit off. */
+  @IsOptional() @int SDK_STREAM_LIMIT?: string;
+  /** ff-relay only: an SDK stream ends after this age (+ up to 25 % jitter); 0 turns it off. */
+  @IsOptional() @duration SDK_STREAM_MAX_AGE?: string;
+  /**
+   * ff-relay only: seconds between polls while the upstream stream is down; also the longest
+   * wait between attempts to reopen it.
+   */
   @IsOptional() @int UPSTREAM_POLL_INTERVAL?: string;
   /** ff-relay only: seconds without a byte on the upstream stream before it is deemed dead. */
   @IsOptional() @int UPSTREAM_STREAM_TIMEOUT?: string;

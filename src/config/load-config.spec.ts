@@ -111,6 +111,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_LEVEL: 'ERROR' }).log.level).toBe('error');
   });
 
+  it('bounds SDK streams and ends them by age by default; 0 turns either off', () => {
+    expect(loadConfig({}).sdkStreams).toMatchObject({ limit: 10_000, maxAgeMs: 0 });
+    const tuned = loadConfig({ SDK_STREAM_LIMIT: '250', SDK_STREAM_MAX_AGE: '1h30m' });
+    expect(tuned.sdkStreams).toMatchObject({ limit: 250, maxAgeMs: 90 * 60_000 });
+    const off = loadConfig({ SDK_STREAM_LIMIT: '0', SDK_STREAM_MAX_AGE: '0' });
+    expect(off.sdkStreams).toMatchObject({ limit: 0, maxAgeMs: 0 });
+    expect(loadConfig({ SDK_STREAM_MAX_AGE: '2.5s' }).sdkStreams.maxAgeMs).toBe(2_500);
+  });
+
+  it.each([
+    ['SDK_STREAM_LIMIT', '-1', 'must be a non-negative integer'],
+    ['SDK_STREAM_LIMIT', '1e4', 'must be a non-negative integer'],
+    ['SDK_STREAM_MAX_AGE', '30', 'must be a Go duration'],
+    ['SDK_STREAM_MAX_AGE', '-5m', 'must be a Go duration'],
+  ])('refuses %s=%s at boot', (name, value, message) => {
+    expect(captureError(() => loadConfig({ [name]: value })).message).toContain(
+      `${name} ${message}`,
+    );
+  });
+
   it('serves Prometheus on the main port unless PROMETHEUS_PORT differs', () => {
     expect(loadConfig({ PORT: '9000' }).server.prometheusPort).toBe(9000);
     expect(loadConfig({ PORT: '9000', PROMETHEUS_PORT: '9091' }).server.prometheusPort).toBe(9091);

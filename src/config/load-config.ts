@@ -8,6 +8,21 @@ import { parseGoDuration } from './go-duration.js';
 export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
 export const DEFAULT_ADMIN_SERVICE = 'https://harness.io/gateway/cf';
+/**
+ * 10,000 streams at ~12.5 KiB each are ~125 MiB above the process's base, which fits the chart's
+ * 512 MiB memory limit with room for polling traffic; an instance that holds more than its memory
+ * allows is killed and drops every stream at once, while a refused SDK just polls.
+ */
+export const DEFAULT_SDK_STREAM_LIMIT = 10_000;
+/**
+ * Long enough that reconnects cost little (each SDK reconnects, and the Node SDK polls once, every
+ * ~34 min), short enough that replicas added by an autoscaler fill within the hour.
+ */
+/**
+ * Off, as with Harness: ending a stream costs every SDK a reconnect, a poll and (Node SDK) an
+ * error line in the application's log, which only a fleet that scales or rolls often gains from.
+ */
+export const DEFAULT_SDK_STREAM_MAX_AGE_MS = 0;
 
 /** Thrown at boot; the message names every bad variable and never a value. */
 export class ConfigError extends Error {
@@ -85,6 +100,8 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     heartbeatIntervalSeconds: int(env.HEARTBEAT_INTERVAL, 60),
     sdkStreams: {
       heartbeatSeconds: Math.max(1, Math.min(int(env.SSE_HEARTBEAT_INTERVAL, 15), 15)),
+      limit: int(env.SDK_STREAM_LIMIT, DEFAULT_SDK_STREAM_LIMIT),
+      maxAgeMs: duration(env.SDK_STREAM_MAX_AGE, DEFAULT_SDK_STREAM_MAX_AGE_MS),
     },
     log: {
       level: logLevelOf(env.LOG_LEVEL),

@@ -42,6 +42,13 @@ export const METRIC_NAMES = {
   cacheReseeds: 'ff_proxy_cache_reseeds_total',
   /** Ours: Admin API calls, by action and outcome (the audit trail's counter). */
   adminActions: 'ff_relay_admin_actions_total',
+  /** Ours: SDK streams this instance holds now, and the most it may (0: no limit). */
+  sdkStreams: 'ff_proxy_sdk_streams',
+  sdkStreamsLimit: 'ff_proxy_sdk_streams_limit',
+  /** Ours: SDK streams refused (`reason="limit"`: the instance held SDK_STREAM_LIMIT). */
+  sdkStreamsRefused: 'ff_proxy_sdk_streams_refused_total',
+  /** Ours: SDK streams the relay ended (`reason="max_age"`: SDK_STREAM_MAX_AGE reached). */
+  sdkStreamsEnded: 'ff_proxy_sdk_streams_ended_total',
   /**
    * Ours, primary only: 1 while upstream accepts the proxy key, 0 once it was deleted or is
    * refused (the relay serves its cached config, which no longer changes).

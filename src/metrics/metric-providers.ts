@@ -140,6 +140,21 @@ export const METRIC_PROVIDERS: Provider[] = [
     help: 'Admin API calls, by action and outcome',
     labelNames: ['action', 'outcome'],
   }),
+  gauge({ name: METRIC_NAMES.sdkStreams, help: 'SDK streams (GET /stream) held now' }),
+  gauge({
+    name: METRIC_NAMES.sdkStreamsLimit,
+    help: 'SDK streams this instance may hold (SDK_STREAM_LIMIT; 0: no limit)',
+  }),
+  counter({
+    name: METRIC_NAMES.sdkStreamsRefused,
+    help: 'SDK streams refused with 503, by reason',
+    labelNames: ['reason'],
+  }),
+  counter({
+    name: METRIC_NAMES.sdkStreamsEnded,
+    help: 'SDK streams the relay ended, by reason',
+    labelNames: ['reason'],
+  }),
   histogram({
     name: METRIC_NAMES.scheduledJobDuration,
     help: 'Duration of scheduled job runs',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -17,6 +18,8 @@ const SHUTDOWN_DRAIN_MS = 5_000;
 interface Pending {
   env: string;
   json: string;
+  /** Lets the primary skip it if a retry writes it twice. */
+  id: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
       ...(batch.metricsData ? { metricsData: batch.metricsData } : {}),
       ...(batch.targetData ? { targetData: batch.targetData } : {}),
     });
-    this.pending.push({ env, json });
+    this.pending.push({ env, json, id: randomUUID() });
     this.pendingBytes += json.length;
     while (this.pendingBytes > MAX_RETAINED_BYTES && this.pending.length > 1) {
       const oldest = this.pending.shift() as Pending;
@@ -83,10 +86,14 @@ export class RedisMetricsSink extends MetricsSink implements BeforeApplicationSh
           CACHE_KEYS.sdkMetricsStream,
           next.json,
           this.config.sdkMetrics.streamMaxLen,
+          next.id,
         );
         this.counters.published(CACHE_KEYS.sdkMetricsStream);
-        this.pending.shift();
-        this.pendingBytes -= next.json.length;
+        // Unless an overflow dropped it (and counted its bytes) meanwhile.
+        if (this.pending[0] === next) {
+          this.pending.shift();
+          this.pendingBytes -= next.json.length;
+        }
       } catch (err) {
         this.counters.published(CACHE_KEYS.sdkMetricsStream, 'err_publishing');
         this.logger.warn({ err, waiting: this.pending.length }, 'redis did not take sdk metrics');

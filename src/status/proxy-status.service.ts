@@ -33,6 +33,7 @@ export class ProxyStatus {
   /** Config was synced (or followed) once: the cache holds it even if syncing fails later. */
   private synced = false;
   private streamsAlwaysOpen = false;
+  private waiting = 'the first config has not been loaded yet';
 
   get config(): ConfigSnapshot {
     return this.configStatus;
@@ -43,12 +44,21 @@ export class ProxyStatus {
   }
 
   /**
-   * SDK routes serve once config is in place: loaded or synced (whatever happened since), or
+   * SDK routes serve once config is in place: loaded or synced (whatever happened since),
    * already in a shared cache from before this process started (then even while the upstream
-   * is unreachable).
+   * is unreachable), or, on a read replica, once a primary has filled Redis.
    */
   get ready(): boolean {
     return this.cacheWarm || this.synced;
+  }
+
+  /** What an instance that is not ready waits for, as its 503s say. */
+  get waitingFor(): string {
+    return this.waiting;
+  }
+
+  waitFor(what: string): void {
+    this.waiting = what;
   }
 
   /** Whether SDKs may hold `/stream`: while the stream that brings changes is connected. */

@@ -20,6 +20,11 @@ export class NodeSseConnection implements SseConnection {
   }
 
   onClose(listener: () => void): void {
+    // A client gone before the stream was attached: its close was already emitted.
+    if (this.response.closed) {
+      queueMicrotask(listener);
+      return;
+    }
     this.response.once('close', listener);
   }
 }

@@ -4,10 +4,14 @@ import {
   Logger,
   type OnModuleInit,
 } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
+import { METRIC_NAMES } from '../metrics/metric-names.js';
 import { RecentEvents } from './recent-events.js';
 import { eventFrame, HEARTBEAT_BYTES, type SdkEvent } from './sdk-event.js';
+import { streamDeadline } from './stream-age.js';
 import type { SseConnection } from './sse-connection.js';
 
 /** A client that stops reading is cut off rather than buffered without bound; it reconnects. */
@@ -26,6 +30,8 @@ const MAX_REPLAYED_PER_ENVIRONMENT = 1_000;
 interface Subscriber {
   connection: SseConnection;
   lastWriteAt: number;
+  /** When the stream is ended so its SDK reconnects, maybe to a newer instance. */
+  endAt: number;
   /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
   keyHash?: string;
 }
@@ -40,18 +46,22 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly byEnvironment = new Map<string, Set<Subscriber>>();
   private readonly recent = new RecentEvents(REPLAY_WINDOW_MS, MAX_REPLAYED_PER_ENVIRONMENT);
   private readonly heartbeatMs: number;
+  private readonly maxAgeMs: number;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
     config: AppConfig,
     private readonly mirror: MemoryMirror,
+    @InjectMetric(METRIC_NAMES.sdkStreamsEnded) private readonly ended: Counter<'reason'>,
   ) {
     this.heartbeatMs = config.sdkStreams.heartbeatSeconds * 1000;
+    this.maxAgeMs = config.sdkStreams.maxAgeMs;
+    ended.inc({ reason: 'max_age' }, 0);
   }
 
   onModuleInit(): void {
     this.mirror.onKeyRemoved((keyHash) => this.closeKey(keyHash));
-    this.sweeper = setInterval(() => this.sendHeartbeats(), SWEEP_INTERVAL_MS);
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -68,7 +78,9 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
    * heartbeat, at once, as SDKs wait for bytes.
    */
   attach(env: string, connection: SseConnection, keyHash?: string): void {
-    const subscriber: Subscriber = { connection, lastWriteAt: 0, keyHash };
+    const now = Date.now();
+    const endAt = streamDeadline(now, this.maxAgeMs);
+    const subscriber: Subscriber = { connection, lastWriteAt: 0, endAt, keyHash };
     let subscribers = this.byEnvironment.get(env);
     if (!subscribers) {
       subscribers = new Set();
@@ -78,7 +90,6 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     connection.onClose(() => this.detach(env, subscriber));
     // Replayed events (one write) before the heartbeat: the Node SDK drops a whole chunk that
     // starts with `:`, and back-to-back writes may reach it as one chunk.
-    const now = Date.now();
     const missed = this.recent.of(env, now);
     if (missed) {
       this.send(subscriber, Buffer.from(missed), now);
@@ -140,23 +151,41 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     subscriber.lastWriteAt = now;
   }
 
-  private sendHeartbeats(): void {
+  /** Ends the streams past their age and sends heartbeats to the idle ones. */
+  private sweep(): void {
     // Never more than heartbeatMs of silence: a sweep may come up to one interval late.
     const now = Date.now();
     const due = now - this.heartbeatMs + SWEEP_INTERVAL_MS;
-    for (const subscribers of this.byEnvironment.values()) {
+    for (const [env, subscribers] of this.byEnvironment) {
       for (const subscriber of subscribers) {
-        if (subscriber.lastWriteAt <= due) {
+        if (subscriber.endAt <= now) {
+          this.endByAge(env, subscriber);
+        } else if (subscriber.lastWriteAt <= due) {
           this.send(subscriber, HEARTBEAT_BYTES, now);
         }
       }
     }
   }
 
+  /**
+   * A clean end, so the SDK reconnects (through the load balancer, maybe to a newer instance).
+   * It loses no change: an event sent from now on is replayed to its next stream if that opens
+   * within the replay window (SDKs retry after seconds: the Node SDK after 5–10 s).
+   */
+  private endByAge(env: string, subscriber: Subscriber): void {
+    // Detached at once: the socket closes later, and the next sweep must not count it again.
+    this.detach(env, subscriber);
+    subscriber.connection.close();
+    this.ended.inc({ reason: 'max_age' });
+    this.logger.debug({ env }, 'sdk stream reached its max age: ended');
+  }
+
   private detach(env: string, subscriber: Subscriber): void {
     const subscribers = this.byEnvironment.get(env);
-    subscribers?.delete(subscriber);
-    if (subscribers?.size === 0) {
+    if (!subscribers?.delete(subscriber)) {
+      return;
+    }
+    if (subscribers.size === 0) {
       this.byEnvironment.delete(env);
     }
     this.logger.debug({ env }, 'sdk stream closed');

@@ -34,9 +34,11 @@ export class StreamController {
       await reply.code(200).headers(SSE_HEADERS).send();
       return;
     }
-    reply.hijack();
-    // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
-    reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
-    this.streams.attach(env, new NodeSseConnection(reply.raw), apiKey ?? '');
+    this.streams.hold(env, apiKey ?? '', () => {
+      reply.hijack();
+      // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
+      reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
+      return new NodeSseConnection(reply.raw);
+    });
   }
 }

@@ -10,6 +10,7 @@ import {
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import type { SseConnection } from './sse-connection.js';
 import { StreamHub } from './stream-hub.service.js';
+import { StreamSlots } from './stream-slots.service.js';
 
 /** Decides whether an SDK may hold a `/stream` and on which environment (`sdk-api.md` §6.1). */
 @Injectable()
@@ -18,6 +19,7 @@ export class StreamService {
     private readonly status: ProxyStatus,
     private readonly reader: ConfigReader,
     private readonly hub: StreamHub,
+    private readonly slots: StreamSlots,
   ) {}
 
   /**
@@ -43,7 +45,21 @@ export class StreamService {
     return env;
   }
 
-  attach(env: string, connection: SseConnection, apiKey: string): void {
+  /**
+   * Holds a stream if this instance has room for one (503 `STREAM_LIMIT_REACHED` if not):
+   * `open` commits to the answer and is called only once a slot is taken, in the same
+   * synchronous step, so no other request can take that slot in between.
+   */
+  hold(env: string, apiKey: string, open: () => SseConnection): void {
+    const slot = this.slots.take();
+    let connection: SseConnection;
+    try {
+      connection = open();
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    connection.onClose(() => slot.release());
     this.hub.attach(env, connection, sha256Hex(apiKey));
   }
 }

@@ -15,13 +15,18 @@ import { ChangePublisher } from './change-publisher.service.js';
 import { ChangeRelay, ConfigSource } from './config-source.js';
 import { ConfigUpdater } from './offline/config-updater.service.js';
 import { OfflineSyncService } from './offline/offline-sync.service.js';
+import { AccountStreamMessages } from './primary/account-stream-messages.service.js';
+import { AccountStreamService } from './primary/account-stream.service.js';
+import { CacheRepairService } from './primary/cache-repair.service.js';
 import { ConfigLists } from './primary/config-lists.service.js';
 import { FullReloadService } from './primary/full-reload.service.js';
 import { PrimarySyncService } from './primary/primary-sync.service.js';
 import { ProxyKeyHealth } from './primary/proxy-key-health.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
+import { SyncQueue } from './primary/sync-queue.service.js';
 import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
+import { ReplicaReadiness } from './replica/replica-readiness.service.js';
 import { ReplicaSyncService } from './replica/replica-sync.service.js';
 import { StreamGauges } from './stream-gauges.service.js';
 import { SyncService } from './sync.service.js';
@@ -38,6 +43,10 @@ function modeProviders(config: AppConfig): Provider[] {
         ...ROLE_METRIC_PROVIDERS.primarySync,
         PrimarySyncService,
         source(PrimarySyncService),
+        SyncQueue,
+        AccountStreamService,
+        AccountStreamMessages,
+        CacheRepairService,
         FullReloadService,
         UpstreamEventApplier,
         ProxyKeyHealth,
@@ -47,7 +56,12 @@ function modeProviders(config: AppConfig): Provider[] {
         ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }] : []),
       ];
     case 'replica':
-      return [...ROLE_METRIC_PROVIDERS.replicaSync, ReplicaSyncService, source(ReplicaSyncService)];
+      return [
+        ...ROLE_METRIC_PROVIDERS.replicaSync,
+        ReplicaSyncService,
+        source(ReplicaSyncService),
+        ReplicaReadiness,
+      ];
     case 'offline':
       return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];
     case 'generate-offline-config':

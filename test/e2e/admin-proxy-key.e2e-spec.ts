@@ -98,8 +98,7 @@ describe('Admin API: proxy key', () => {
   it('"0s" revokes the old key at once and the primary carries on with the new one', async () => {
     const response = await admin('proxy-key/rotate', 'POST', { gracePeriod: '0s' });
     expect(response.status).toBe(200);
-    emulator.expireRotatedKeys();
-    emulator.cutStreams();
+    // The emulator cuts the stream of the revoked key, as Harness does.
     await waitForSync(t);
     await changeReachesSdk();
     expect(reader.failures).toEqual([]);

@@ -36,7 +36,7 @@ describe('GCP_PROFILER_ENABLED without GCP credentials', () => {
       PPROF_PORT: String(pprofPort),
       ACCESS_LOG: 'false',
     }));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     if (proxy.child.exitCode === null) {
       await stopProxy(proxy);
@@ -85,9 +85,8 @@ describe('GCP_PROFILER_ENABLED without GCP credentials', () => {
     expect(decodeProfile(Buffer.from(await heap.arrayBuffer())).samples).toBeGreaterThan(0);
   });
 
-  it('shuts down cleanly; stderr holds only the agent library’s own complaint', async () => {
+  it('shuts down cleanly; stderr holds nothing of ff-relay’s, only the agent library’s', async () => {
     expect(await stopProxy(proxy)).toBe(0);
-    const stderr = proxy.stderr().trim();
-    expect(stderr === '' || stderr.startsWith('failed to set logging project id')).toBe(true);
+    expect(proxy.stderr()).not.toMatch(/ff-relay|"level"/);
   });
 });

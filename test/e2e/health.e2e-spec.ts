@@ -21,6 +21,21 @@ describe('GET /health', () => {
   });
 });
 
+describe('GET /livez', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 200 without authentication, and only to GET', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/livez' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'alive' });
+    expect((await t.app.inject({ method: 'POST', url: '/livez' })).statusCode).toBe(405);
+  });
+});
+
 describe('GET /metrics (Prometheus)', () => {
   let t: TestApp;
   beforeAll(async () => {

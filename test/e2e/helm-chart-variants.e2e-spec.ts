@@ -147,6 +147,8 @@ describe('helm chart: variants', () => {
       expect.objectContaining({ name: 'http', containerPort: 8443 }),
     );
     expect(container(replica).readinessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(container(replica).livenessProbe.httpGet.scheme).toBe('HTTPS');
+    expect(container(replica).startupProbe.httpGet.scheme).toBe('HTTPS');
     expect(environment(manifests, replica).get('TLS_ENABLED')).toBe('true');
     expect(find(manifests, 'ServiceMonitor', 'relay-ff-relay').spec.endpoints[0]).toMatchObject({
       port: 'http',
@@ -160,6 +162,21 @@ describe('helm chart: variants', () => {
     const env = environment(manifests, find(manifests, 'Deployment', PRIMARY));
     expect(env.get('BODY_LIMIT_BYTES')).toBe('1048576');
     expect(env.get('REDIS_DB')).toBe('0');
+  });
+
+  it('passes the SDK stream limit and max age to both roles, and refuses malformed ones', () => {
+    const config = { SDK_STREAM_LIMIT: 20000, SDK_STREAM_MAX_AGE: '45m' };
+    const manifests = render(merge(HA, { config }));
+    for (const name of [PRIMARY, REPLICA]) {
+      const env = environment(manifests, find(manifests, 'Deployment', name));
+      expect(env.get('SDK_STREAM_LIMIT')).toBe('20000');
+      expect(env.get('SDK_STREAM_MAX_AGE')).toBe('45m');
+    }
+    for (const bad of [{ SDK_STREAM_LIMIT: -1 }, { SDK_STREAM_MAX_AGE: '45 minutes' }]) {
+      const result = template(merge(HA, { config: bad }));
+      expect({ bad, status: result.status }).not.toMatchObject({ status: 0 });
+      expect(result.stderr).toContain("don't meet the specifications of the schema");
+    }
   });
 
   it('without autoscaling: replicaCount pods and no HPA', () => {

@@ -204,14 +204,17 @@ describe('helm chart: primary and read replicas on Redis', () => {
     }
   });
 
-  it('probes the port the proxy listens on: readiness on /health, liveness without dependencies', () => {
+  it('probes the port the proxy listens on: readiness on /health, liveness on /livez (no dependencies, fails when hung)', () => {
     for (const deployment of [primary, replica]) {
       const c = container(deployment);
       const http = c.ports.find((p: { name: string }) => p.name === 'http');
       expect(String(http.containerPort)).toBe(environment(manifests, deployment).get('PORT'));
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
-      expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
-      expect(c.startupProbe.tcpSocket).toEqual({ port: 'http' });
+      // A TCP check passes on a stopped process (the kernel accepts): /livez needs the event loop.
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http', scheme: 'HTTP' });
+      expect(c.livenessProbe.tcpSocket).toBeUndefined();
+      // Startup ends once the server answers; the first load is readiness's (no restart budget).
+      expect(c.startupProbe.httpGet).toEqual({ path: '/livez', port: 'http', scheme: 'HTTP' });
       // The HTTP server listens only after boot found Redis: REDIS_STARTUP_TIMEOUT is 1m.
       const startupBudget = c.startupProbe.periodSeconds * c.startupProbe.failureThreshold;
       expect(startupBudget).toBeGreaterThan(60);

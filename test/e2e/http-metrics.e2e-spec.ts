@@ -84,11 +84,13 @@ describe('ff_proxy_http_requests_* (the outermost HTTP hook)', () => {
     );
   });
 
-  it('leaves /health and the scrape itself out', async () => {
+  it('leaves the probes (/health, /livez) and the scrape itself out', async () => {
     await t.app.inject({ url: '/health' });
     await t.app.inject({ url: '/health?probe=1' });
+    expect((await t.app.inject({ url: '/livez' })).statusCode).toBe(200);
     const s = await scrape();
     expect(s.matching(REQUESTS, { url: '/health' })).toEqual([]);
+    expect(s.matching(REQUESTS, { url: '/livez' })).toEqual([]);
     expect(s.matching(REQUESTS, { url: '/metrics' })).toEqual([]);
   });
 

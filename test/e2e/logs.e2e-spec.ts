@@ -59,6 +59,7 @@ describe('logs', () => {
     await fetch(`${base}/client/env/${PRODUCTION_ENV_UUID}/feature-configs`);
     await fetch(`${base}/no/such/route`);
     await fetch(`${base}/health`);
+    await fetch(`${base}/livez`);
     const controller = new AbortController();
     const stream = await fetch(`${base}/stream`, {
       headers: { authorization: `Bearer ${authToken}`, 'api-key': PRODUCTION_SERVER_SDK_KEY },

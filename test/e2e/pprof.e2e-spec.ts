@@ -49,7 +49,7 @@ describe('PPROF: Go pprof endpoints on 127.0.0.1', () => {
     const port = await freePort();
     pprof = `http://127.0.0.1:${port}/debug/pprof`;
     ({ proxy, base } = await startOfflineProxy({ PPROF: 'true', PPROF_PORT: String(port) }));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     if (proxy.child.exitCode === null) {
       await stopProxy(proxy);

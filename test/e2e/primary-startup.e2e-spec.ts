@@ -1,9 +1,9 @@
 import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
-import type { TestApp } from '../support/create-test-app.js';
+import { TEST_AUTH_SECRET, type TestApp } from '../support/create-test-app.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { testRedisClient } from '../support/redis.js';
-import { authenticate, bearer } from '../support/sdk-requests.js';
+import { authenticate, bearer, craftToken } from '../support/sdk-requests.js';
 import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
@@ -100,6 +100,29 @@ describe('primary mode: startup', () => {
     });
     expect(auth.statusCode).toBe(503);
     expect(auth.json()).toMatchObject({ code: 'NOT_READY' });
+    // Every other SDK route too, even with a token signed by the shared secret.
+    const seed = seeds[0];
+    const token = craftToken(
+      { apiKey: `auth-key-${sha256Hex(seed?.apiKeys?.[0] ?? '')}`, environment: seed?.id },
+      { secret: TEST_AUTH_SECRET },
+    );
+    for (const url of [
+      `/client/env/${seed?.id}/feature-configs`,
+      `/client/env/${seed?.id}/target-segments?rules=v2`,
+      `/client/env/${seed?.id}/target/t1/evaluations`,
+      '/stream',
+    ]) {
+      const response = await t.app.inject({
+        url,
+        headers: { ...bearer(token), 'api-key': seed?.apiKeys?.[0] ?? '' },
+      });
+      expect([url, response.statusCode, response.json()]).toEqual([
+        url,
+        503,
+        expect.objectContaining({ code: 'NOT_READY' }),
+      ]);
+    }
+    expect((await t.app.inject({ url: '/livez' })).statusCode).toBe(200);
     await emulator.comeBack();
     await waitForSync(t);
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);

@@ -54,7 +54,7 @@ describe('primary: the proxy key revoked upstream', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     sdk?.close();
     await stopProxy(proxy);

@@ -59,4 +59,17 @@ describe('RedisStreams', () => {
     await expect.poll(() => seen).toEqual(['"fine"']);
     expect(subscription.position).toMatch(/^\d+-\d+$/);
   });
+
+  it('hands a message appended twice under one producer id (a retried append) over once', async () => {
+    const seen: string[] = [];
+    subscription = streams.subscribe('s', '0-0', (m) => {
+      seen.push(m.json);
+    });
+    await streams.append('s', '{"n":1}', 100, 'id-1');
+    await streams.append('s', '{"n":1}', 100, 'id-1');
+    await streams.append('s', '{"n":2}', 100, 'id-2');
+    await streams.append('s', '{"n":3}', 100);
+    await streams.append('s', '{"n":3}', 100);
+    await expect.poll(() => seen).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":3}']);
+  });
 });

@@ -292,6 +292,33 @@ describe('PATCH /admin/proxy/keys/:identifier', () => {
     expect((await proxyConfig(emulator, oldToken, { key: oldKey })).status).toBe(401);
   });
 
+  it('cuts the streams of a key once it is revoked, and only those', async () => {
+    await start();
+    const other = emulator.createProxyKey('other-proxy');
+    const oldStream = await accountStream(emulator, await proxyToken(emulator));
+    const otherStream = await accountStream(emulator, await proxyToken(emulator, other), other);
+    const { key } = await (await rotate('12h')).json();
+    const newStream = await accountStream(emulator, await proxyToken(emulator, key), key);
+    expect(emulator.openStreams).toBe(3);
+    emulator.expireRotatedKeys();
+    expect((await oldStream.ended).kind).toBe('error');
+    expect(emulator.openStreams).toBe(2);
+    expect((await rotate('0s')).status).toBe(200);
+    expect((await newStream.ended).kind).toBe('error');
+    expect(emulator.openStreams).toBe(1);
+    emulator.emit({ event: 'patch', domain: 'flag' });
+    await otherStream.next();
+    otherStream.close();
+  });
+
+  it("cuts the old key's streams when its grace period runs out", async () => {
+    await start();
+    const stream = await accountStream(emulator, await proxyToken(emulator));
+    expect((await rotate('300ms')).status).toBe(200);
+    expect(emulator.openStreams).toBe(1);
+    expect((await stream.ended).kind).toBe('error');
+  });
+
   it('revokes at once with 0s and checks auth, input and identifier', async () => {
     await start();
     const oldKey = emulator.proxyKey;

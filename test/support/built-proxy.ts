@@ -25,6 +25,11 @@ export function buildProxy(): Promise<void> {
       'tsconfig.build.json',
       '--outDir',
       OUT_DIR,
+      // Next to the output, so outputs and the record of them go together: by default it lands
+      // beside OUT_DIR and, when it outlives OUT_DIR (a node_modules copied without it), tsc
+      // takes the missing output for up to date and emits nothing.
+      '--tsBuildInfoFile',
+      `${OUT_DIR}/tsconfig.build.tsbuildinfo`,
     ],
     { cwd: ROOT },
   ).then(() => undefined);

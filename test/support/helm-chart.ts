@@ -15,7 +15,7 @@ export const NAMESPACE = 'flags';
 /** A rendered Kubernetes object; tests read whichever fields they check. */
 export type Manifest = {
   kind: string;
-  metadata: { name: string; labels: Record<string, string> };
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
 } & Record<string, any>;
 
 export interface HelmResult {
@@ -37,13 +37,13 @@ export function helm(args: string[], values: object = {}): HelmResult {
   }
 }
 
-export function template(values: object): HelmResult {
-  return helm(['template', RELEASE, CHART_DIR, '--namespace', NAMESPACE], values);
+export function template(values: object, args: string[] = []): HelmResult {
+  return helm(['template', RELEASE, CHART_DIR, '--namespace', NAMESPACE, ...args], values);
 }
 
 /** Renders and parses the manifests; a failed render fails the test with helm's message. */
-export function render(values: object): Manifest[] {
-  const result = template(values);
+export function render(values: object, args: string[] = []): Manifest[] {
+  const result = template(values, args);
   if (result.status !== 0) {
     throw new Error(`helm template failed: ${result.stderr}`);
   }

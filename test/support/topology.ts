@@ -22,12 +22,23 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the process and waits until it is ready (`/health` 200). */
   async start(): Promise<void> {
     this.process = spawnProxy({ ...this.env, PORT: String(this.port) });
+    await this.until('healthy', () => this.health());
+  }
+
+  /** Starts the process and waits only until it serves HTTP (`/livez` 200), ready or not. */
+  async launch(): Promise<void> {
+    this.process = spawnProxy({ ...this.env, PORT: String(this.port) });
+    await this.until('live', () => this.livez());
+  }
+
+  private async until(what: string, status: () => Promise<number | undefined>): Promise<void> {
     const deadline = Date.now() + 30_000;
-    while ((await this.health()) !== 200) {
-      if (Date.now() > deadline || this.process.child.exitCode !== null) {
-        throw new Error(`${this.name} did not become healthy:\n${this.output()}`);
+    while ((await status()) !== 200) {
+      if (Date.now() > deadline || this.process?.child.exitCode !== null) {
+        throw new Error(`${this.name} did not become ${what}:\n${this.output()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -50,6 +61,11 @@ export class Instance {
 
   async health(): Promise<number | undefined> {
     const response = await fetch(`${this.url}/health`).catch(() => undefined);
+    return response?.status;
+  }
+
+  async livez(): Promise<number | undefined> {
+    const response = await fetch(`${this.url}/livez`).catch(() => undefined);
     return response?.status;
   }
 
@@ -79,17 +95,28 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+export interface TopologyOptions {
+  /** How many read replicas (2 unless told). */
+  readReplicas?: number;
+  /** Redis replicas per cluster master (0 unless told): 1 lets a test fail a master over. */
+  clusterReplicas?: 0 | 1;
+  /** False: no instance runs yet, the test starts them in the order it needs. */
+  started?: boolean;
+}
+
 /**
- * One primary and two read replicas, each a process of its own, on a real Redis (a single
- * server or a 3-master cluster), with the primary on the upstream emulator. With `started:
- * false` no instance runs yet: the test starts them in the order it needs.
+ * One primary and read replicas (two unless told), each a process of its own, on a real Redis
+ * (a single server or a 3-master cluster), with the primary on the upstream emulator.
  */
 export async function startTopology(
   kind: 'single' | 'cluster',
-  options: { started?: boolean } = {},
+  options: TopologyOptions = {},
 ): Promise<Topology> {
   await buildProxy();
-  const redis = kind === 'cluster' ? await RedisCluster.start() : await RedisServer.start();
+  const redis =
+    kind === 'cluster'
+      ? await RedisCluster.start({ replicas: options.clusterReplicas ?? 0 })
+      : await RedisServer.start();
   const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode')] });
   const upstream = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
   const trap = new UpstreamEmulator({ seed: { environments: [] } });
@@ -118,10 +145,10 @@ export async function startTopology(
     METRIC_SERVICE: trap.metricsUrl,
     FORWARD_TARGETS: 'true',
   };
-  const replicas = [
-    new Instance('replica-1', await freePort(), replicaEnv),
-    new Instance('replica-2', await freePort(), replicaEnv),
-  ];
+  const replicas: Instance[] = [];
+  for (let i = 1; i <= (options.readReplicas ?? 2); i += 1) {
+    replicas.push(new Instance(`replica-${i}`, await freePort(), replicaEnv));
+  }
   if (options.started ?? true) {
     await primary.start();
     await Promise.all(replicas.map((replica) => replica.start()));

@@ -7,6 +7,7 @@ they differ in READ_REPLICA, the secrets they get, the replica count and the upd
 {{- $v := $root.Values }}
 {{- $role := .role }}
 {{- $env := include "ff-relay.env" . | fromYaml }}
+{{- $pod := include "ff-relay.pod" . | fromYaml }}
 {{- $ports := include "ff-relay.ports" $env | fromYaml }}
 {{- $scheme := ternary "HTTPS" "HTTP" (eq (include "ff-relay.isTrue" (get $env "TLS_ENABLED")) "true") }}
 {{- $name := include "ff-relay.componentName" (dict "root" $root "component" $role) }}
@@ -65,7 +66,7 @@ spec:
       annotations:
         checksum/config: {{ toYaml $env | sha256sum }}
         checksum/secret: {{ list $secretValues $secretSources | toJson | sha256sum }}
-        {{- with $v.podAnnotations }}
+        {{- with $pod.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
       labels:
@@ -86,14 +87,14 @@ spec:
       priorityClassName: {{ . }}
       {{- end }}
       securityContext:
-        {{- toYaml $v.podSecurityContext | nindent 8 }}
+        {{- toYaml $pod.podSecurityContext | nindent 8 }}
       terminationGracePeriodSeconds: {{ include "ff-relay.gracePeriod" (dict "root" $root "env" $env) }}
       containers:
         - name: ff-relay
           image: "{{ $v.image.repository }}:{{ $v.image.tag | default $root.Chart.AppVersion }}"
           imagePullPolicy: {{ $v.image.pullPolicy }}
           securityContext:
-            {{- toYaml $v.securityContext | nindent 12 }}
+            {{- toYaml $pod.securityContext | nindent 12 }}
           ports:
             {{- range $portName, $port := $ports }}
             - name: {{ $portName }}
@@ -103,7 +104,7 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ $name }}
-          {{- if or $secretSources $v.extraEnv }}
+          {{- if or $secretSources $pod.env }}
           env:
             {{- range $secretSources }}
             - name: {{ .name }}
@@ -112,21 +113,27 @@ spec:
                   name: {{ .secret }}
                   key: {{ .key }}
             {{- end }}
-            {{- with $v.extraEnv }}
+            {{- with $pod.env }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
           {{- end }}
-          # Listening means boot is over (Redis found); the budget covers REDIS_STARTUP_TIMEOUT.
+          # Answering means boot is over (Redis found); the budget covers REDIS_STARTUP_TIMEOUT.
+          # The first config load is readiness's business, which has no budget.
           startupProbe:
-            tcpSocket:
+            httpGet:
+              path: /livez
               port: http
+              scheme: {{ $scheme }}
             {{- toYaml $v.probes.startup | nindent 12 }}
-          # No dependency: a restart would not bring back Redis or Harness.
+          # Answered by the event loop alone: a hung process fails it (it would still accept TCP),
+          # a missing Redis or Harness does not (a restart would not bring them back).
           livenessProbe:
-            tcpSocket:
+            httpGet:
+              path: /livez
               port: http
+              scheme: {{ $scheme }}
             {{- toYaml $v.probes.liveness | nindent 12 }}
-          # 503 until config is loaded (or found in Redis); replicas are ready at once.
+          # 503 until config is loaded (or found in Redis); a replica until a primary filled Redis.
           readinessProbe:
             httpGet:
               path: /health
@@ -140,7 +147,7 @@ spec:
                 command: ["sleep", "{{ int $v.preStopSleepSeconds }}"]
           {{- end }}
           resources:
-            {{- toYaml (ternary $v.primary.resources $v.readReplica.resources (eq $role "primary")) | nindent 12 }}
+            {{- toYaml $pod.resources | nindent 12 }}
           volumeMounts:
             - name: tmp
               mountPath: /tmp
@@ -149,7 +156,7 @@ spec:
               mountPath: {{ $v.offline.mountPath }}
               readOnly: true
             {{- end }}
-            {{- with $v.extraVolumeMounts }}
+            {{- with $pod.volumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
       volumes:
@@ -170,18 +177,18 @@ spec:
               {{- end }}
           {{- end }}
         {{- end }}
-        {{- with $v.extraVolumes }}
+        {{- with $pod.volumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- with $v.nodeSelector }}
+      {{- with $pod.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with $v.affinity }}
+      {{- with $pod.affinity }}
       affinity:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with $v.tolerations }}
+      {{- with $pod.tolerations }}
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}

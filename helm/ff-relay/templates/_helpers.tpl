@@ -48,9 +48,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* Redis address from config.REDIS_ADDRESS, else the Harness chart's redis.address. */}}
+{{/* Redis address from config.REDIS_ADDRESS or the Harness chart's redis.address. */}}
 {{- define "ff-relay.redisAddress" -}}
-{{- .Values.config.REDIS_ADDRESS | default .Values.redis.address | default "" }}
+{{- get (include "ff-relay.config" . | fromYaml) "REDIS_ADDRESS" | default "" }}
+{{- end }}
+
+{{/* The roles rendered, space-separated: primary (unless writer.enabled=false), read-replica. */}}
+{{- define "ff-relay.roles" -}}
+{{- $roles := list }}
+{{- if include "ff-relay.primaryEnabled" . }}{{ $roles = append $roles "primary" }}{{ end }}
+{{- if include "ff-relay.replicasEnabled" . }}{{ $roles = append $roles "read-replica" }}{{ end }}
+{{- join " " $roles }}
+{{- end }}
+
+{{/* The role SDKs reach: the replicas when rendered, else the primary. */}}
+{{- define "ff-relay.sdkRole" -}}
+{{- ternary "read-replica" "primary" (eq (include "ff-relay.replicasEnabled" .) "true") }}
 {{- end }}
 
 {{/* "true" when the read-replica Deployment is rendered: enabled, Redis set, not offline. */}}
@@ -67,17 +80,15 @@ An environment value as a ConfigMap string: YAML numbers reach templates as floa
 {{- end }}
 
 {{/*
-The non-secret environment of one role (root, role: primary | read-replica) as YAML: `config`,
-then the role's overrides, then what the chart decides (READ_REPLICA, OFFLINE, CONFIG_DIR).
+The non-secret environment of one role (root, role: primary | read-replica) as YAML: `config`
+(with the Harness chart's names for its variables), then the role's overrides, then what the chart decides (READ_REPLICA, OFFLINE, CONFIG_DIR).
 Empty and null values are left out: the proxy treats them as unset anyway.
 */}}
 {{- define "ff-relay.env" -}}
 {{- $v := .root.Values }}
 {{- $env := dict }}
-{{- with $v.redis.address }}{{ $_ := set $env "REDIS_ADDRESS" . }}{{ end }}
-{{- if not (kindIs "invalid" $v.redis.db) }}{{ $_ := set $env "REDIS_DB" $v.redis.db }}{{ end }}
 {{- $overrides := ternary $v.primary.config $v.readReplica.config (eq .role "primary") }}
-{{- range $source := list $v.config $overrides }}
+{{- range $source := list (include "ff-relay.config" .root | fromYaml) $overrides }}
 {{- range $name, $value := $source }}
 {{- if not (or (kindIs "invalid" $value) (eq (toString $value) "")) }}
 {{- $_ := set $env $name (include "ff-relay.envString" $value) }}
@@ -94,24 +105,41 @@ Empty and null values are left out: the proxy treats them as unset anyway.
 {{- end }}
 
 {{/*
-Where one secret variable comes from (root, name), as YAML {secret, key}, or "" when not set:
-secrets.<name>, else the Harness chart's names. Values live in the chart's own Secret; a value
-together with an existingSecret is refused rather than one silently winning.
+Where one secret variable comes from (root, name), as YAML {secret, key, value?}, or "" when not
+set: secrets.<name> or the Harness chart's names (proxyKey/existingProxyKey, authSecret/
+existingAuthSecret, redis.password/redis.existingPassword; there an existing Secret takes
+precedence over a value, as in that chart). `value` is set when the chart's own Secret holds it.
+A value together with an existingSecret, or both vocabularies naming different sources, is
+refused rather than one silently winning.
 */}}
 {{- define "ff-relay.secretSource" -}}
 {{- $v := .root.Values }}
 {{- $spec := get $v.secrets .name | default dict }}
-{{- $legacy := dict "PROXY_KEY" (list $v.proxyKey $v.existingProxyKey) "AUTH_SECRET" (list $v.authSecret $v.existingAuthSecret) "REDIS_PASSWORD" (list $v.redis.password $v.redis.existingPassword) }}
-{{- $old := get $legacy .name | default (list "" "") }}
-{{- $value := $spec.value | default (index $old 0) }}
-{{- $existing := $spec.existingSecret | default (index $old 1) }}
-{{- if and $value $existing }}
+{{- $redis := $v.redis | default dict }}
+{{- $harness := dict "PROXY_KEY" (list "proxyKey" $v.proxyKey $v.existingProxyKey) "AUTH_SECRET" (list "authSecret" $v.authSecret $v.existingAuthSecret) "REDIS_PASSWORD" (list "redis.password" $redis.password $redis.existingPassword) }}
+{{- $fullname := include "ff-relay.fullname" .root }}
+{{- if and $spec.value $spec.existingSecret }}
 {{- fail (printf "secrets.%s: set either a value or existingSecret, not both" .name) }}
 {{- end }}
-{{- if $existing }}
-{{- toYaml (dict "secret" $existing "key" ($spec.existingSecretKey | default .name)) }}
-{{- else if $value }}
-{{- toYaml (dict "secret" (include "ff-relay.fullname" .root) "key" .name) }}
+{{- $ours := dict }}
+{{- if $spec.existingSecret }}
+{{- $ours = dict "secret" $spec.existingSecret "key" ($spec.existingSecretKey | default .name) }}
+{{- else if $spec.value }}
+{{- $ours = dict "secret" $fullname "key" .name "value" $spec.value }}
+{{- end }}
+{{- $theirs := dict }}
+{{- with get $harness .name }}
+{{- if index . 2 }}
+{{- $theirs = dict "secret" (index . 2) "key" $.name }}
+{{- else if index . 1 }}
+{{- $theirs = dict "secret" $fullname "key" $.name "value" (index . 1) }}
+{{- end }}
+{{- if and $ours $theirs (ne (toJson $ours) (toJson $theirs)) }}
+{{- fail (printf "secrets.%s and the Harness chart's %s (or its existing Secret) both set %s, differently; keep one" $.name (index . 0) $.name) }}
+{{- end }}
+{{- end }}
+{{- with $ours | default $theirs }}
+{{- toYaml . }}
 {{- end }}
 {{- end }}
 
@@ -119,11 +147,11 @@ together with an existingSecret is refused rather than one silently winning.
 {{- define "ff-relay.secretValues" -}}
 {{- $root := . }}
 {{- $values := dict }}
-{{- $legacy := dict "PROXY_KEY" .Values.proxyKey "AUTH_SECRET" .Values.authSecret "REDIS_PASSWORD" .Values.redis.password }}
-{{- range $name, $spec := .Values.secrets }}
-{{- $value := $spec.value | default (get $legacy $name) }}
-{{- if and $value (not $spec.existingSecret) }}
-{{- $_ := set $values $name $value }}
+{{- range $name, $_ := .Values.secrets }}
+{{- with include "ff-relay.secretSource" (dict "root" $root "name" $name) | fromYaml }}
+{{- if .value }}
+{{- $_ := set $values $name .value }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- toYaml $values }}
@@ -136,7 +164,14 @@ together with an existingSecret is refused rather than one silently winning.
 
 {{/* Render-time checks: each names the value to set. */}}
 {{- define "ff-relay.validate" -}}
-{{- if and (not .Values.offline.enabled) (not (include "ff-relay.secretSource" (dict "root" . "name" "PROXY_KEY"))) }}
+{{- if regexMatch "(^|/)harness/ff-proxy$" .Values.image.repository }}
+{{- fail (printf "image.repository: %s is the Harness Go proxy; this chart runs ff-relay: set your ff-relay image" .Values.image.repository) }}
+{{- end }}
+{{- if not (include "ff-relay.primaryEnabled" .) }}
+{{- if or .Values.offline.enabled (not (include "ff-relay.replicasEnabled" .)) }}
+{{- fail "writer.enabled=false leaves read replicas only, which need Redis (config.REDIS_ADDRESS or redis.address), readReplica.enabled and no offline mode" }}
+{{- end }}
+{{- else if and (not .Values.offline.enabled) (not (include "ff-relay.secretSource" (dict "root" . "name" "PROXY_KEY"))) }}
 {{- fail "secrets.PROXY_KEY: set value or existingSecret (the Harness proxy key), or offline.enabled=true" }}
 {{- end }}
 {{- if not (include "ff-relay.secretSource" (dict "root" . "name" "AUTH_SECRET")) }}

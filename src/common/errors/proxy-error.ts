@@ -5,6 +5,8 @@
 export abstract class ProxyError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Response headers the answer must carry (e.g. `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>> = {};
 }
 
 export class BadRequestError extends ProxyError {
@@ -83,11 +85,26 @@ export class StreamUnavailableError extends ProxyError {
   }
 }
 
+/**
+ * This instance holds as many SDK streams as it may. SDKs poll meanwhile and retry the stream;
+ * through a load balancer the retry may reach an instance with room.
+ */
+export class StreamLimitError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'STREAM_LIMIT_REACHED';
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(`this instance holds its limit of ${limit} SDK streams: poll, or retry the stream later`);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
+
+/** 503, never 401: SDKs retry later, where a 401 would tell them their key is bad. */
 export class NotReadyError extends ProxyError {
   readonly status = 503;
   readonly code = 'NOT_READY';
-  constructor() {
-    super('proxy is starting: the first config has not been loaded yet');
+  constructor(waitingFor = 'the first config has not been loaded yet') {
+    super(`proxy is not ready: ${waitingFor}`);
   }
 }
 

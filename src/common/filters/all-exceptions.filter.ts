@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { describeError, errorBody } from '../errors/error-body.js';
+import { ProxyError } from '../errors/proxy-error.js';
 import { allowedMethods } from '../routes.js';
 
 /**
@@ -22,22 +23,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
+    const response: unknown = http.getResponse();
     let shape = describeError(exception);
     const allowed = exception instanceof NotFoundException ? allowedMethods(request.url ?? '') : [];
     if (allowed.length > 0 && !allowed.includes(request.method ?? '')) {
       // A known path asked with the wrong method: 405, as the Go proxy's router answers.
       shape = { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Method Not Allowed' };
-      this.adapterHost.httpAdapter.setHeader(http.getResponse(), 'Allow', allowed.join(', '));
+      this.adapterHost.httpAdapter.setHeader(response, 'Allow', allowed.join(', '));
+    }
+    if (exception instanceof ProxyError) {
+      for (const [name, value] of Object.entries(exception.headers)) {
+        this.adapterHost.httpAdapter.setHeader(response, name, value);
+      }
     }
     if (!shape) {
       // Known errors carry their status; only the unexpected ones are a bug worth an error log.
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
       shape = { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
     }
-    this.adapterHost.httpAdapter.reply(
-      http.getResponse(),
-      errorBody(shape, request.id ?? ''),
-      shape.status,
-    );
+    this.adapterHost.httpAdapter.reply(response, errorBody(shape, request.id ?? ''), shape.status);
   }
 }

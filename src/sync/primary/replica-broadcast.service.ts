@@ -13,17 +13,30 @@ import { ChangeRelay } from '../config-source.js';
 const STREAM_MAX_LEN = 1000;
 /** The primary re-sends its stream state this often, so a replica that missed one catches up. */
 const STATUS_INTERVAL_MS = 20_000;
+/** A failed append is tried again after 500 ms, then twice as long each time up to 10 s. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
+interface Pending {
+  stream: string;
+  json: string;
+}
 
 /**
  * What a primary tells its read replicas over Redis (`cache-and-ha.md` §5.1, §5.2): every change
  * it announced, after the cache holds it, on `proxy:sse_events`; its upstream stream state on
  * `proxy:primary_to_replica_control_events`, at each change and every 20 s. Appends run one at
- * a time, so replicas see them in the order they happened.
+ * a time, so replicas see them in the order they happened. One Redis did not take waits, with
+ * those after it, and is tried again: a change announced while a cluster fails the stream's
+ * master over (or while Redis restarts) would otherwise never reach the replicas' SDKs. At most
+ * as many wait as a stream holds; beyond that the oldest are dropped.
  */
 @Injectable()
 export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ReplicaBroadcast.name);
-  private queue: Promise<void> = Promise.resolve();
+  private readonly pending: Pending[] = [];
+  private draining?: Promise<void>;
+  private closed = false;
   private unsubscribe?: () => void;
 
   constructor(
@@ -39,11 +52,12 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
     this.unsubscribe = this.status.onStreamChange((state) => this.sendState(state));
     this.jobs.every('replica-status-broadcast', STATUS_INTERVAL_MS, () => {
       this.sendState(this.status.stream.state);
-      return this.queue;
+      return this.draining ?? Promise.resolve();
     });
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     this.unsubscribe?.();
   }
 
@@ -57,15 +71,45 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
   }
 
   private append(stream: string, json: string): void {
-    this.queue = this.queue.then(() =>
-      this.streams.append(stream, json, STREAM_MAX_LEN).then(
-        () => this.counters.published(stream),
-        (err: unknown) => {
-          this.counters.published(stream, 'err_publishing');
-          // Lost for replicas: they catch up at the next change, or the next 20 s status.
-          this.logger.warn({ err, stream }, 'could not tell read replicas');
-        },
-      ),
-    );
+    this.pending.push({ stream, json });
+    if (this.pending.length > STREAM_MAX_LEN) {
+      const dropped = this.pending.shift() as Pending;
+      this.logger.warn(
+        { stream: dropped.stream },
+        'read replicas will miss a message: too many wait',
+      );
+    }
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    let retryMs = RETRY_MIN_MS;
+    let next: Pending | undefined;
+    while ((next = this.pending[0])) {
+      try {
+        await this.streams.append(next.stream, next.json, STREAM_MAX_LEN);
+        this.counters.published(next.stream);
+        // Unless an overflow dropped it meanwhile.
+        if (this.pending[0] === next) {
+          this.pending.shift();
+        }
+        retryMs = RETRY_MIN_MS;
+      } catch (err) {
+        this.counters.published(next.stream, 'err_publishing');
+        if (this.closed) {
+          // Shutting down: no retries left to wait for.
+          this.logger.warn({ err, waiting: this.pending.length }, 'read replicas not told');
+          return;
+        }
+        if (retryMs === RETRY_MIN_MS) {
+          this.logger.warn(
+            { err, stream: next.stream, waiting: this.pending.length },
+            'could not tell read replicas yet: trying again',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import { ProxyStatus, type StreamState } from '../../status/proxy-status.service
 import { ChangePublisher } from '../change-publisher.service.js';
 import { ConfigSource } from '../config-source.js';
 import { parseUpstreamEvent, type UpstreamEvent } from '../upstream-event.js';
+import { ReplicaReadiness } from './replica-readiness.service.js';
 
 /** Three missed 20 s status broadcasts: the primary is gone (`cache-and-ha.md` §12 [DEV]). */
 const PRIMARY_SILENCE_MS = 60_000;
@@ -36,13 +37,14 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
     private readonly reader: ConfigReader,
     private readonly publisher: ChangePublisher,
     private readonly jobs: ScheduledJobs,
+    private readonly readiness: ReplicaReadiness,
     @InjectMetric(STREAM_PREFIXES.replicaConsumer) private readonly counters: StreamCounters,
   ) {
     super();
   }
 
+  /** Follows the primary at once; SDK routes answer 503 until it has filled Redis. */
   async start(): Promise<void> {
-    this.status.setConfig('READ_REPLICA');
     const [changesFrom, controlFrom] = await Promise.all([
       this.streams.lastId(CACHE_KEYS.sseEventsStream),
       this.streams.lastId(CACHE_KEYS.controlEventsStream),
@@ -61,6 +63,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
         this.counters,
       ),
     ];
+    await this.readiness.start();
     await this.readStoredState();
     this.jobs.every('replica-primary-watch', CHECK_INTERVAL_MS, () => this.watchPrimary(), {
       maxJitterMs: 1_000,
@@ -94,6 +97,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
   }
 
   private onControl(json: string): void {
+    this.readiness.nudge();
     const message = parsed(json);
     if (message.event !== 'stream_action') {
       return;
@@ -126,6 +130,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
   }
 
   private async onChange(json: string): Promise<void> {
+    this.readiness.nudge();
     const event = parsed(json);
     await this.refresh(event);
     if (event.domain === 'flag' || event.domain === 'target-segment') {

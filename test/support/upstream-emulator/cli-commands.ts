@@ -11,7 +11,8 @@ export const HELP = `commands:
   remove-env <env>              remove an environment
   add-key <env> [raw]           add an SDK key
   remove-key <env> <raw>        remove an SDK key
-  rotate [grace]                rotate the proxy key (grace as a Go duration, default 0s)
+  rotate [grace]                rotate the proxy key (grace as a Go duration, default 0s);
+                                the old key's streams are cut when its grace ends
   delete-proxy-key              delete the proxy key
   revoke-tokens                 make every issued token answer 401
   cut | end | stall             reset / cleanly end / silence the open streams

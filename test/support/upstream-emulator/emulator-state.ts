@@ -35,7 +35,12 @@ export class EmulatorState {
     this.settings = settings;
     this.hub = new SseHub(settings.heartbeatMs, settings.heartbeatOnConnect);
     this.envs = new EnvironmentStore((message, env) => this.sendToCovering(message, env));
-    this.keys = new ProxyKeyStore((env) => this.envs.has(env));
+    // SaaS cuts the streams opened with a key once it is revoked (rotated out, grace over).
+    this.keys = new ProxyKeyStore(
+      (env) => this.envs.has(env),
+      () =>
+        this.hub.cut((id, raws) => raws.some((raw) => this.keys.findByRaw(raw)?.identifier !== id)),
+    );
     this.tokens = new TokenStore(settings.jwtSecret, settings.tokenTtlMs);
     this.keys.add(settings.proxyKeyIdentifier, 'all', options.proxyKey ?? newRawKey());
     options.seed?.environments.forEach((env) => this.envs.add(env));
@@ -92,7 +97,10 @@ export class EmulatorState {
     return this.keys.add(identifier, environments);
   }
 
-  /** Like the admin API's `rotateKey`: returns the new key; the old one lives `graceMs` more. */
+  /**
+   * Like the admin API's `rotateKey`: returns the new key; the old one lives `graceMs` more,
+   * then its tokens stop working and the streams opened with it are cut.
+   */
   rotateProxyKey(options: { identifier?: string; graceMs?: number } = {}): string {
     return this.keys.rotate(
       options.identifier ?? this.settings.proxyKeyIdentifier,
@@ -100,7 +108,7 @@ export class EmulatorState {
     );
   }
 
-  /** Ends the grace period of rotated-out keys now: their tokens stop working too. */
+  /** Ends the grace period of rotated-out keys now: their tokens and streams die too. */
   expireRotatedKeys(identifier = this.settings.proxyKeyIdentifier): void {
     this.keys.expirePrevious(identifier);
   }

@@ -10,12 +10,18 @@ export interface ProxyKeyRecord {
   environments: 'all' | Set<string>;
 }
 
+/** setTimeout's longest delay; a longer grace period outlives any test run anyway. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Proxy keys as the Harness admin API manages them: create, rotate with grace, delete. */
 export class ProxyKeyStore {
   private readonly keys = new Map<string, ProxyKeyRecord>();
+  private readonly graceTimers = new Set<NodeJS.Timeout>();
 
+  /** `onRevoked` runs whenever a rotated-out key stops being valid (its grace period ended). */
   constructor(
     private readonly environmentExists: (env: string) => boolean,
+    private readonly onRevoked: () => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -49,12 +55,29 @@ export class ProxyKeyStore {
     const key = this.require(identifier);
     key.previous.push({ raw: key.current, expiresAt: this.now() + graceMs });
     key.current = newRawKey();
+    if (graceMs === 0) {
+      this.onRevoked();
+    } else if (graceMs < MAX_TIMER_MS) {
+      // Timers fire no earlier than asked; the extra millisecond makes the key expired by then.
+      const timer = setTimeout(() => {
+        this.graceTimers.delete(timer);
+        this.onRevoked();
+      }, graceMs + 1).unref();
+      this.graceTimers.add(timer);
+    }
     return key.current;
   }
 
   /** Ends the grace period of every rotated-out key now. */
   expirePrevious(identifier: string): void {
     this.require(identifier).previous = [];
+    this.onRevoked();
+  }
+
+  /** Forgets pending grace-period ends (the emulator stops). */
+  close(): void {
+    this.graceTimers.forEach((timer) => clearTimeout(timer));
+    this.graceTimers.clear();
   }
 
   delete(identifier: string): void {

@@ -3,9 +3,14 @@ import type { ServerResponse } from 'node:http';
 /** SaaS heartbeats are bare comment blocks; the proxy counts any data-less block as one. */
 export const HEARTBEAT = ':\n\n';
 
+/** Which streams an action applies to: by proxy key identifier and the raw keys it was opened with. */
+export type StreamFilter = (keyId: string, rawKeys: readonly string[]) => boolean;
+
 interface OpenStream {
   raw: ServerResponse;
   keyId: string;
+  /** The raw proxy keys it was opened with (the token's and the `API-Key` header's). */
+  rawKeys: readonly string[];
   /** A stalled stream models a half-open connection: the socket stays, nothing is sent. */
   stalled: boolean;
 }
@@ -24,13 +29,13 @@ export class SseHub {
     return this.streams.size;
   }
 
-  open(raw: ServerResponse, keyId: string): void {
+  open(raw: ServerResponse, keyId: string, rawKeys: readonly string[]): void {
     raw.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
     });
-    const stream: OpenStream = { raw, keyId, stalled: false };
+    const stream: OpenStream = { raw, keyId, rawKeys, stalled: false };
     this.streams.add(stream);
     raw.on('close', () => this.streams.delete(stream));
     // A write racing a client disconnect must not become an unhandled 'error' event.
@@ -46,10 +51,10 @@ export class SseHub {
   }
 
   /** Writes a frame to every live stream whose proxy key passes `to`; returns how many. */
-  send(frame: string, to: (keyId: string) => boolean = () => true): number {
+  send(frame: string, to: StreamFilter = () => true): number {
     let sent = 0;
     for (const stream of this.streams) {
-      if (!stream.stalled && !stream.raw.destroyed && to(stream.keyId)) {
+      if (!stream.stalled && !stream.raw.destroyed && to(stream.keyId, stream.rawKeys)) {
         stream.raw.write(frame);
         sent += 1;
       }
@@ -58,12 +63,12 @@ export class SseHub {
   }
 
   /** Destroys the sockets: the client sees a reset, not a clean end. */
-  cut(to: (keyId: string) => boolean = () => true): void {
+  cut(to: StreamFilter = () => true): void {
     this.each(to, (stream) => stream.raw.destroy());
   }
 
   /** Ends the responses cleanly (terminating chunk): the client sees EOF. */
-  end(to: (keyId: string) => boolean = () => true): void {
+  end(to: StreamFilter = () => true): void {
     this.each(to, (stream) => stream.raw.end());
   }
 
@@ -78,9 +83,9 @@ export class SseHub {
     this.cut();
   }
 
-  private each(to: (keyId: string) => boolean, action: (stream: OpenStream) => void): void {
+  private each(to: StreamFilter, action: (stream: OpenStream) => void): void {
     for (const stream of this.streams) {
-      if (to(stream.keyId)) {
+      if (to(stream.keyId, stream.rawKeys)) {
         this.streams.delete(stream);
         action(stream);
       }

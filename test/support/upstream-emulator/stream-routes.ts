@@ -13,11 +13,13 @@ export function streamRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       if (!grant) {
         return sendError(reply, 401, 'invalid or missing token');
       }
-      if (!keyMatches(ctx, grant, headerValue(request, 'API-Key'))) {
+      const apiKey = headerValue(request, 'API-Key');
+      if (apiKey === undefined || !keyMatches(ctx, grant, apiKey)) {
         return sendError(reply, 401, 'API-Key does not match the token');
       }
       reply.hijack();
-      ctx.hub.open(reply.raw, grant.keyId);
+      // Both raw keys: revoking either (a rotation past its grace) cuts the stream.
+      ctx.hub.open(reply.raw, grant.keyId, [grant.rawKey, apiKey]);
     });
     done();
   };

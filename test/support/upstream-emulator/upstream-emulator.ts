@@ -69,6 +69,7 @@ export class UpstreamEmulator extends EmulatorState {
   }
 
   async stop(): Promise<void> {
+    this.keys.close();
     this.hub.close();
     await this.closeServer();
     await this.app.close();

@@ -1,0 +1,3 @@
+export class LivezResponseDto {
+  readonly status = 'alive';
+}
