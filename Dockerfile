@@ -1,5 +1,9 @@
 # ff-relay container image: build with the dev toolchain, run with production dependencies only.
 FROM node:22-bookworm-slim AS build
+# The optional Cloud Profiler agent (GCP_PROFILER_ENABLED) compiles a native addon at install;
+# the runtime stage is the same base image, so the addon built here runs there.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProfilingModule } from './profiling/profiling.module.js';
 import { ScrapeModule } from './metrics/scrape.module.js';
 import { SdkMetricsModule } from './sdk-metrics/sdk-metrics.module.js';
 import { StatusModule } from './status/status.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         MetricsModule,
         ScrapeModule.register(config),
         AdminModule.register(config),
+        ProfilingModule.register(config),
       ],
       providers: [
         {

@@ -13,6 +13,7 @@ export class SegmentSet {
   readonly segments: readonly Segment[];
   private readonly byId = new Map<string, Segment>();
   private readonly bodies = new Map<string, Buffer>();
+  private legacy?: readonly Segment[];
 
   constructor(
     readonly version: string,
@@ -26,6 +27,15 @@ export class SegmentSet {
 
   get(identifier: string): Segment | undefined {
     return this.byId.get(identifier);
+  }
+
+  /**
+   * The segments without `servingRules`, so only the legacy `rules` are evaluated (the Go
+   * proxy's `AND_RULES=false`); built once for this version, on first use.
+   */
+  get legacySegments(): readonly Segment[] {
+    this.legacy ??= this.segments.map((segment) => shape(segment, 'v1'));
+    return this.legacy;
   }
 
   listBody(rules: RulesVersion): Buffer {

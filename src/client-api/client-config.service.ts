@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import type { RulesVersion } from '../cache/segment-set.js';
 import { NotFoundError } from '../common/errors/proxy-error.js';
+import { AppConfig } from '../config/app-config.js';
 
 /**
  * The server-SDK reads (`sdk-api.md` §4). Bodies are the pre-serialised bytes of the current
@@ -9,7 +10,10 @@ import { NotFoundError } from '../common/errors/proxy-error.js';
  */
 @Injectable()
 export class ClientConfigService {
-  constructor(private readonly reader: ConfigReader) {}
+  constructor(
+    private readonly reader: ConfigReader,
+    private readonly config: AppConfig,
+  ) {}
 
   async featureConfigs(env: string): Promise<Buffer> {
     return (await this.reader.flags(env)).listBody;
@@ -24,14 +28,19 @@ export class ClientConfigService {
   }
 
   async targetSegments(env: string, rules: RulesVersion): Promise<Buffer> {
-    return (await this.reader.segments(env)).listBody(rules);
+    return (await this.reader.segments(env)).listBody(this.served(rules));
   }
 
   async targetSegment(env: string, identifier: string, rules: RulesVersion): Promise<Buffer> {
-    const body = (await this.reader.segments(env)).itemBody(identifier, rules);
+    const body = (await this.reader.segments(env)).itemBody(identifier, this.served(rules));
     if (!body) {
       throw new NotFoundError(`segment ${identifier}`);
     }
     return body;
+  }
+
+  /** With `AND_RULES=false`, as in the Go proxy, `rules=v2` gets the legacy shape too. */
+  private served(asked: RulesVersion): RulesVersion {
+    return this.config.compat.andRules ? asked : 'v1';
   }
 }

@@ -75,6 +75,7 @@ export class ClientEvaluationService {
     if (!evaluator?.isFor(flags, segments)) {
       evaluator = new EnvironmentEvaluator(flags, segments, {
         doubleEncodeJson: this.config.compat.jsonEvaluationDoubleEncode,
+        andRules: this.config.compat.andRules,
       });
       this.evaluators.set(env, evaluator);
     }

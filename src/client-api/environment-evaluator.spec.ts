@@ -1,6 +1,7 @@
 import { FlagSet } from '../cache/flag-set.js';
 import { SegmentSet } from '../cache/segment-set.js';
-import type { FeatureConfig } from '../model/feature-config.js';
+import type { Clause, FeatureConfig } from '../model/feature-config.js';
+import type { Segment } from '../model/segment.js';
 import { EnvironmentEvaluator } from './environment-evaluator.js';
 
 const flag: FeatureConfig = {
@@ -15,8 +16,38 @@ const flag: FeatureConfig = {
 function evaluator(doubleEncodeJson = false): EnvironmentEvaluator {
   return new EnvironmentEvaluator(new FlagSet('v1', [flag]), new SegmentSet('v1', []), {
     doubleEncodeJson,
+    andRules: true,
   });
 }
+
+const staff: Clause = { id: 'c1', attribute: 'email', op: 'ends_with', values: ['@acme.io'] };
+const uk: Clause = { id: 'c2', attribute: 'country', op: 'equal', values: ['GB'] };
+/** Legacy rules say "staff OR in the UK"; the serving rule says "staff AND in the UK". */
+const pilots: Segment = {
+  identifier: 'pilots',
+  name: 'Pilots',
+  rules: [staff, uk],
+  servingRules: [{ ruleId: 'r1', priority: 1, clauses: [staff, uk] }],
+};
+const gated: FeatureConfig = {
+  feature: 'gated',
+  kind: 'boolean',
+  state: 'on',
+  offVariation: 'off',
+  defaultServe: { variation: 'off' },
+  variations: [
+    { identifier: 'on', value: 'true' },
+    { identifier: 'off', value: 'false' },
+  ],
+  rules: [
+    {
+      ruleId: 'pilots',
+      priority: 1,
+      clauses: [{ id: 'c3', attribute: '', op: 'segmentMatch', values: ['pilots'] }],
+      serve: { variation: 'on' },
+    },
+  ],
+};
 
 describe('EnvironmentEvaluator', () => {
   it('answers a repeated target with the same bytes, evaluated once', () => {
@@ -46,5 +77,22 @@ describe('EnvironmentEvaluator', () => {
   it('double-encodes json values only when emulating the Go proxy', () => {
     const value = JSON.parse(evaluator(true).all('k', { identifier: 'u' }).toString())[0].value;
     expect(JSON.parse(value as string)).toBe('{"x":1}');
+  });
+
+  it('evaluates segments by their serving rules, or by the legacy rules alone with AND_RULES off', () => {
+    const segments = new SegmentSet('v1', [pilots]);
+    const flags = new FlagSet('v1', [gated]);
+    const target = { identifier: 'u', attributes: { email: 'u@acme.io', country: 'FR' } };
+    const value = (andRules: boolean): unknown =>
+      new EnvironmentEvaluator(flags, segments, { doubleEncodeJson: false, andRules }).one(
+        'gated',
+        target,
+      );
+    expect(value(true)).toMatchObject({ status: 'ok', evaluation: { value: 'false' } });
+    expect(value(false)).toMatchObject({ status: 'ok', evaluation: { value: 'true' } });
+    // Built once per version, shared by every evaluator of that version.
+    expect(segments.legacySegments).toBe(segments.legacySegments);
+    expect(segments.legacySegments[0]).not.toHaveProperty('servingRules');
+    expect(segments.segments[0]).toHaveProperty('servingRules');
   });
 });

@@ -22,6 +22,8 @@ const MAX_KEY_LENGTH = 256;
 export interface EvaluatorOptions {
   /** Emulate the Go proxy, which JSON-encodes json-kind values a second time. */
   doubleEncodeJson: boolean;
+  /** `AND_RULES`: evaluate segments' v2 `servingRules`; off, only their legacy `rules`. */
+  andRules: boolean;
 }
 
 /**
@@ -40,7 +42,10 @@ export class EnvironmentEvaluator {
     readonly segments: SegmentSet,
     private readonly options: EvaluatorOptions,
   ) {
-    this.context = createEvaluationContext(flags.flags, segments.segments);
+    this.context = createEvaluationContext(
+      flags.flags,
+      options.andRules ? segments.segments : segments.legacySegments,
+    );
     this.plan = new EvaluationsPlan(this.context, (evaluation) => this.encode(evaluation));
   }
 

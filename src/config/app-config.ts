@@ -82,6 +82,20 @@ export class AppConfig {
   readonly compat!: {
     /** Emulate the Go proxy's double JSON encoding of json-kind evaluation values. */
     readonly jsonEvaluationDoubleEncode: boolean;
+    /**
+     * `AND_RULES`: segments keep their v2 `servingRules` (default). Off, as in the Go proxy's
+     * default, SDKs and evaluations see only the legacy `rules`.
+     */
+    readonly andRules: boolean;
+  };
+  readonly profiling!: {
+    /** `PPROF`: CPU and heap profiles in pprof format on 127.0.0.1:`pprofPort`. */
+    readonly pprof: boolean;
+    readonly pprofPort: number;
+    /** `GCP_PROFILER_ENABLED`: Google Cloud Profiler's agent. */
+    readonly gcp: boolean;
+    /** `ENV`: suffix of the Cloud Profiler service name. */
+    readonly env: string | undefined;
   };
   /** Seconds between self health checks (`HEARTBEAT_INTERVAL`); 0 disables them. */
   readonly heartbeatIntervalSeconds!: number;

@@ -63,8 +63,16 @@ export class EnvVars {
   @IsOptional() @IsString() LOG_LEVEL?: string;
   @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
   @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;
-  /** Accepted for compatibility; ff-relay always serves v2 `servingRules` to SDKs that ask. */
+  /** `false`: segments are served and evaluated with legacy `rules` only (Go's default). */
   @IsOptional() @bool AND_RULES?: string;
+  /** Go pprof-format CPU and heap profiles on 127.0.0.1:PPROF_PORT (`/debug/pprof/…`). */
+  @IsOptional() @bool PPROF?: string;
+  /** ff-relay only: the profiles' port (Harness: always 6060). */
+  @IsOptional() @port PPROF_PORT?: string;
+  /** Google Cloud Profiler, as service `ff-proxy-v2-<primary|replica>[.<ENV>]`. */
+  @IsOptional() @bool GCP_PROFILER_ENABLED?: string;
+  /** Only names the Cloud Profiler service. */
+  @IsOptional() @IsString() ENV?: string;
   /** ff-relay only: largest accepted request body in bytes (Harness has no limit). */
   @IsOptional() @int BODY_LIMIT_BYTES?: string;
   /** ff-relay only: emulate the Go proxy's double JSON encoding of json-kind evaluation values. */

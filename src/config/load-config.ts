@@ -89,6 +89,13 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     },
     compat: {
       jsonEvaluationDoubleEncode: bool(env.JSON_EVALUATION_DOUBLE_ENCODE),
+      andRules: env.AND_RULES === undefined || bool(env.AND_RULES),
+    },
+    profiling: {
+      pprof: bool(env.PPROF),
+      pprofPort: int(env.PPROF_PORT, 6060),
+      gcp: bool(env.GCP_PROFILER_ENABLED),
+      env: env.ENV,
     },
     heartbeatIntervalSeconds: int(env.HEARTBEAT_INTERVAL, 60),
     sdkStreams: {

@@ -49,6 +49,11 @@ export const METRIC_NAMES = {
   sdkStreamsRefused: 'ff_proxy_sdk_streams_refused_total',
   /** Ours: SDK streams the relay ended (`reason="max_age"`: SDK_STREAM_MAX_AGE reached). */
   sdkStreamsEnded: 'ff_proxy_sdk_streams_ended_total',
+  /**
+   * Ours, primary only: 1 while upstream accepts the proxy key, 0 once it was deleted or is
+   * refused (the relay serves its cached config, which no longer changes).
+   */
+  proxyKeyValid: 'ff_relay_proxy_key_valid',
   /** Ours: how long each scheduled job run took. */
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;

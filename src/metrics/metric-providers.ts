@@ -189,6 +189,10 @@ export const ROLE_METRIC_PROVIDERS = {
       help: '1 while the proxy polls upstream because the stream is down',
       labelNames: ['host'],
     }),
+    gauge({
+      name: METRIC_NAMES.proxyKeyValid,
+      help: '1 while upstream accepts the proxy key, 0 once it was deleted or is refused',
+    }),
     streamCounters(STREAM_PREFIXES.saasToPrimary),
     streamCounters(STREAM_PREFIXES.primaryToReplica),
     ...sdkProducer(STREAM_PREFIXES.primaryToSdk),

@@ -10,20 +10,32 @@ export interface StatusSnapshot<S> {
 }
 
 /**
+ * Why config can no longer be synced, when a person must act: the proxy key was deleted or is
+ * refused upstream (the cached config is served meanwhile, but no longer changes).
+ */
+export type ConfigReason = 'PROXY_KEY_REVOKED';
+
+export interface ConfigSnapshot extends StatusSnapshot<ConfigState> {
+  reason?: ConfigReason;
+}
+
+/**
  * The process's view of its own sync state (`upstream-api.md` §11): whether config is loaded and
  * whether the upstream stream is connected. Sync writes it; health, SDK streams and the
  * readiness gate read it.
  */
 @Injectable()
 export class ProxyStatus {
-  private configStatus: StatusSnapshot<ConfigState> = { state: 'LOADING', since: Date.now() };
+  private configStatus: ConfigSnapshot = { state: 'LOADING', since: Date.now() };
   private streamStatus: StatusSnapshot<StreamState> = { state: 'INITIALIZING', since: Date.now() };
   private readonly streamListeners = new Set<(state: StreamState) => void>();
   private cacheWarm = false;
+  /** Config was synced (or followed) once: the cache holds it even if syncing fails later. */
+  private synced = false;
   private streamsAlwaysOpen = false;
   private waiting = 'the first config has not been loaded yet';
 
-  get config(): StatusSnapshot<ConfigState> {
+  get config(): ConfigSnapshot {
     return this.configStatus;
   }
 
@@ -32,16 +44,12 @@ export class ProxyStatus {
   }
 
   /**
-   * SDK routes serve once config is in place: loaded or synced, already in a shared cache from
-   * before this process started (then even while the upstream is unreachable), or, on a read
-   * replica, once a primary has filled Redis.
+   * SDK routes serve once config is in place: loaded or synced (whatever happened since),
+   * already in a shared cache from before this process started (then even while the upstream
+   * is unreachable), or, on a read replica, once a primary has filled Redis.
    */
   get ready(): boolean {
-    return (
-      this.cacheWarm ||
-      this.configStatus.state === 'SYNCED' ||
-      this.configStatus.state === 'READ_REPLICA'
-    );
+    return this.cacheWarm || this.synced;
   }
 
   /** What an instance that is not ready waits for, as its 503s say. */
@@ -63,18 +71,19 @@ export class ProxyStatus {
     this.streamsAlwaysOpen = true;
   }
 
-  /** Whether the cache held config before this process synced anything. */
-  get warm(): boolean {
-    return this.cacheWarm;
-  }
-
+  /** The cache held config before this process synced anything. */
   markCacheWarm(): void {
     this.cacheWarm = true;
   }
 
-  setConfig(state: ConfigState): void {
-    if (state !== this.configStatus.state) {
-      this.configStatus = { state, since: Date.now() };
+  setConfig(state: ConfigState, reason?: ConfigReason): void {
+    if (state === 'SYNCED' || state === 'READ_REPLICA') {
+      this.synced = true;
+    }
+    if (state !== this.configStatus.state || reason !== this.configStatus.reason) {
+      this.configStatus = reason
+        ? { state, since: Date.now(), reason }
+        : { state, since: Date.now() };
     }
   }
 

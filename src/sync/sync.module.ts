@@ -21,6 +21,7 @@ import { CacheRepairService } from './primary/cache-repair.service.js';
 import { ConfigLists } from './primary/config-lists.service.js';
 import { FullReloadService } from './primary/full-reload.service.js';
 import { PrimarySyncService } from './primary/primary-sync.service.js';
+import { ProxyKeyHealth } from './primary/proxy-key-health.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
 import { SyncQueue } from './primary/sync-queue.service.js';
@@ -48,6 +49,7 @@ function modeProviders(config: AppConfig): Provider[] {
         CacheRepairService,
         FullReloadService,
         UpstreamEventApplier,
+        ProxyKeyHealth,
         ConfigLists,
         StreamHealthService,
         // Read replicas can only follow a primary that shares a Redis with them.

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { buildProxy, type ProxyProcess, startOfflineProxy } from '../support/built-proxy.js';
 import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
+import { freePort } from '../support/ports.js';
+import { decodeProfile } from '../support/pprof.js';
 
 /**
  * ff-relay supports Node 20.19+ and 22.12+ (README, "Requirements"). The suite runs on the
@@ -56,6 +58,22 @@ describe.runIf(onLinuxX64)(`the compiled relay on Node ${OTHER_LINE}`, () => {
     });
     expect(flags.status).toBe(200);
     expect(((await flags.json()) as unknown[]).length).toBeGreaterThan(0);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exited).toBe(0);
+    expect(proxy.stderr()).toBe('');
+  });
+
+  it('serves PPROF profiles from the native profiler built for that line', async () => {
+    const port = await freePort();
+    const started = await startOfflineProxy({ PPROF: 'true', PPROF_PORT: String(port) }, node);
+    proxy = started.proxy;
+    const profiles = `http://127.0.0.1:${port}/debug/pprof`;
+    const cpu = await fetch(`${profiles}/profile?seconds=1`);
+    expect(cpu.status).toBe(200);
+    expect(decodeProfile(Buffer.from(await cpu.arrayBuffer())).totals[0]).toBeGreaterThan(0);
+    const heap = await fetch(`${profiles}/heap`);
+    expect(heap.status).toBe(200);
+    expect(decodeProfile(Buffer.from(await heap.arrayBuffer())).samples).toBeGreaterThan(0);
     proxy.child.kill('SIGTERM');
     expect(await proxy.exited).toBe(0);
     expect(proxy.stderr()).toBe('');

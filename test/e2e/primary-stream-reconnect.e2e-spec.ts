@@ -146,7 +146,9 @@ describe('primary mode: the upstream stream comes back at once', () => {
 
   it('a key revoked elsewhere: DISCONNECTED until the new one is set, then back at once', async () => {
     const key = emulator.rotateProxyKey({ graceMs: 0 });
-    await waitForSync(t, 'SYNCED', 'DISCONNECTED');
+    // The old key is refused: said so (SDKs are still served from the cache).
+    await waitForSync(t, 'FAILED_TO_SYNC', 'DISCONNECTED');
+    expect(t.app.get(ProxyStatus).config.reason).toBe('PROXY_KEY_REVOKED');
     const set = Date.now();
     const response = await fetch(`${t.url}/admin/v1/proxy-key`, {
       method: 'PUT',

@@ -210,7 +210,7 @@ describe('the role metrics of a primary and its read replica', () => {
     ).toBe(1);
   });
 
-  it('registers each stream prefix and the polling gauge only in the role that owns it', async () => {
+  it('registers each stream prefix, the polling and proxy-key gauges only in the role that owns them', async () => {
     const [p, r] = [await scrape(primary), await scrape(replica)];
     const primaryOnly = [SAAS, TO_REPLICA, PRIMARY_TO_SDK, METRICS_CONSUMER];
     const replicaOnly = [REPLICA_CONSUMER, REPLICA_TO_SDK, METRICS_PRODUCER];
@@ -224,6 +224,8 @@ describe('the role metrics of a primary and its read replica', () => {
     }
     expect(p.has('ff_proxy_polling_status')).toBe(true);
     expect(r.has('ff_proxy_polling_status')).toBe(false);
+    expect(p.value('ff_relay_proxy_key_valid')).toBe(1);
+    expect(r.has('ff_relay_proxy_key_valid')).toBe(false);
     expect(r.value('ff_proxy_stream_health')).toBe(1);
     for (const s of [p, r]) {
       expect(s.has('ff_proxy_metrics_forwarded')).toBe(true);

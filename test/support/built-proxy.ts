@@ -99,10 +99,14 @@ export async function startOfflineProxy(
     node,
   );
   const base = `http://127.0.0.1:${port}`;
-  await expect
-    .poll(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status, {
-      timeout: 20_000,
-    })
-    .toBe(200);
+  // A plain loop rather than expect.poll, so beforeAll hooks can start one too.
+  const deadline = Date.now() + 20_000;
+  while ((await fetch(`${base}/health`).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline || proxy.child.exitCode !== null) {
+      proxy.child.kill('SIGKILL');
+      throw new Error(`the relay did not become healthy:\n${proxy.stdout()}${proxy.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { proxy, base };
 }

@@ -3,6 +3,7 @@ import { errorText } from '../../common/errors/error-text.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { FullReloadService } from './full-reload.service.js';
+import { isProxyKeyRefusal, ProxyKeyHealth } from './proxy-key-health.service.js';
 
 /**
  * The primary's one queue: reloads, stream events and cache repairs run one at a time, in the
@@ -21,6 +22,7 @@ export class SyncQueue {
     private readonly status: ProxyStatus,
     private readonly reloader: FullReloadService,
     private readonly publisher: ChangePublisher,
+    private readonly keyHealth: ProxyKeyHealth,
   ) {}
 
   /** A change may be missing from the cache: the next reload that succeeds brings it. */
@@ -68,13 +70,18 @@ export class SyncQueue {
     try {
       const changes = await this.reloader.run();
       this.missing = false;
+      this.keyHealth.accepted();
       this.status.setConfig('SYNCED');
       this.publisher.publishAll(changes);
       return true;
     } catch (err) {
       this.logger.warn({ err: errorText(err), reason }, 'config sync failed');
       this.markDirty(err);
-      if (this.status.config.state !== 'SYNCED') {
+      if (isProxyKeyRefusal(err)) {
+        this.keyHealth.refused(`POST /proxy/auth answered ${err.status}`);
+      }
+      // Config synced earlier stays SYNCED through an outage (the stream state tells that one).
+      if (this.status.config.state !== 'SYNCED' && !this.keyHealth.revoked) {
         this.status.setConfig('FAILED_TO_SYNC');
       }
       return false;

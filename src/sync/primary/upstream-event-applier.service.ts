@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { ConfigLists } from './config-lists.service.js';
 import { FullReloadService } from './full-reload.service.js';
+import { ProxyKeyHealth } from './proxy-key-health.service.js';
 import type { UpstreamEvent } from '../upstream-event.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
 
@@ -27,6 +27,7 @@ export class UpstreamEventApplier {
     private readonly lists: ConfigLists,
     private readonly reload: FullReloadService,
     private readonly publisher: ChangePublisher,
+    private readonly keyHealth: ProxyKeyHealth,
   ) {}
 
   async apply(event: UpstreamEvent): Promise<void> {
@@ -44,7 +45,9 @@ export class UpstreamEventApplier {
       case 'apiKeyRemoved':
         return this.removeApiKey(event);
       case 'proxyKeyDeleted':
-        return this.deleteProxyKeyData();
+        // Nothing is deleted: SDKs keep being served what is cached (as by the Go proxy).
+        this.keyHealth.refused('proxyKeyDeleted event');
+        return;
       default:
         this.logger.error({ event: event.event, domain: event.domain }, 'unknown upstream event');
     }
@@ -103,12 +106,5 @@ export class UpstreamEventApplier {
       return undefined;
     }
     return env;
-  }
-
-  private async deleteProxyKeyData(): Promise<void> {
-    const proxyKey = this.proxyKey.value;
-    const keys = await this.inventory.load(proxyKey);
-    await this.inventory.deleteAssets([...keys, CACHE_KEYS.inventory(proxyKey)]);
-    this.logger.error('the proxy key was deleted upstream: all its cached config was removed');
   }
 }
