@@ -91,11 +91,6 @@ describe('helm chart: Harness and ff-relay names for one setting', () => {
 
   it('refuses what ff-relay cannot do, naming the value', () => {
     const cases: [object, string][] = [
-      [{ pprof: true }, 'pprof: ff-relay has no Go pprof server'],
-      [
-        { gcpProfilerEnabled: 'true' },
-        'gcpProfilerEnabled: ff-relay has no Go pprof server nor Google Cloud Profiler',
-      ],
       [
         { image: { repository: 'harness/ff-proxy' } },
         'image.repository: harness/ff-proxy is the Harness Go proxy',
@@ -133,8 +128,14 @@ describe('helm chart: Harness and ff-relay names for one setting', () => {
     for (const [values, message] of cases) {
       expect(refusal(merge(HARNESS_MINIMAL, values))).toContain(message);
     }
-    // Off is what ff-relay does anyway.
-    render(merge(HARNESS_MINIMAL, { pprof: false, gcpProfilerEnabled: false }));
+  });
+
+  it('passes the profilers on, as the Harness chart does', () => {
+    const on = render(merge(HARNESS_MINIMAL, { pprof: true, gcpProfilerEnabled: 'true' }));
+    for (const name of [H_PRIMARY, H_REPLICA]) {
+      const env = environment(on, find(on, 'Deployment', name));
+      expect([env.get('PPROF'), env.get('GCP_PROFILER_ENABLED')]).toEqual(['true', 'true']);
+    }
   });
 
   it('refuses a Harness value of the wrong type through the schema', () => {

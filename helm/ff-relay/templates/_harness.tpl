@@ -23,6 +23,8 @@ ff-relay value left at its chart default counts as not given. null is the Harnes
   (list "bypassAuth" $v.bypassAuth "BYPASS_AUTH")
   (list "logLevel" $v.logLevel "LOG_LEVEL")
   (list "metricsStreamMaxLen" $v.metricsStreamMaxLen "METRICS_STREAM_MAX_LEN")
+  (list "pprof" $v.pprof "PPROF")
+  (list "gcpProfilerEnabled" $v.gcpProfilerEnabled "GCP_PROFILER_ENABLED")
   (list "redis.address" $redis.address "REDIS_ADDRESS")
   (list "redis.db" $redis.db "REDIS_DB") }}
 {{- $env := dict }}
@@ -30,11 +32,6 @@ ff-relay value left at its chart default counts as not given. null is the Harnes
 {{- $value := index . 1 }}
 {{- if not (or (kindIs "invalid" $value) (eq (toString $value) "")) }}
 {{- $_ := set $env (index . 2) (dict "from" (index . 0) "value" (include "ff-relay.envString" $value)) }}
-{{- end }}
-{{- end }}
-{{- range $name := list "pprof" "gcpProfilerEnabled" }}
-{{- if eq (include "ff-relay.isTrue" (get $v $name)) "true" }}
-{{- fail (printf "%s: ff-relay has no Go pprof server nor Google Cloud Profiler; remove %s or set it to false (profile Node with extraEnv NODE_OPTIONS instead)" $name $name) }}
 {{- end }}
 {{- end }}
 {{- toYaml $env }}
