@@ -1,0 +1,153 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fingerprint } from '../../../src/common/fingerprint.js';
+import { freePort } from '../../../test/support/ports.js';
+import { RedisServer } from '../../../test/support/redis-server.js';
+import { environmentSeed } from '../../../test/support/upstream-emulator/fixtures.js';
+import { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstream-emulator.js';
+import { ROOT } from '../../lib/children.js';
+import { machineInfo, type MachineInfo } from '../../lib/machine.js';
+import { sleep } from '../../lib/wait.js';
+import { ChaosReader } from './chaos-reader.js';
+import { summarise, type FailureRow } from './failures.js';
+import { chaosFlags, FlagChurn } from './flag-churn.js';
+import { type MetricsLedger, MetricsPoster } from './metrics-poster.js';
+import { RelayProcess } from './relay-process.js';
+import { SdkFleet } from './sdk-fleet.js';
+import { settle, type Settling } from './settle.js';
+import type { SoakOptions } from './soak-options.js';
+import { type SoakSample, takeSample } from './soak-sampler.js';
+
+export const SOAK_BUILD = join(ROOT, 'node_modules/.cache/ff-relay-soak-build');
+const AUTH_SECRET = 'soak-auth-secret';
+/** A soak has no faults: every failure happens under steady load. */
+const phase = (): string => 'steady';
+
+export interface SoakResults {
+  options: SoakOptions;
+  startedAt: string;
+  machine: MachineInfo;
+  /** SDK_STREAM_MAX_AGE as set, or undefined when this relay has no such setting. */
+  streamMaxAge?: string;
+  samples: SoakSample[];
+  requests: number;
+  absorbed: number;
+  failures: FailureRow[];
+  countedFailures: number;
+  initFailures: string[];
+  settling: Settling;
+  metrics: MetricsLedger;
+  flagChanges: number;
+}
+
+/** Whether the compiled relay knows SDK_STREAM_MAX_AGE (another change adds it). */
+async function hasStreamMaxAge(): Promise<boolean> {
+  const envVars = await readFile(join(SOAK_BUILD, 'config/env-vars.js'), 'utf8').catch(() => '');
+  return envVars.includes('SDK_STREAM_MAX_AGE');
+}
+
+/**
+ * One primary on Redis under steady load for `minutes`: readers, Node SDKs holding streams
+ * (renewed by age when the relay can), SDK metrics posts and a flag change every 10 s, with
+ * the process sampled every `sampleSeconds`.
+ */
+export async function runSoak(
+  options: SoakOptions,
+  logDir: string,
+  log: (line: string) => void,
+): Promise<SoakResults> {
+  const startedAt = new Date().toISOString();
+  const redis = await RedisServer.start();
+  const seed = environmentSeed({ featureConfigs: chaosFlags(options.flags), segments: [] });
+  const upstream = new UpstreamEmulator({ seed: { environments: [seed] } });
+  await upstream.start();
+  const streamMaxAge = (await hasStreamMaxAge()) ? options.streamMaxAge : undefined;
+  const primary = new RelayProcess(
+    'primary',
+    await freePort(),
+    {
+      REDIS_ADDRESS: redis.address,
+      AUTH_SECRET,
+      PROXY_KEY: upstream.proxyKey,
+      CLIENT_SERVICE: upstream.url,
+      METRIC_SERVICE: upstream.metricsUrl,
+      ACCESS_LOG: 'false',
+      AUTH_RATE_LIMIT: '0',
+      ...(streamMaxAge ? { SDK_STREAM_MAX_AGE: streamMaxAge } : {}),
+    },
+    logDir,
+    SOAK_BUILD,
+  );
+  try {
+    await primary.start();
+    const sdkKey = seed.apiKeys?.[0] ?? '';
+    const fleet = new SdkFleet(sdkKey, primary.url, options.sdks);
+    await fleet.start();
+    const readers = Array.from(
+      { length: options.readers },
+      (_, i) =>
+        new ChaosReader({
+          baseUrl: primary.url,
+          sdkKey,
+          environment: seed.id,
+          target: {
+            identifier: `soak-reader-${i}`,
+            name: `Soak reader ${i}`,
+            attributes: { group: 'beta' },
+          },
+          intervalMs: options.readerIntervalMs,
+          configuredKid: fingerprint(AUTH_SECRET),
+          phase,
+        }),
+    );
+    readers.forEach((reader) => reader.start());
+    const poster = new MetricsPoster(primary.url, sdkKey, seed.id, phase, fingerprint(AUTH_SECRET));
+    poster.start();
+    const churn = new FlagChurn(upstream, seed.id, options.seed);
+    churn.start(options.changeEveryMs);
+    const loadStarted = Date.now();
+    const samples: SoakSample[] = [];
+    for (let n = 0; ; n += 1) {
+      const sample = await takeSample(primary, loadStarted);
+      if (sample) {
+        samples.push(sample);
+        log(
+          `  ${sample.minute.toFixed(1)} min: RSS ${(sample.rss / 2 ** 20).toFixed(0)} MiB, heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB, ${sample.fds} fds, loop p99 ${(sample.lagP99 * 1000).toFixed(1)} ms`,
+        );
+      }
+      const next = loadStarted + (n + 1) * options.sampleSeconds * 1000;
+      if (next > loadStarted + options.minutes * 60_000 + 1_000) {
+        break;
+      }
+      await sleep(next - Date.now());
+    }
+    churn.stop();
+    churn.finalChange();
+    const settling = await settle(fleet, [primary], upstream, seed.id, sdkKey, 90_000);
+    await Promise.all([...readers.map((r) => r.stop()), poster.stop()]);
+    fleet.close();
+    await primary.stop();
+    const rows = summarise([...readers.flatMap((r) => r.failures), ...poster.failures], []);
+    const metrics = poster.ledger(upstream);
+    return {
+      options,
+      startedAt,
+      machine: machineInfo(),
+      ...(streamMaxAge ? { streamMaxAge } : {}),
+      samples,
+      requests:
+        readers.reduce((sum, r) => sum + r.requests, 0) + metrics.batches + poster.failures.length,
+      absorbed: readers.reduce((sum, r) => sum + r.absorbed.length, 0),
+      failures: rows,
+      countedFailures: rows.filter((row) => row.counted).reduce((sum, row) => sum + row.count, 0),
+      initFailures: fleet.initFailures,
+      settling,
+      metrics,
+      flagChanges: churn.changes,
+    };
+  } finally {
+    await primary.kill();
+    await upstream.stop();
+    await redis.stop();
+  }
+}
