@@ -56,11 +56,22 @@ export class ChaosReader {
     await this.agent.close();
   }
 
-  private async run(): Promise<void> {
+  /** One round, as a new app's first requests: auth, then its reads if it got a token. */
+  async once(): Promise<void> {
+    for (const [route, step] of this.steps()) {
+      if (route !== 'auth' && !this.token) {
+        break;
+      }
+      await this.attempt(route, step);
+      this.requests += 1;
+    }
+    await this.agent.close();
+  }
+
+  private steps(): [string, () => Promise<void>][] {
     const { environment, target } = this.options;
-    const auth: [string, () => Promise<void>] = ['auth', () => this.authenticate()];
-    const steps: [string, () => Promise<void>][] = [
-      auth,
+    return [
+      ['auth', () => this.authenticate()],
       ['feature-configs', () => this.nonEmptyList(`/client/env/${environment}/feature-configs`)],
       [
         'evaluations',
@@ -68,6 +79,11 @@ export class ChaosReader {
           this.nonEmptyList(`/client/env/${environment}/target/${target.identifier}/evaluations`),
       ],
     ];
+  }
+
+  private async run(): Promise<void> {
+    const steps = this.steps();
+    const auth = steps[0] as [string, () => Promise<void>];
     for (let i = 0; !this.stopped; i += 1) {
       // A read needs a token: until an auth worked, every step is an auth.
       const [route, step] = this.token ? (steps[i % steps.length] ?? auth) : auth;

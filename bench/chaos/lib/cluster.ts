@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FeatureConfig } from '../../../src/model/feature-config.js';
 import { freePort } from '../../../test/support/ports.js';
 import { RedisServer } from '../../../test/support/redis-server.js';
@@ -14,6 +15,8 @@ export interface ClusterOptions {
   flags: FeatureConfig[];
   pollIntervalSeconds: number;
   logDir: string;
+  /** SDK keys of the environment besides the main one, for apps that start later. */
+  extraKeys: number;
   /** Added to every relay's environment. */
   env?: Record<string, string>;
 }
@@ -36,12 +39,18 @@ export class ChaosCluster {
     readonly replicas: RelayProcess[],
     readonly balancer: TcpBalancer,
     readonly env: string,
-    readonly sdkKey: string,
+    /** The SDK key every app uses, then the keys of the apps that start later. */
+    readonly sdkKeys: readonly string[],
   ) {}
+
+  get sdkKey(): string {
+    return this.sdkKeys[0] ?? '';
+  }
 
   static async start(options: ClusterOptions): Promise<ChaosCluster> {
     const redis = await RedisServer.start();
-    const seed = environmentSeed({ featureConfigs: options.flags, segments: [] });
+    const apiKeys = Array.from({ length: 1 + options.extraKeys }, () => randomUUID());
+    const seed = environmentSeed({ featureConfigs: options.flags, segments: [], apiKeys });
     const upstream = new UpstreamEmulator({ seed: { environments: [seed] } });
     const trap = new UpstreamEmulator({ seed: { environments: [] } });
     await Promise.all([upstream.start(), trap.start()]);
@@ -98,7 +107,7 @@ export class ChaosCluster {
       replicas,
       balancer,
       seed.id,
-      seed.apiKeys?.[0] ?? '',
+      apiKeys,
     );
     [primary, ...replicas].forEach((relay) => cluster.serve(relay));
     return cluster;

@@ -30,6 +30,8 @@ export interface MetricsLedger {
  */
 export class MetricsPoster {
   readonly failures: FailureRecord[] = [];
+  /** Batches tried. */
+  attempts = 0;
   private readonly posted = new Map<string, { count: number; phase: string }>();
   private token = '';
   private stopped = false;
@@ -86,6 +88,7 @@ export class MetricsPoster {
     for (let n = 1; !this.stopped; n += 1) {
       const batch = `batch-${n}`;
       const count = 1 + (n % 5);
+      this.attempts += 1;
       const failure = await this.post(batch, count);
       if (failure) {
         this.failures.push(failure);

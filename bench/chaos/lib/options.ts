@@ -7,6 +7,10 @@ export interface ChaosOptions {
   /** Steady readers (auth, feature-configs, evaluations in turn). */
   readers: number;
   readerIntervalMs: number;
+  /** A new app, with an SDK key no instance was asked about yet, every this often. */
+  newcomerEveryMs: number;
+  /** SDK keys kept for those apps. */
+  newcomerKeys: number;
   flags: number;
   /** A flag changes upstream this often while the faults run. */
   changeEveryMs: number;
@@ -71,6 +75,8 @@ export function parseChaosOptions(argv: string[]): ChaosOptions {
     sdks: int('sdks', 6, 3),
     readers: int('readers', 4, 2),
     readerIntervalMs: 100,
+    newcomerEveryMs: short ? 1_000 : 2_000,
+    newcomerKeys: short ? 60 : 100,
     flags: int('flags', 12, 6),
     changeEveryMs: short ? 1_000 : 2_000,
     pollIntervalSeconds: int('poll-interval', 60, 5),

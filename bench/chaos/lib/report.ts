@@ -10,15 +10,26 @@ Each \`npm run chaos\` or \`npm run soak\` appends one section below: the machin
 settings, then what the run did and what it measured. Runs share the machine with other work, so
 times are indicative; counts (failed requests, stale SDKs, lost metrics) are not.
 
-* **Chaos** (\`npm run chaos\`, about 5 minutes; \`-- --short\` is the 2-minute variant CI runs):
-  a primary and two read replicas (the compiled relay, one process each) behind a TCP balancer, on
-  a private redis-server, with the upstream emulator, under steady SDK traffic (readers polling
-  and evaluating, Node SDKs holding streams, SDK metrics posts) while a scripted sequence of
-  overlapping faults runs and flags keep changing upstream. Budgets: no failed SDK request (a 503
-  for what an instance never saw is allowed; every failure is classified), no SDK left stale once
-  the last fault settled, no SDK metrics lost, no fd leak. It exits 1 when a budget is broken.
-* **Soak** (\`npm run soak\`, 1 hour by default): one primary under steady load, sampled every
-  minute; the slopes (least squares, per hour, after the warm-up) tell a leak from noise.
+* **Chaos** (\`npm run chaos\`, about 6 minutes; \`-- --short\` is the 2-minute variant CI runs as
+  \`test/e2e/chaos-smoke.e2e-spec.ts\`; \`--help\` for the options). A primary and two read replicas
+  (the compiled relay, a process each) on a private redis-server, with the upstream emulator,
+  behind a TCP balancer whose backends are the instances that are up (as a Service's endpoints:
+  a killed instance leaves them, a started one joins once healthy, a rolling restart takes it out
+  before SIGTERM). Steady SDK traffic through the balancer: readers (auth, feature-configs,
+  evaluations in turn), unmodified Node SDKs holding streams, SDK metrics posts, and new apps
+  starting all along, each with an SDK key no instance was asked about yet. Meanwhile a scripted
+  sequence of overlapping faults runs and flags keep changing upstream. The operator does what
+  the README says: answers "try again" are tried again, SDK apps are restarted after a "0s"
+  SDK-token secret rotation, and a proxy key lost half-way is replaced in the primary's Secret.
+  Budgets: no failed SDK request — a 503 \`CACHE_UNAVAILABLE\` (what an instance never saw while
+  its cache was out) and a 401 for a token of a secret revoked at once are listed but allowed;
+  a request that got no answer (cut by a stopped instance) is retried once, as SDKs do — no SDK
+  app unable to start, no SDK stale once the last fault settled, no SDK metrics lost (the
+  primary is stopped gracefully at the end: its shutdown flush sends what it holds), no Admin
+  API call left half-done, no fd leak. \`npm run chaos\` exits 1 when a budget is broken.
+* **Soak** (\`npm run soak\`, 1 hour by default, \`--minutes N\`): one primary under steady load,
+  sampled every minute (RSS and open fds from /proc, heap and event-loop delay from its
+  \`/metrics\`); the slopes (least squares, per hour, after the warm-up) tell a leak from noise.
 `;
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -40,11 +51,11 @@ export function budgetTable(budgets: readonly Budget[]): string[] {
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const sample = (s: ResourceSample | undefined): string => (s ? `${mib(s.rss)} / ${s.fds}` : '—');
-const clock = (ms: number, from: number): string => `${((ms - from) / 1000).toFixed(0)} s`;
+const clock = (ms: number, from: number): string => ((ms - from) / 1000).toFixed(0);
 
 export function renderChaos(r: ChaosResults, budgets: readonly Budget[]): string {
   const when = r.startedAt.replace('T', ' ').slice(0, 16);
-  const from = Date.parse(r.startedAt);
+  const from = r.sequenceStarted;
   const o = r.options;
   const lines = [
     `## ${when} UTC — chaos${o.short ? ' (short)' : ''}`,
@@ -85,11 +96,19 @@ export function renderChaos(r: ChaosResults, budgets: readonly Budget[]): string
         ]
       : []),
     '',
+    `The primary's upstream stream (its \`/health\`, asked every second): ` +
+      r.primaryStream
+        .map((c) => `${((c.at - r.sequenceStarted) / 1000).toFixed(0)} s ${c.state}`)
+        .join(' → ') +
+      '.',
+    '',
     '### SDK requests',
     '',
-    `${r.requests} requests; ${r.absorbed} got no answer once (connection cut by a stopped instance) and an answer on their one retry.`,
+    `${r.requests} requests from the readers, the metrics posts and ${r.newcomers} apps that started during the run, ` +
+      `each with an SDK key no instance had been asked about (one every ${o.newcomerEveryMs / 1000} s); ` +
+      `${r.absorbed} got no answer once (connection cut by a stopped instance) and an answer on their one retry.`,
     '',
-    '| Failure | Counted | Count | Routes | During | First – last |',
+    '| Failure | Counted | Count | Routes | During | First – last (s after the first step) |',
     '|---|---|---:|---|---|---|',
     ...r.failures.map(
       (f) =>

@@ -8,12 +8,12 @@ import { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstre
 import { ROOT } from '../../lib/children.js';
 import { machineInfo, type MachineInfo } from '../../lib/machine.js';
 import { sleep } from '../../lib/wait.js';
-import { ChaosReader } from './chaos-reader.js';
 import { summarise, type FailureRow } from './failures.js';
 import { chaosFlags, FlagChurn } from './flag-churn.js';
-import { type MetricsLedger, MetricsPoster } from './metrics-poster.js';
+import type { MetricsLedger } from './metrics-poster.js';
 import { RelayProcess } from './relay-process.js';
 import { SdkFleet } from './sdk-fleet.js';
+import { SdkLoad } from './sdk-load.js';
 import { settle, type Settling } from './settle.js';
 import type { SoakOptions } from './soak-options.js';
 import { type SoakSample, takeSample } from './soak-sampler.js';
@@ -83,61 +83,34 @@ export async function runSoak(
     const sdkKey = seed.apiKeys?.[0] ?? '';
     const fleet = new SdkFleet(sdkKey, primary.url, options.sdks);
     await fleet.start();
-    const readers = Array.from(
-      { length: options.readers },
-      (_, i) =>
-        new ChaosReader({
-          baseUrl: primary.url,
-          sdkKey,
-          environment: seed.id,
-          target: {
-            identifier: `soak-reader-${i}`,
-            name: `Soak reader ${i}`,
-            attributes: { group: 'beta' },
-          },
-          intervalMs: options.readerIntervalMs,
-          configuredKid: fingerprint(AUTH_SECRET),
-          phase,
-        }),
-    );
-    readers.forEach((reader) => reader.start());
-    const poster = new MetricsPoster(primary.url, sdkKey, seed.id, phase, fingerprint(AUTH_SECRET));
-    poster.start();
+    const load = SdkLoad.start({
+      baseUrl: primary.url,
+      environment: seed.id,
+      sdkKeys: [sdkKey],
+      readers: options.readers,
+      readerIntervalMs: options.readerIntervalMs,
+      configuredKid: fingerprint(AUTH_SECRET),
+      phase,
+    });
     const churn = new FlagChurn(upstream, seed.id, options.seed);
     churn.start(options.changeEveryMs);
-    const loadStarted = Date.now();
-    const samples: SoakSample[] = [];
-    for (let n = 0; ; n += 1) {
-      const sample = await takeSample(primary, loadStarted);
-      if (sample) {
-        samples.push(sample);
-        log(
-          `  ${sample.minute.toFixed(1)} min: RSS ${(sample.rss / 2 ** 20).toFixed(0)} MiB, heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB, ${sample.fds} fds, loop p99 ${(sample.lagP99 * 1000).toFixed(1)} ms`,
-        );
-      }
-      const next = loadStarted + (n + 1) * options.sampleSeconds * 1000;
-      if (next > loadStarted + options.minutes * 60_000 + 1_000) {
-        break;
-      }
-      await sleep(next - Date.now());
-    }
+    const samples = await sampleEvery(primary, options, log);
     churn.stop();
     churn.finalChange();
     const settling = await settle(fleet, [primary], upstream, seed.id, sdkKey, 90_000);
-    await Promise.all([...readers.map((r) => r.stop()), poster.stop()]);
+    await load.stop();
     fleet.close();
     await primary.stop();
-    const rows = summarise([...readers.flatMap((r) => r.failures), ...poster.failures], []);
-    const metrics = poster.ledger(upstream);
+    const rows = summarise(load.failures, []);
+    const metrics = load.poster.ledger(upstream);
     return {
       options,
       startedAt,
       machine: machineInfo(),
       ...(streamMaxAge ? { streamMaxAge } : {}),
       samples,
-      requests:
-        readers.reduce((sum, r) => sum + r.requests, 0) + metrics.batches + poster.failures.length,
-      absorbed: readers.reduce((sum, r) => sum + r.absorbed.length, 0),
+      requests: load.requests,
+      absorbed: load.absorbed,
       failures: rows,
       countedFailures: rows.filter((row) => row.counted).reduce((sum, row) => sum + row.count, 0),
       initFailures: fleet.initFailures,
@@ -149,5 +122,32 @@ export async function runSoak(
     await primary.kill();
     await upstream.stop();
     await redis.stop();
+  }
+}
+
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+
+/** A sample every `sampleSeconds` (one at once) until `minutes` have passed. */
+async function sampleEvery(
+  relay: RelayProcess,
+  options: SoakOptions,
+  log: (line: string) => void,
+): Promise<SoakSample[]> {
+  const started = Date.now();
+  const samples: SoakSample[] = [];
+  for (let n = 1; ; n += 1) {
+    const sample = await takeSample(relay, started);
+    if (sample) {
+      samples.push(sample);
+      log(
+        `  ${sample.minute.toFixed(1)} min: RSS ${mib(sample.rss)} MiB, heap ${mib(sample.heapUsed)} MiB, ` +
+          `${sample.fds} fds, event-loop delay p99 ${(sample.lagP99 * 1000).toFixed(1)} ms`,
+      );
+    }
+    const next = started + n * options.sampleSeconds * 1000;
+    if (next > started + options.minutes * 60_000 + 1_000) {
+      return samples;
+    }
+    await sleep(next - Date.now());
   }
 }
