@@ -5,7 +5,7 @@ import { type AdminAction, ChaosRun } from './chaos-run.js';
 import { CHAOS_AUTH_SECRET, ChaosCluster } from './cluster.js';
 import { summarise, type FailureRow } from './failures.js';
 import { chaosFlags, FlagChurn } from './flag-churn.js';
-import type { MetricsLedger } from './metrics-poster.js';
+import type { MetricsLedger } from './metrics-ledger.js';
 import type { ChaosOptions } from './options.js';
 import { counterAtRest, type RelayResources, resourcesOf, sampleAtRest } from './resources.js';
 import { SdkFleet } from './sdk-fleet.js';

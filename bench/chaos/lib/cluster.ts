@@ -5,6 +5,7 @@ import { RedisServer } from '../../../test/support/redis-server.js';
 import { TcpBalancer } from '../../../test/support/tcp-balancer.js';
 import { environmentSeed } from '../../../test/support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstream-emulator.js';
+import { track } from '../../lib/children.js';
 import { RelayProcess } from './relay-process.js';
 
 export const CHAOS_AUTH_SECRET = 'chaos-auth-secret';
@@ -48,53 +49,28 @@ export class ChaosCluster {
   }
 
   static async start(options: ClusterOptions): Promise<ChaosCluster> {
-    const redis = await RedisServer.start();
+    const redis = await RedisServer.start({ onLaunch: track });
     const apiKeys = Array.from({ length: 1 + options.extraKeys }, () => randomUUID());
     const seed = environmentSeed({ featureConfigs: options.flags, segments: [], apiKeys });
     const upstream = new UpstreamEmulator({ seed: { environments: [seed] } });
     const trap = new UpstreamEmulator({ seed: { environments: [] } });
     await Promise.all([upstream.start(), trap.start()]);
-    const common = {
-      REDIS_ADDRESS: redis.address,
-      AUTH_SECRET: CHAOS_AUTH_SECRET,
-      ADMIN_API_TOKEN: CHAOS_ADMIN_TOKEN,
-      // One line per request would be most of the log; the lifecycle lines are what tell a story.
-      ACCESS_LOG: 'false',
-      // Every SDK of the run comes from 127.0.0.1: a per-address limit would throttle them all.
-      AUTH_RATE_LIMIT: '0',
-      ...options.env,
-    };
+    const common = { ...commonEnv(redis), ...options.env };
     const primary = new RelayProcess(
       'primary',
       await freePort(),
-      {
-        ...common,
-        PROXY_KEY: upstream.proxyKey,
-        CLIENT_SERVICE: upstream.url,
-        METRIC_SERVICE: upstream.metricsUrl,
-        ADMIN_SERVICE: upstream.adminUrl,
-        ADMIN_SERVICE_TOKEN: upstream.adminApiKey,
-        PROXY_KEY_IDENTIFIER: 'relay-proxy',
-        ACCOUNT_IDENTIFIER: upstream.account,
-        UPSTREAM_POLL_INTERVAL: String(options.pollIntervalSeconds),
-      },
+      { ...common, ...primaryEnv(upstream, options.pollIntervalSeconds) },
       options.logDir,
     );
     const replicas: RelayProcess[] = [];
     for (let i = 1; i <= options.replicas; i += 1) {
-      replicas.push(
-        new RelayProcess(
-          `replica-${i}`,
-          await freePort(),
-          {
-            ...common,
-            READ_REPLICA: 'true',
-            CLIENT_SERVICE: trap.url,
-            METRIC_SERVICE: trap.metricsUrl,
-          },
-          options.logDir,
-        ),
-      );
+      const env = {
+        ...common,
+        READ_REPLICA: 'true',
+        CLIENT_SERVICE: trap.url,
+        METRIC_SERVICE: trap.metricsUrl,
+      };
+      replicas.push(new RelayProcess(`replica-${i}`, await freePort(), env, options.logDir));
     }
     await primary.start();
     await Promise.all(replicas.map((replica) => replica.start()));
@@ -181,4 +157,33 @@ export class ChaosCluster {
     await this.balancer.stop();
     await Promise.all([this.upstream.stop(), this.trap.stop(), this.redis.stop()]);
   }
+}
+
+function commonEnv(redis: RedisServer): Record<string, string> {
+  return {
+    REDIS_ADDRESS: redis.address,
+    AUTH_SECRET: CHAOS_AUTH_SECRET,
+    ADMIN_API_TOKEN: CHAOS_ADMIN_TOKEN,
+    // One line per request would be most of the log; the lifecycle lines are what tell a story.
+    ACCESS_LOG: 'false',
+    // Every SDK of the run comes from 127.0.0.1: a per-address limit would throttle them all.
+    AUTH_RATE_LIMIT: '0',
+  };
+}
+
+/** The primary's upstream, and the Harness admin API its proxy key is rotated through. */
+function primaryEnv(
+  upstream: UpstreamEmulator,
+  pollIntervalSeconds: number,
+): Record<string, string> {
+  return {
+    PROXY_KEY: upstream.proxyKey,
+    CLIENT_SERVICE: upstream.url,
+    METRIC_SERVICE: upstream.metricsUrl,
+    ADMIN_SERVICE: upstream.adminUrl,
+    ADMIN_SERVICE_TOKEN: upstream.adminApiKey,
+    PROXY_KEY_IDENTIFIER: 'relay-proxy',
+    ACCOUNT_IDENTIFIER: upstream.account,
+    UPSTREAM_POLL_INTERVAL: String(pollIntervalSeconds),
+  };
 }

@@ -2,24 +2,9 @@ import { Agent, fetch } from 'undici';
 import type { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstream-emulator.js';
 import { sleep } from '../../lib/wait.js';
 import { type FailureRecord, tokenKid } from './failures.js';
+import { ledgerOf, type MetricsLedger, METRICS_FEATURE, receivedCounts } from './metrics-ledger.js';
 
-const FEATURE = 'chaos-metric';
 const TIMEOUT_MS = 10_000;
-
-export interface MetricsLedger {
-  /** Batches the relay took (2xx), and the evaluations they counted. */
-  batches: number;
-  posted: number;
-  /** Evaluations the upstream received, of the batches posted. */
-  received: number;
-  /** Batches that reached the upstream with fewer evaluations than posted (or none). */
-  lostBatches: number;
-  lost: number;
-  /** Evaluations received more than once (the primary forwards at least once). */
-  duplicated: number;
-  /** Lost batches by the faults under way when the relay took them. */
-  lostDuring: Record<string, number>;
-}
 
 /**
  * Posts SDK metrics as SDKs do (`POST /metrics/{env}` with an SDK token), one batch a second,
@@ -60,28 +45,7 @@ export class MetricsPoster {
 
   /** What the upstream got of what was posted, batch by batch. */
   ledger(upstream: UpstreamEmulator): MetricsLedger {
-    const received = receivedCounts(upstream);
-    const ledger: MetricsLedger = {
-      batches: this.posted.size,
-      posted: 0,
-      received: 0,
-      lostBatches: 0,
-      lost: 0,
-      duplicated: 0,
-      lostDuring: {},
-    };
-    for (const [batch, { count, phase }] of this.posted) {
-      const got = received.get(batch) ?? 0;
-      ledger.posted += count;
-      ledger.received += Math.min(got, count);
-      ledger.duplicated += Math.max(0, got - count);
-      if (got < count) {
-        ledger.lostBatches += 1;
-        ledger.lost += count - got;
-        ledger.lostDuring[phase] = (ledger.lostDuring[phase] ?? 0) + 1;
-      }
-    }
-    return ledger;
+    return ledgerOf(this.posted, receivedCounts(upstream));
   }
 
   private async run(): Promise<void> {
@@ -180,8 +144,8 @@ interface Reply {
 
 function metricsBody(batch: string, count: number): object {
   const attributes = {
-    featureIdentifier: FEATURE,
-    featureName: FEATURE,
+    featureIdentifier: METRICS_FEATURE,
+    featureName: METRICS_FEATURE,
     variationIdentifier: batch,
     variationValue: batch,
     SDK_TYPE: 'server',
@@ -200,27 +164,4 @@ function metricsBody(batch: string, count: number): object {
     ],
     targetData: [],
   };
-}
-
-/** Evaluations per batch in every metrics POST the upstream has received. */
-function receivedCounts(upstream: UpstreamEmulator): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const request of upstream.requests({ method: 'POST', route: /^\/metrics\// })) {
-    if (request.status === undefined || request.status >= 300) {
-      continue;
-    }
-    const entries = (request.body as { metricsData?: unknown } | undefined)?.metricsData;
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      const { count, attributes } = entry as {
-        count?: number;
-        attributes?: { key: string; value: string }[];
-      };
-      const value = (key: string) => attributes?.find((a) => a.key === key)?.value;
-      const batch = value('variationIdentifier');
-      if (value('featureIdentifier') === FEATURE && batch && typeof count === 'number') {
-        counts.set(batch, (counts.get(batch) ?? 0) + count);
-      }
-    }
-  }
-  return counts;
 }

@@ -5,12 +5,12 @@ import { freePort } from '../../../test/support/ports.js';
 import { RedisServer } from '../../../test/support/redis-server.js';
 import { environmentSeed } from '../../../test/support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstream-emulator.js';
-import { ROOT } from '../../lib/children.js';
+import { ROOT, track } from '../../lib/children.js';
 import { machineInfo, type MachineInfo } from '../../lib/machine.js';
 import { sleep } from '../../lib/wait.js';
 import { summarise, type FailureRow } from './failures.js';
 import { chaosFlags, FlagChurn } from './flag-churn.js';
-import type { MetricsLedger } from './metrics-poster.js';
+import type { MetricsLedger } from './metrics-ledger.js';
 import { RelayProcess } from './relay-process.js';
 import { SdkFleet } from './sdk-fleet.js';
 import { SdkLoad } from './sdk-load.js';
@@ -57,7 +57,7 @@ export async function runSoak(
   log: (line: string) => void,
 ): Promise<SoakResults> {
   const startedAt = new Date().toISOString();
-  const redis = await RedisServer.start();
+  const redis = await RedisServer.start({ onLaunch: track });
   const seed = environmentSeed({ featureConfigs: chaosFlags(options.flags), segments: [] });
   const upstream = new UpstreamEmulator({ seed: { environments: [seed] } });
   await upstream.start();
