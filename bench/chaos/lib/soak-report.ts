@@ -73,7 +73,10 @@ export function renderSoak(r: SoakResults, budgets: readonly Budget[]): string {
       (r.streamMaxAge
         ? `SDK_STREAM_MAX_AGE=${r.streamMaxAge} (streams renewed by age). `
         : 'SDK_STREAM_MAX_AGE: not a setting of this relay (streams live as long as they last). ') +
-      `Sampled every ${o.sampleSeconds} s; slopes by least squares over the ${used.length} samples after ${fixed(o.warmupMinutes)} min of warm-up.`,
+      `Sampled every ${o.sampleSeconds} s; slopes by least squares over the ${used.length} samples after ${fixed(o.warmupMinutes)} min of warm-up.` +
+      (o.minutes - o.warmupMinutes < 30
+        ? " Over so few minutes a slope is mostly the garbage collector's saw-tooth: trends need 30 minutes or more."
+        : ''),
     '',
     '### Budgets',
     '',
