@@ -86,7 +86,11 @@ export function summarise(
       phases: [],
       first: failure.at,
       last: failure.at,
-      example: `${failure.route}: ${failure.detail}`.slice(0, 160),
+      example:
+        `${failure.route}${failure.tokenKid ? ` (token of secret ${failure.tokenKid})` : ''}: ${failure.detail}`.slice(
+          0,
+          200,
+        ),
     };
     row.count += 1;
     row.last = Math.max(row.last, failure.at);
