@@ -10,14 +10,18 @@ import { freePort, waitFor } from './wait.js';
 /** Inside node_modules so the compiled files resolve the project's dependencies. */
 const OUT_DIR = join(ROOT, 'node_modules/.cache/ff-relay-bench-build');
 
-/** Compiles `src/` with tsc: the relay under test runs as plain `node main.js`, as in production. */
-export async function buildRelay(): Promise<void> {
+/**
+ * Compiles `src/` with tsc: the relay under test runs as plain `node main.js`, as in production.
+ * Into `outDir` (a directory of node_modules/.cache, so the build resolves the dependencies):
+ * each harness builds into its own, as they may run at the same time.
+ */
+export async function buildRelay(outDir = OUT_DIR): Promise<void> {
   // From scratch, so no file deleted from src/ lingers in the build.
-  await rm(OUT_DIR, { recursive: true, force: true });
+  await rm(outDir, { recursive: true, force: true });
   const tsc = fileURLToPath(import.meta.resolve('typescript/bin/tsc'));
   await promisify(execFile)(
     process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR, '--incremental', 'false'],
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--incremental', 'false'],
     { cwd: ROOT },
   );
 }

@@ -7,6 +7,8 @@ import { freePort, waitForPort } from './ports.js';
 export interface RedisServerOptions {
   /** Extra redis-server arguments, appended on every launch. */
   args?: readonly string[];
+  /** Called with each redis-server process launched (a harness kills them all if it dies). */
+  onLaunch?: (child: ChildProcess) => void;
 }
 
 /**
@@ -20,6 +22,7 @@ export class RedisServer {
     readonly port: number,
     private readonly dir: string,
     private readonly extraArgs: readonly string[],
+    private readonly onLaunch?: (child: ChildProcess) => void,
   ) {}
 
   /** `args`: extra redis-server arguments (e.g. `--requirepass`), used on every launch. */
@@ -32,7 +35,7 @@ export class RedisServer {
   /** A port and a data directory, with no server yet: `launch()` starts it later. */
   static async reserve(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = await mkdtemp(join(tmpdir(), 'ff-relay-redis-'));
-    return new RedisServer(await freePort(), dir, options.args ?? []);
+    return new RedisServer(await freePort(), dir, options.args ?? [], options.onLaunch);
   }
 
   get address(): string {
@@ -80,6 +83,7 @@ export class RedisServer {
     args.push(...this.extraArgs);
     await mkdir(this.dir, { recursive: true });
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
+    this.onLaunch?.(this.process);
     await waitForPort(this.port, 10_000);
   }
 }

@@ -8,19 +8,35 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpBalancer {
   private next = 0;
   private readonly sockets = new Set<Socket>();
+  private backends: readonly number[];
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
-  ) {}
+    backends: readonly number[],
+  ) {
+    this.backends = backends;
+  }
 
   static async start(backends: readonly number[]): Promise<TcpBalancer> {
     let balancer: TcpBalancer | undefined;
-    const server = createServer((client) => balancer?.forward(client, backends, backends.length));
+    const server = createServer((client) => {
+      const ports = balancer?.backends ?? [];
+      balancer?.forward(client, ports, ports.length);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    balancer = new TcpBalancer(server, typeof address === 'object' && address ? address.port : 0);
+    const port = typeof address === 'object' && address ? address.port : 0;
+    balancer = new TcpBalancer(server, port, backends);
     return balancer;
+  }
+
+  /**
+   * New connections go to these backends from now on (a pod leaving or joining the Service's
+   * endpoints); connections already open stay where they are.
+   */
+  setBackends(backends: readonly number[]): void {
+    this.backends = [...backends];
   }
 
   get url(): string {

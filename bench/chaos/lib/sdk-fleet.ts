@@ -1,0 +1,137 @@
+import type { Client, Options } from '@harnessio/ff-nodejs-server-sdk';
+import type { FlagKind } from '../../../src/model/feature-config.js';
+import { nodeSdkClient, variation } from '../../../test/support/node-sdk.js';
+import type { UpstreamEmulator } from '../../../test/support/upstream-emulator/upstream-emulator.js';
+import { sleep } from '../../lib/wait.js';
+import { upstreamTruth } from './flag-churn.js';
+
+export interface SdkTarget {
+  identifier: string;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+/** One flag an SDK serves differently from the upstream's truth. */
+export interface StaleValue {
+  sdk: string;
+  flag: string;
+  expected: unknown;
+  got: unknown;
+}
+
+const INIT_TIMEOUT_MS = 60_000;
+/** An app whose SDK cannot start for this long breaks the run: nothing after would mean much. */
+const GIVE_UP_MS = 180_000;
+
+/**
+ * Unmodified Harness Node server SDKs, each in "an app" of its own with a target of its own,
+ * holding a stream through the balancer. Harness SDKs never authenticate again, so after an
+ * SDK-token secret is revoked at once ("0s") the apps are restarted, as the README's runbook
+ * says; an app whose SDK fails to initialise restarts it too, and that is recorded.
+ */
+export class SdkFleet {
+  readonly initFailures: string[] = [];
+  restarts = 0;
+  private clients: { client: Client; target: SdkTarget }[] = [];
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    private readonly sdkKey: string,
+    private readonly baseUrl: string,
+    private readonly count: number,
+  ) {}
+
+  get size(): number {
+    return this.clients.length;
+  }
+
+  async start(): Promise<void> {
+    const started = await Promise.all(
+      Array.from({ length: this.count }, (_, i) => this.startOne(i)),
+    );
+    this.clients = started;
+    // Evaluations now and then, so the SDKs post metrics of their own as real apps do.
+    this.ticker ??= setInterval(() => this.evaluateOne(), 1_000);
+  }
+
+  /** Closes every SDK and starts new ones: the apps restarted. */
+  async restartAll(): Promise<void> {
+    this.clients.forEach(({ client }) => client.close());
+    this.clients = [];
+    this.restarts += 1;
+    await this.start();
+  }
+
+  /** Every flag of every SDK that does not serve what the upstream's config says. */
+  async stale(upstream: UpstreamEmulator, env: string): Promise<StaleValue[]> {
+    const found: StaleValue[] = [];
+    for (const { client, target } of this.clients) {
+      for (const [flag, truth] of upstreamTruth(upstream, env, target)) {
+        const got = await variation(client, truth.kind as FlagKind, flag, target);
+        if (got !== truth.value) {
+          found.push({ sdk: target.identifier, flag, expected: truth.value, got });
+        }
+      }
+    }
+    return found;
+  }
+
+  close(): void {
+    clearInterval(this.ticker);
+    this.clients.forEach(({ client }) => client.close());
+    this.clients = [];
+  }
+
+  private async startOne(i: number): Promise<{ client: Client; target: SdkTarget }> {
+    const target: SdkTarget = {
+      identifier: `chaos-sdk-${i}`,
+      name: `Chaos SDK ${i}`,
+      attributes: { group: i % 2 === 0 ? 'beta' : 'ga' },
+    };
+    const deadline = Date.now() + GIVE_UP_MS;
+    for (;;) {
+      const said: string[] = [];
+      const client = nodeSdkClient(this.sdkKey, this.baseUrl, { logger: sdkLogger(said) });
+      const outcome = await Promise.race([
+        client.waitForInitialization().then(
+          () => 'ready',
+          (err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+        sleep(INIT_TIMEOUT_MS).then(() => `not ready after ${INIT_TIMEOUT_MS / 1000} s`),
+      ]);
+      if (outcome === 'ready') {
+        return { client, target };
+      }
+      const last = said.slice(-3).join(' / ');
+      this.initFailures.push(
+        `${new Date().toISOString()} ${target.identifier}: ${outcome} (SDK: ${last})`,
+      );
+      client.close();
+      if (Date.now() > deadline) {
+        throw new Error(`${target.identifier}: the SDK did not start in ${GIVE_UP_MS / 1000} s`);
+      }
+      await sleep(2_000);
+    }
+  }
+
+  private evaluateOne(): void {
+    const entry = this.clients[Math.floor(Math.random() * this.clients.length)];
+    entry?.client.boolVariation('chaos-flag-0', entry.target, false).catch(() => undefined);
+  }
+}
+
+const ignore = (): void => undefined;
+
+/** The SDK's warnings and errors, kept (the last 20) to tell why an app could not start. */
+function sdkLogger(said: string[]): NonNullable<Options['logger']> {
+  const keep = (message: unknown, ...rest: unknown[]): void => {
+    said.push(
+      [message, ...rest]
+        .map((part) => (part instanceof Error ? part.message : String(part)))
+        .join(' ')
+        .slice(0, 200),
+    );
+    said.splice(0, said.length - 20);
+  };
+  return { trace: ignore, debug: ignore, info: ignore, warn: keep, error: keep };
+}
