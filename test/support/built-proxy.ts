@@ -1,4 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
@@ -11,21 +13,57 @@ export const BUILD_ROOT = fileURLToPath(
   new URL('../../node_modules/.cache/ff-relay-e2e-build', import.meta.url),
 );
 /**
- * One output per test process: test files run in parallel, and a file compiling into a shared
- * directory rewrote the modules that another file's relay was loading (a `does not provide an
- * export` crash at boot, now and then). The global setup sets the root per test run and removes
- * it at the end.
+ * The relay is compiled once per test run, by whichever test file asks first (a directory made
+ * with `mkdir` is the lock), while the others wait for it: test files run in parallel, and files
+ * compiling into one shared directory rewrote the modules another file's relay was loading (a
+ * `does not provide an export` crash at boot, now and then). The global setup names the run's
+ * directory and removes it at the end; without it (a script outside Vitest) each process
+ * compiles its own.
  */
-const OUT_DIR = `${process.env.FF_RELAY_E2E_BUILD_ROOT ?? BUILD_ROOT}/${process.pid}-${threadId}`;
+const RUN_ROOT = process.env.FF_RELAY_E2E_BUILD_ROOT;
+const OUT_DIR = RUN_ROOT ? `${RUN_ROOT}/relay` : `${BUILD_ROOT}/${process.pid}-${threadId}`;
+const BUILD_WAIT_MS = 10 * 60_000;
 
 let built: Promise<void> | undefined;
 
-/**
- * Compiles `src/` once per test file (into this process's own directory), for tests that need the real `main.ts` in a process of its
- * own (exit codes, signals, what reaches stderr).
- */
+/** Compiles `src/` for tests that need the real `main.ts` in a process of its own. */
 export function buildProxy(): Promise<void> {
-  built ??= promisify(execFile)(
+  built ??= RUN_ROOT ? buildOncePerRun(RUN_ROOT) : compile();
+  return built;
+}
+
+async function buildOncePerRun(root: string): Promise<void> {
+  await mkdir(root, { recursive: true });
+  try {
+    await mkdir(`${root}/lock`);
+  } catch {
+    return waitForBuild(root);
+  }
+  try {
+    await compile();
+    await writeFile(`${root}/done`, '');
+  } catch (err) {
+    await writeFile(`${root}/failed`, String(err));
+    throw err;
+  }
+}
+
+async function waitForBuild(root: string): Promise<void> {
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (Date.now() < deadline) {
+    if (existsSync(`${root}/done`)) {
+      return;
+    }
+    if (existsSync(`${root}/failed`)) {
+      throw new Error(`compiling the relay failed: ${readFileSync(`${root}/failed`, 'utf8')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the relay was not compiled within 10 minutes');
+}
+
+function compile(): Promise<void> {
+  return promisify(execFile)(
     process.execPath,
     [
       fileURLToPath(import.meta.resolve('typescript/bin/tsc')),
@@ -41,7 +79,6 @@ export function buildProxy(): Promise<void> {
     ],
     { cwd: ROOT },
   ).then(() => undefined);
-  return built;
 }
 
 export interface ProxyProcess {
