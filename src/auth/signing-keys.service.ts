@@ -144,7 +144,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       current: { secret: randomBytes(32).toString('hex') },
       previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
     };
-    const epoch = Math.max(this.known, this.held?.epoch ?? -1) + 1;
+    const epoch = Math.max(this.known, this.held?.epoch ?? 0) + 1;
     const loaded = load(state.current);
     await this.slot.write(JSON.stringify(state), epoch, loaded.fingerprint);
     this.apply(state, epoch);

@@ -58,7 +58,7 @@ export class ProxyKeyVault {
 
   /** Seals `key` one epoch above every one seen: from now on the key in service. */
   async save(key: string): Promise<void> {
-    const epoch = Math.max(this.known, this.holding?.epoch ?? -1) + 1;
+    const epoch = Math.max(this.known, this.holding?.epoch ?? 0) + 1;
     await this.slot.write(key, epoch, fingerprint(key));
     this.holding = { key, epoch };
     this.known = epoch;

@@ -57,6 +57,18 @@ describe(judge.name, () => {
     });
   });
 
+  it('settles two writers that raced to the same epoch on one state, the same everywhere', () => {
+    const a = { epoch: 2, fingerprint: 'aaaaaaaaaaaa' };
+    const b = { epoch: 2, fingerprint: 'bbbbbbbbbbbb' };
+    expect(judge(sealed(2, b.fingerprint), marker(2), a, CONFIGURED)).toMatchObject({
+      action: 'adopt',
+    });
+    expect(judge(sealed(2, a.fingerprint), marker(2), b, CONFIGURED)).toEqual({
+      action: 'reseal',
+      reason: 'diverged',
+    });
+  });
+
   it.each([
     ['rolled back', sealed(1)],
     ['missing', MISSING],

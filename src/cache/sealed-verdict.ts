@@ -1,6 +1,9 @@
 import type { MarkerReading } from './sealed-slot.js';
 
-/** What an instance runs on from sealed state: the state's epoch and what is in service. */
+/**
+ * What an instance runs on from sealed state: the state's epoch and what is in service. Epoch 0
+ * is a value of the previous format; every write since is 1 or more.
+ */
 export interface Held {
   epoch: number;
   fingerprint: string;
@@ -18,7 +21,7 @@ export type Verdict =
   /** The stored state is this instance's. */
   | { action: 'keep'; writeMarker: boolean }
   /** The stored state is gone, damaged or older, and this instance holds the newest: write it. */
-  | { action: 'reseal'; reason: 'missing' | 'unreadable' | 'rolled back' }
+  | { action: 'reseal'; reason: 'missing' | 'unreadable' | 'rolled back' | 'diverged' }
   /** Other instances run on state this one cannot have: it must not serve on what it has. */
   | { action: 'conflict'; reason: string; rolledBack: boolean }
   /** Nothing sealed that this instance could follow: it runs on the configured secret. */
@@ -45,6 +48,12 @@ export function judge(
   if (stored.kind === 'sealed' && stored.epoch >= Math.max(heldEpoch, fleetEpoch)) {
     const writeMarker =
       fleet === undefined || fleet.epoch < stored.epoch || fleet.fingerprint !== stored.fingerprint;
+    if (stored.epoch === heldEpoch && stored.fingerprint !== held?.fingerprint) {
+      // Two writers raced to the same epoch: every instance settles on the same one.
+      return stored.fingerprint > (held?.fingerprint ?? '')
+        ? { action: 'adopt', writeMarker }
+        : { action: 'reseal', reason: 'diverged' };
+    }
     if (stored.epoch === heldEpoch) {
       return { action: 'keep', writeMarker };
     }
