@@ -91,18 +91,24 @@ describe('Sealed proxy key in a hostile Redis', () => {
     const response = await admin('proxy-key/rotate', 'POST', { gracePeriod: '0s' });
     inService = ((await response.json()) as { key: string }).key;
     const epoch = epochOf(await client.get(SEALED));
-    expect(epoch).toBe(epochOf(older.box) + 1);
-
-    for (const damage of [
-      () => client.mset(SEALED, older.box ?? '', MARKER, older.marker ?? ''),
-      () => client.del(SEALED, MARKER),
-      () => client.set(SEALED, 'not a sealed box'),
-    ]) {
+    const damages: [() => Promise<unknown>, string | null][] = [
+      [() => client.mset(SEALED, older.box ?? '', MARKER, older.marker ?? ''), older.box],
+      [() => client.del(SEALED, MARKER), null],
+      [() => client.set(SEALED, 'not a sealed box'), 'not a sealed box'],
+    ];
+    for (const [damage, damaged] of damages) {
       await damage();
       await expect
-        .poll(async () => epochOf(await client.get(SEALED)), { timeout: 10_000, interval: 100 })
-        .toBe(epoch);
+        .poll(
+          async () => {
+            const box = await client.get(SEALED);
+            return box !== null && box !== damaged && epochOf(box) === epoch;
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        .toBe(true);
     }
+    expect(epoch).toBe(epochOf(older.box) + 1);
     const scrape = parseScrape(await (await fetch(`${t.url}/metrics`)).text());
     expect(scrape.value('ff_proxy_sealed_state_rollbacks_total', { state: 'proxy-key' })).toBe(1);
     expect(await inUse()).toBe(fingerprint(inService));
