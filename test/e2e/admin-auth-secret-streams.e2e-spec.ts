@@ -6,6 +6,7 @@ import {
   PRODUCTION_SERVER_SDK_KEY,
 } from '../support/example-config.js';
 import { freePort } from '../support/ports.js';
+import { parseScrape } from '../support/prometheus-text.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
 import { Instance } from '../support/topology.js';
@@ -96,6 +97,8 @@ describe('Admin API: a retired SDK-token secret ends its SDK streams', () => {
     const current = await stream(b, fresh);
     expect(current.end).toBeUndefined();
     current.close();
+    const scrape = parseScrape(await (await fetch(`${a.url}/metrics`)).text());
+    expect(scrape.value('ff_proxy_sdk_streams_ended_total', { reason: 'secret_retired' })).toBe(1);
   });
 
   it('ends them when the grace period ends, and not before', async () => {
