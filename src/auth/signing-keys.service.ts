@@ -3,18 +3,18 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { CacheStore } from '../cache/cache-store.js';
 import { FleetCounts } from '../cache/fleet-counts.js';
-import { SealedSlot, type SlotReading } from '../cache/sealed-slot.js';
+import { highestEpoch, SealedSlot } from '../cache/sealed-slot.js';
 import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
-import { type Held, judge, type Stored } from '../cache/sealed-verdict.js';
+import { type Held, judge } from '../cache/sealed-verdict.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { PreviousSecretUses } from './previous-secret-uses.js';
-import { kidOf, load, type Loaded, parseState, type StoredState } from './signing-state.js';
+import { SecretRetirement } from './secret-retirement.js';
+import { kidOf, load, type Loaded, readState, type StoredState } from './signing-state.js';
 
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
 const STATE = 'auth-secrets';
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface SigningKeysView {
   fingerprint: string;
@@ -47,9 +47,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private settled = false;
   private readonly slot: SealedSlot;
   private readonly uses: PreviousSecretUses;
-  private accepted: Set<string>;
-  private readonly retiredListeners = new Set<(fingerprints: string[]) => void>();
-  private retireTimer?: NodeJS.Timeout;
+  private readonly retirement: SecretRetirement;
 
   constructor(
     config: AppConfig,
@@ -60,7 +58,10 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.configured = load({ secret: config.auth.secret });
     this.current = this.configured;
-    this.accepted = new Set([this.configured.fingerprint]);
+    this.retirement = new SecretRetirement(this.configured.fingerprint, () => [
+      this.current,
+      ...this.previous,
+    ]);
     const keys = { sealed: CACHE_KEYS.authSecrets, marker: CACHE_KEYS.authSecretsMarker };
     this.slot = new SealedSlot(store, STATE, keys, config.auth.secret);
     this.uses = new PreviousSecretUses(counts);
@@ -74,7 +75,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.retireTimer);
+    this.retirement.stop();
   }
 
   /** The key new tokens are signed with, and the `kid` that names it (none for AUTH_SECRET). */
@@ -114,8 +115,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
 
   /** Calls `listener` with the secrets no longer accepted (a 0s rotation, a grace that ended). */
   onRetired(listener: (fingerprints: string[]) => void): () => void {
-    this.retiredListeners.add(listener);
-    return () => this.retiredListeners.delete(listener);
+    return this.retirement.onRetired(listener);
   }
 
   view(): SigningKeysView {
@@ -160,7 +160,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
 
   private async tick(): Promise<void> {
     await this.refresh();
-    this.retire();
+    this.retirement.check();
     await this.uses.sync(this.live().length > 0);
   }
 
@@ -176,14 +176,8 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       // A rotation in this process wrote a newer state meanwhile: judge it at the next run.
       return;
     }
-    const state =
-      reading.sealed.kind === 'sealed' ? parseState(reading.sealed.plaintext) : undefined;
-    const stored = this.storedOf(reading, state);
-    this.known = Math.max(
-      this.known,
-      stored.kind === 'sealed' ? stored.epoch : -1,
-      reading.marker.kind === 'valid' ? reading.marker.epoch : -1,
-    );
+    const { stored, state } = readState(reading.sealed);
+    this.known = Math.max(this.known, highestEpoch(reading));
     const verdict = judge(stored, reading.marker, held, this.configured.fingerprint);
     this.reports.record(STATE, verdict, {
       ...(stored.kind === 'sealed' ? { stored: stored.epoch } : {}),
@@ -202,19 +196,6 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     this.settled = true;
   }
 
-  private storedOf(reading: SlotReading, state: StoredState | undefined): Stored {
-    if (reading.sealed.kind !== 'sealed') {
-      return reading.sealed;
-    }
-    return state
-      ? {
-          kind: 'sealed',
-          epoch: reading.sealed.epoch,
-          fingerprint: load(state.current).fingerprint,
-        }
-      : { kind: 'unreadable' };
-  }
-
   private inMemory(): StoredState {
     return {
       current: { secret: this.current.secret },
@@ -227,26 +208,6 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     this.previous = state.previous.map(load);
     this.held = { epoch, fingerprint: this.current.fingerprint };
     this.known = Math.max(this.known, epoch);
-    this.retire();
-  }
-
-  /** Tells listeners which secrets stopped being accepted, and wakes up at the next grace end. */
-  private retire(): void {
-    const now = Date.now();
-    const live = this.live(now);
-    const accepted = new Set([this.current.fingerprint, ...live.map((p) => p.fingerprint)]);
-    const retired = [...this.accepted].filter((fp) => !accepted.has(fp));
-    this.accepted = accepted;
-    if (retired.length > 0) {
-      this.logger.log({ retired }, 'token secrets retired: their SDK streams end');
-      this.retiredListeners.forEach((listener) => listener(retired));
-    }
-    clearTimeout(this.retireTimer);
-    const next = Math.min(...live.map((p) => p.validUntil ?? 0));
-    if (Number.isFinite(next)) {
-      // Node fires a longer timeout at once; the refresh job calls this every 2 s anyway.
-      const delay = Math.min(Math.max(0, next - now), MAX_TIMEOUT_MS);
-      this.retireTimer = setTimeout(() => this.retire(), delay).unref();
-    }
+    this.retirement.check();
   }
 }

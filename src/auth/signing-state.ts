@@ -1,4 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import type { SealedReading } from '../cache/sealed-slot.js';
+import type { Stored } from '../cache/sealed-verdict.js';
 import { fingerprint } from '../common/fingerprint.js';
 
 export interface StoredSecret {
@@ -18,8 +20,26 @@ export interface Loaded extends StoredSecret {
   fingerprint: string;
 }
 
+/** What the cache holds, for judging, and the state itself when a box opened and parsed. */
+export function readState(sealed: SealedReading): { stored: Stored; state?: StoredState } {
+  if (sealed.kind !== 'sealed') {
+    return { stored: sealed };
+  }
+  const state = parseState(sealed.plaintext);
+  return state
+    ? {
+        stored: {
+          kind: 'sealed',
+          epoch: sealed.epoch,
+          fingerprint: fingerprint(state.current.secret),
+        },
+        state,
+      }
+    : { stored: { kind: 'unreadable' } };
+}
+
 /** The state in a box that opened, or undefined when it is not of our shape. */
-export function parseState(plaintext: string): StoredState | undefined {
+function parseState(plaintext: string): StoredState | undefined {
   try {
     const state = JSON.parse(plaintext) as Partial<StoredState> | null;
     const valid =

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
-import { SealedSlot } from './sealed-slot.js';
+import { highestEpoch, SealedSlot } from './sealed-slot.js';
 import { SealedStateReports } from './sealed-state-reports.service.js';
 import { type Held, judge, type Verdict } from './sealed-verdict.js';
 
@@ -90,11 +90,7 @@ export class ProxyKeyVault {
       sealed.kind === 'sealed'
         ? { kind: sealed.kind, epoch: sealed.epoch, fingerprint: fingerprint(sealed.plaintext) }
         : sealed;
-    this.known = Math.max(
-      this.known,
-      sealed.kind === 'sealed' ? sealed.epoch : -1,
-      reading.marker.kind === 'valid' ? reading.marker.epoch : -1,
-    );
+    this.known = Math.max(this.known, highestEpoch(reading));
     if ((!reading.changed && this.settled) || this.holding !== holding) {
       // Nothing new, or a key saved meanwhile: that one is judged at the next run.
       this.settled &&= this.holding === holding;

@@ -24,6 +24,14 @@ export interface SlotReading {
   changed: boolean;
 }
 
+/** The highest epoch a reading proves was written: its box's, or its valid marker's. */
+export function highestEpoch(reading: SlotReading): number {
+  return Math.max(
+    reading.sealed.kind === 'sealed' ? reading.sealed.epoch : -1,
+    reading.marker.kind === 'valid' ? reading.marker.epoch : -1,
+  );
+}
+
 const FINGERPRINT = /^[0-9a-f]{12}$/;
 const HEX = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
 
