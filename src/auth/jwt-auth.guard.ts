@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
 import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import {
   EnvironmentMismatchError,
@@ -42,6 +43,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly status: ProxyStatus,
     private readonly keys: SigningKeys,
     private readonly auth: AuthService,
+    private readonly sealed: SealedStateReports,
   ) {
     super();
     if (config.auth.bypass) {
@@ -54,6 +56,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // Until config is in place SDKs get 503 (retry later), not 401 (a wrong key).
     if (!route.alwaysOn && !this.status.ready) {
       throw new NotReadyError(this.status.waitingFor);
+    }
+    // Tokens this instance would sign or refuse now disagree with the other instances'.
+    const conflict = route.alwaysOn ? undefined : this.sealed.conflictOf('auth-secrets');
+    if (conflict !== undefined) {
+      throw new NotReadyError(`the SDK-token secrets cannot be followed: ${conflict}`);
     }
     if (route.isPublic || this.config.auth.bypass) {
       return true;

@@ -1,37 +1,26 @@
-import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { CacheStore } from '../cache/cache-store.js';
-import { fingerprint } from '../common/fingerprint.js';
+import { FleetCounts } from '../cache/fleet-counts.js';
+import { highestEpoch, SealedSlot } from '../cache/sealed-slot.js';
+import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
+import { type Held, judge } from '../cache/sealed-verdict.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
-import { open, seal } from '../common/sealed-box.js';
-import { SlidingCount } from '../common/sliding-count.js';
+import { PreviousSecretUses } from './previous-secret-uses.js';
+import { SecretRetirement } from './secret-retirement.js';
+import { kidOf, load, type Loaded, readState, type StoredState } from './signing-state.js';
 
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
-const USE_WINDOW_MS = 5 * 60_000;
-
-interface StoredSecret {
-  secret: string;
-  /** Unix ms after which tokens signed with it are refused; absent for the current one. */
-  validUntil?: number;
-}
-
-interface StoredState {
-  current: StoredSecret;
-  previous: StoredSecret[];
-}
-
-interface Loaded extends StoredSecret {
-  key: KeyObject;
-  fingerprint: string;
-}
+const STATE = 'auth-secrets';
 
 export interface SigningKeysView {
   fingerprint: string;
-  previous: { fingerprint: string; validUntil: string }[];
-  /** SDK requests authenticated with a previous secret's token in the last 5 minutes. */
+  /** With each one's SDK requests in the last 5 minutes, counted on every instance. */
+  previous: { fingerprint: string; validUntil: string; uses: number }[];
+  /** SDK requests authenticated with a previous secret in the last 5 minutes, on every instance. */
   previousSecretUses: number;
 }
 
@@ -39,36 +28,54 @@ export interface SigningKeysView {
  * The secrets SDK tokens are signed and verified with. At first the configured AUTH_SECRET; after
  * a rotation a random one, with the previous ones still verifying until their grace period ends.
  * Tokens carry the fingerprint of their secret as `kid` (none for the configured one, as before),
- * so verification never has to try several keys. The state rests in Redis sealed under the
- * configured secret, which every instance shares: all of them follow a rotation within 2 s and
- * keep it across restarts, and Redis alone reveals no secret.
+ * so verification never has to try several keys. The state rests in the cache sealed under the
+ * configured secret, which every instance shares, with an epoch no instance goes back below: all
+ * of them follow a rotation within 2 s and keep it across restarts, write it back when the cache
+ * loses or rolls it back, and refuse to serve rather than split from the others when they cannot
+ * follow it (docs/sealed-state.md). Redis alone reveals no secret.
  */
 @Injectable()
-export class SigningKeys implements OnModuleInit {
+export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SigningKeys.name);
   private readonly configured: Loaded;
   private current: Loaded;
   private previous: Loaded[] = [];
-  private sealedSeen: string | null = null;
-  /** Verifications with a previous secret: counted on the request path, in constant memory. */
-  private readonly uses = new SlidingCount(USE_WINDOW_MS / 1000);
+  /** The sealed state this instance runs on; undefined while on the configured secret. */
+  private held?: Held;
+  /** The highest epoch seen in the cache, a rotation's next one is above it. */
+  private known = -1;
+  private settled = false;
+  private readonly slot: SealedSlot;
+  private readonly uses: PreviousSecretUses;
+  private readonly retirement: SecretRetirement;
 
   constructor(
-    private readonly config: AppConfig,
-    private readonly store: CacheStore,
+    config: AppConfig,
+    store: CacheStore,
+    counts: FleetCounts,
     private readonly jobs: ScheduledJobs,
+    private readonly reports: SealedStateReports,
   ) {
     this.configured = load({ secret: config.auth.secret });
     this.current = this.configured;
+    this.retirement = new SecretRetirement(this.configured.fingerprint, () => [
+      this.current,
+      ...this.previous,
+    ]);
+    const keys = { sealed: CACHE_KEYS.authSecrets, marker: CACHE_KEYS.authSecretsMarker };
+    this.slot = new SealedSlot(store, STATE, keys, config.auth.secret);
+    this.uses = new PreviousSecretUses(counts);
   }
 
   async onModuleInit(): Promise<void> {
     await this.refresh().catch((err: unknown) => {
       this.logger.warn({ err }, 'could not read rotated token secrets: using AUTH_SECRET for now');
     });
-    this.jobs.every('signing-keys-refresh', REFRESH_MS, () => this.refresh(), {
-      maxJitterMs: 500,
-    });
+    this.jobs.every('signing-keys-refresh', REFRESH_MS, () => this.tick(), { maxJitterMs: 500 });
+  }
+
+  onApplicationShutdown(): void {
+    this.retirement.stop();
   }
 
   /** The key new tokens are signed with, and the `kid` that names it (none for AUTH_SECRET). */
@@ -87,7 +94,7 @@ export class SigningKeys implements OnModuleInit {
     if (this.current === this.configured && this.previous.length === 0) {
       return this.current.key;
     }
-    const wanted = kidOf(token) ?? this.configured.fingerprint;
+    const wanted = this.secretOf(token);
     if (wanted === this.current.fingerprint) {
       return this.current.key;
     }
@@ -96,9 +103,19 @@ export class SigningKeys implements OnModuleInit {
       (p) => p.fingerprint === wanted && (p.validUntil ?? 0) > now,
     );
     if (previous) {
-      this.uses.add(now);
+      this.uses.add(previous.fingerprint);
     }
     return previous?.key;
+  }
+
+  /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
+  secretOf(token: string): string {
+    return kidOf(token) ?? this.configured.fingerprint;
+  }
+
+  /** Calls `listener` with the secrets no longer accepted (a 0s rotation, a grace that ended). */
+  onRetired(listener: (fingerprints: string[]) => void): () => void {
+    return this.retirement.onRetired(listener);
   }
 
   view(): SigningKeysView {
@@ -107,6 +124,7 @@ export class SigningKeys implements OnModuleInit {
       previous: this.live().map((p) => ({
         fingerprint: p.fingerprint,
         validUntil: new Date(p.validUntil ?? 0).toISOString(),
+        uses: this.uses.of(p.fingerprint),
       })),
       previousSecretUses: this.uses.total(),
     };
@@ -115,67 +133,81 @@ export class SigningKeys implements OnModuleInit {
   /**
    * A new random secret for new tokens at once; tokens of the current one stay valid for
    * `graceMs` (0 refuses them at once), earlier ones keep their own end. Written before it is
-   * used, so a failed write changes nothing.
+   * used, so a failed write changes nothing. Starts from the newest stored state, one epoch
+   * above every one seen.
    */
   async rotate(graceMs: number): Promise<{ fingerprint: string; previousValidUntil: string }> {
+    await this.refresh();
     const now = Date.now();
     const retiring = { secret: this.current.secret, validUntil: now + graceMs };
     const state: StoredState = {
       current: { secret: randomBytes(32).toString('hex') },
       previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
     };
-    const sealed = seal(JSON.stringify(state), this.config.auth.secret);
-    await this.store.set([[CACHE_KEYS.authSecrets, sealed]]);
-    this.apply(state, sealed);
+    const epoch = Math.max(this.known, this.held?.epoch ?? 0) + 1;
+    const loaded = load(state.current);
+    await this.slot.write(JSON.stringify(state), epoch, loaded.fingerprint);
+    this.apply(state, epoch);
     return {
       fingerprint: this.current.fingerprint,
       previousValidUntil: new Date(retiring.validUntil).toISOString(),
     };
   }
 
-  private live(): Loaded[] {
-    const now = Date.now();
+  private live(now = Date.now()): Loaded[] {
     return this.previous.filter((p) => (p.validUntil ?? 0) > now);
   }
 
-  private async refresh(): Promise<void> {
-    const sealed = await this.store.get(CACHE_KEYS.authSecrets);
-    if (sealed === null || sealed === this.sealedSeen) {
-      return;
-    }
-    const plain = open(sealed, this.config.auth.secret);
-    if (plain === undefined) {
-      this.sealedSeen = sealed;
-      this.logger.error('stored token secrets were not sealed with this AUTH_SECRET: ignored');
-      return;
-    }
-    this.apply(JSON.parse(plain) as StoredState, sealed);
-    this.logger.log({ fingerprint: this.current.fingerprint }, 'token secrets updated');
+  private async tick(): Promise<void> {
+    await this.refresh();
+    this.retirement.check();
+    await this.uses.sync(this.live().length > 0);
   }
 
-  private apply(state: StoredState, sealed: string): void {
+  /** Reads the sealed state and does what the verdict says; nothing when neither key changed. */
+  private async refresh(): Promise<void> {
+    const held = this.held;
+    const reading = await this.slot.read();
+    if (!reading.changed && this.settled) {
+      return;
+    }
+    this.settled = false;
+    if (this.held !== held) {
+      // A rotation in this process wrote a newer state meanwhile: judge it at the next run.
+      return;
+    }
+    const { stored, state } = readState(reading.sealed);
+    this.known = Math.max(this.known, highestEpoch(reading));
+    const verdict = judge(stored, reading.marker, held, this.configured.fingerprint);
+    this.reports.record(STATE, verdict, {
+      ...(stored.kind === 'sealed' ? { stored: stored.epoch } : {}),
+      ...(held ? { held: held.epoch } : {}),
+    });
+    if (verdict.action === 'adopt' && state && stored.kind === 'sealed') {
+      this.apply(state, stored.epoch);
+      this.logger.log({ fingerprint: this.current.fingerprint }, 'token secrets updated');
+    }
+    if ((verdict.action === 'adopt' || verdict.action === 'keep') && verdict.writeMarker) {
+      await this.slot.writeMarker(this.held?.epoch ?? 0, this.current.fingerprint);
+    }
+    if (verdict.action === 'reseal' && held) {
+      await this.slot.write(JSON.stringify(this.inMemory()), held.epoch, held.fingerprint);
+    }
+    this.settled = true;
+  }
+
+  private inMemory(): StoredState {
+    return {
+      current: { secret: this.current.secret },
+      previous: this.live().map(({ secret, validUntil }) => ({ secret, validUntil })),
+    };
+  }
+
+  private apply(state: StoredState, epoch: number): void {
     this.current = load(state.current);
     this.previous = state.previous.map(load);
-    this.sealedSeen = sealed;
-  }
-}
-
-function load(stored: StoredSecret): Loaded {
-  return {
-    ...stored,
-    key: createSecretKey(Buffer.from(stored.secret)),
-    fingerprint: fingerprint(stored.secret),
-  };
-}
-
-/** The `kid` of a JWT's header, if it has one (the signature is checked after, with its key). */
-function kidOf(token: string): string | undefined {
-  try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as {
-      kid?: unknown;
-    };
-    return typeof header.kid === 'string' ? header.kid : undefined;
-  } catch {
-    return undefined;
+    this.held = { epoch, fingerprint: this.current.fingerprint };
+    this.known = Math.max(this.known, epoch);
+    this.retirement.check();
   }
 }

@@ -29,8 +29,17 @@ export const CACHE_KEYS = {
   sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
   /** Ours: the SDK-token secrets after a rotation, sealed under the configured AUTH_SECRET. */
   authSecrets: 'ff-relay-auth-secrets',
+  /**
+   * Ours: beside each sealed value, its epoch and the fingerprint in service, in clear with a
+   * MAC (docs/sealed-state.md): how an instance that cannot open the value knows what the
+   * others run on.
+   */
+  authSecretsMarker: 'ff-relay-auth-secrets-marker',
   /** Ours: the proxy key an operator rotated to, sealed under the configured PROXY_KEY. */
   proxyKey: 'ff-relay-proxy-key',
+  proxyKeyMarker: 'ff-relay-proxy-key-marker',
+  /** Ours: a hash per minute (fields: names, values: counts) summed over every instance. */
+  fleetCount: (subject: string, minute: number) => `ff-relay-count-${subject}-${minute}`,
   /** Ours: SDK keys an operator created or removed on an offline relay (hashes only). */
   sdkKeyLedger: 'ff-relay-sdk-keys',
   /**

@@ -1,6 +1,7 @@
 // Owns the cache: one CacheStore (Redis when REDIS_ADDRESS is set, else in-memory) mirrored into
 // the memory SDK reads are served from, the Redis connection, its health, and the typed
-// reader/writer of the Harness key layout that every other module uses.
+// reader/writer of the Harness key layout that every other module uses, and the sealed state
+// (rotated secrets) kept beside it.
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { CacheMetrics, MemoizeMetrics } from '../metrics/cache-metrics.js';
@@ -15,7 +16,9 @@ import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
+import { FleetCounts } from './fleet-counts.js';
 import { ProxyKeyVault } from './proxy-key-vault.js';
+import { SealedStateReports } from './sealed-state-reports.service.js';
 import { SdkKeyRegistry } from './sdk-key-registry.service.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
@@ -68,6 +71,8 @@ import { StreamPositions } from './stream-positions.js';
     SdkKeyRegistry,
     CacheHealthService,
     InventoryRepository,
+    FleetCounts,
+    SealedStateReports,
   ],
   exports: [
     CacheStore,
@@ -81,6 +86,8 @@ import { StreamPositions } from './stream-positions.js';
     StreamPositions,
     ProxyKeyVault,
     SdkKeyRegistry,
+    FleetCounts,
+    SealedStateReports,
   ],
 })
 export class CacheModule {}

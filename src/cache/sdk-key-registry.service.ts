@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/proxy-error.js';
+import { StartupError } from '../common/errors/startup-error.js';
 import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigWriter } from './config-writer.service.js';
@@ -102,10 +103,28 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     return served;
   }
 
+  /**
+   * Read once, at the first load of CONFIG_DIR. A ledger that is not ours stops the boot:
+   * serving without it would bring back the keys an operator removed and drop the ones they
+   * created, and this relay is their only authority.
+   */
   private async load(): Promise<Ledger> {
     if (!this.ledger) {
-      const raw = await this.store.get(CACHE_KEYS.sdkKeyLedger);
-      this.ledger = raw === null ? { created: [], removed: [] } : (JSON.parse(raw) as Ledger);
+      const raw = await this.store.get(CACHE_KEYS.sdkKeyLedger).catch((err: unknown) => {
+        if (err instanceof Error && err.message.startsWith('WRONGTYPE')) {
+          return '';
+        }
+        throw err;
+      });
+      const ledger = raw === null ? { created: [], removed: [] } : parseLedger(raw);
+      if (!ledger) {
+        throw new StartupError(
+          `the SDK-key ledger in redis (${CACHE_KEYS.sdkKeyLedger}) is malformed: restore it, or ` +
+            `delete it to serve CONFIG_DIR alone (keys created through the Admin API are then ` +
+            `lost and removed ones come back)`,
+        );
+      }
+      this.ledger = ledger;
     }
     return this.ledger;
   }
@@ -113,4 +132,31 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
   private async save(ledger: Ledger): Promise<void> {
     await this.store.set([[CACHE_KEYS.sdkKeyLedger, JSON.stringify(ledger)]]);
   }
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The ledger, or undefined when the text is not one (every entry is checked). */
+function parseLedger(raw: string): Ledger | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const { created, removed } = (value ?? {}) as Partial<Record<keyof Ledger, unknown>>;
+  const valid =
+    Array.isArray(created) &&
+    Array.isArray(removed) &&
+    created.every(
+      (c: Partial<Ledger['created'][number]> | null) =>
+        HASH.test(String(c?.hash)) &&
+        typeof c?.environment === 'string' &&
+        (c.kind === 'server' || c.kind === 'client'),
+    ) &&
+    removed.every(
+      (r: Partial<Ledger['removed'][number]> | null) =>
+        HASH.test(String(r?.hash)) && typeof r?.environment === 'string' && Number.isFinite(r.at),
+    );
+  return valid ? (value as Ledger) : undefined;
 }

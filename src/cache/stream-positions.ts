@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
 
@@ -36,6 +36,8 @@ return 1
  */
 @Injectable()
 export class StreamPositions {
+  private readonly logger = new Logger(StreamPositions.name);
+
   constructor(
     private readonly redis: RedisClient,
     private readonly streams: RedisStreams,
@@ -49,11 +51,19 @@ export class StreamPositions {
   async claim(key: string, stream: string): Promise<string> {
     const end = await this.streams.lastId(stream);
     await this.redis.connection.set(key, end, 'NX');
-    const stored = await this.redis.connection.get(key);
+    // Another Redis type (written by hand?) reads as no id, and is replaced like one.
+    const stored = await this.redis.connection.get(key).catch((err: unknown) => {
+      if (err instanceof Error && err.message.startsWith('WRONGTYPE')) {
+        return '';
+      }
+      throw err;
+    });
     if (stored !== null && STREAM_ID.test(stored)) {
       return stored;
     }
-    // Not an id (written by hand?): a reader could not resume from it.
+    // Not an id (written by hand?): a reader could not resume from it. Resuming at the end
+    // loses at most what came in since the last flush, which is better than not starting.
+    this.logger.warn({ key, resumeAt: end }, 'stored stream position is not a stream id: replaced');
     await this.redis.connection.set(key, end);
     return end;
   }

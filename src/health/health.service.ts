@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheHealthService } from '../cache/cache-health.service.js';
+import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
 import { NotReadyError, SyncFailedError } from '../common/errors/proxy-error.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
@@ -9,6 +10,7 @@ export class HealthService {
   constructor(
     private readonly status: ProxyStatus,
     private readonly cache: CacheHealthService,
+    private readonly sealed: SealedStateReports,
   ) {}
 
   /**
@@ -16,7 +18,8 @@ export class HealthService {
    * sync runs (or, on a replica, until a primary has filled Redis) and 500 once it failed, as
    * Harness. With config in the cache (from before this process, or synced earlier) the proxy
    * is serving SDKs, so it answers 200 and shows the sync state, and why when a person must act
-   * (a revoked proxy key), instead of getting restarted.
+   * (a revoked proxy key), instead of getting restarted. 503 too while this instance cannot
+   * follow the sealed state the others run on.
    */
   health(): HealthResponseDto {
     const config = this.status.config;
@@ -25,6 +28,11 @@ export class HealthService {
     }
     if (!this.status.ready && config.state === 'FAILED_TO_SYNC') {
       throw new SyncFailedError();
+    }
+    // Serving on state the other instances do not share would split the fleet: out of rotation.
+    const conflict = this.sealed.conflict;
+    if (conflict !== undefined) {
+      throw new NotReadyError(`sealed state conflict: ${conflict}`);
     }
     return new HealthResponseDto(config, this.status.stream, this.cache.status);
   }

@@ -42,6 +42,12 @@ export const METRIC_NAMES = {
   cacheReseeds: 'ff_proxy_cache_reseeds_total',
   /** Ours: Admin API calls, by action and outcome (the audit trail's counter). */
   adminActions: 'ff_relay_admin_actions_total',
+  /** Ours: sealed state (`state`: auth-secrets, proxy-key) found older than one already seen. */
+  sealedStateRollbacks: 'ff_proxy_sealed_state_rollbacks_total',
+  /** Ours: sealed state written back from memory, by `state` and `reason`. */
+  sealedStateReseals: 'ff_proxy_sealed_state_reseals_total',
+  /** Ours: 1 while this instance cannot follow the sealed state the others run on. */
+  sealedStateConflict: 'ff_proxy_sealed_state_conflict',
   /** Ours: SDK streams this instance holds now, and the most it may (0: no limit). */
   sdkStreams: 'ff_proxy_sdk_streams',
   sdkStreamsLimit: 'ff_proxy_sdk_streams_limit',

@@ -140,6 +140,21 @@ export const METRIC_PROVIDERS: Provider[] = [
     help: 'Admin API calls, by action and outcome',
     labelNames: ['action', 'outcome'],
   }),
+  counter({
+    name: METRIC_NAMES.sealedStateRollbacks,
+    help: 'Sealed state found older than one this instance had seen (restored by a Redis writer?)',
+    labelNames: ['state'],
+  }),
+  counter({
+    name: METRIC_NAMES.sealedStateReseals,
+    help: 'Sealed state written back from memory (it was missing, unreadable or older)',
+    labelNames: ['state', 'reason'],
+  }),
+  gauge({
+    name: METRIC_NAMES.sealedStateConflict,
+    help: '1 while this instance cannot follow the sealed state the other instances run on',
+    labelNames: ['state'],
+  }),
   gauge({ name: METRIC_NAMES.sdkStreams, help: 'SDK streams (GET /stream) held now' }),
   gauge({
     name: METRIC_NAMES.sdkStreamsLimit,

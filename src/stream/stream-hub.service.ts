@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import { SigningKeys } from '../auth/signing-keys.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
@@ -34,6 +35,8 @@ interface Subscriber {
   endAt: number;
   /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
   keyHash?: string;
+  /** The fingerprint of the secret that signed its token: a retired secret ends its streams. */
+  secret?: string;
 }
 
 /**
@@ -52,15 +55,18 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     config: AppConfig,
     private readonly mirror: MemoryMirror,
+    private readonly keys: SigningKeys,
     @InjectMetric(METRIC_NAMES.sdkStreamsEnded) private readonly ended: Counter<'reason'>,
   ) {
     this.heartbeatMs = config.sdkStreams.heartbeatSeconds * 1000;
     this.maxAgeMs = config.sdkStreams.maxAgeMs;
     ended.inc({ reason: 'max_age' }, 0);
+    ended.inc({ reason: 'secret_retired' }, 0);
   }
 
   onModuleInit(): void {
     this.mirror.onKeyRemoved((keyHash) => this.closeKey(keyHash));
+    this.keys.onRetired((secrets) => secrets.forEach((secret) => this.closeSecret(secret)));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -77,10 +83,14 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
    * Registers a held stream: the events of the last minutes it may have missed, then the first
    * heartbeat, at once, as SDKs wait for bytes.
    */
-  attach(env: string, connection: SseConnection, keyHash?: string): void {
+  attach(
+    env: string,
+    connection: SseConnection,
+    credentials: { keyHash?: string; secret?: string } = {},
+  ): void {
     const now = Date.now();
     const endAt = streamDeadline(now, this.maxAgeMs);
-    const subscriber: Subscriber = { connection, lastWriteAt: 0, endAt, keyHash };
+    const subscriber: Subscriber = { connection, lastWriteAt: 0, endAt, ...credentials };
     let subscribers = this.byEnvironment.get(env);
     if (!subscribers) {
       subscribers = new Set();
@@ -115,6 +125,22 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
       for (const subscriber of Array.from(subscribers)) {
         if (subscriber.keyHash === keyHash) {
           subscriber.connection.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Ends the streams whose token a retired secret signed (a 0s rotation, or its grace ended):
+   * that token now gets 401, and its stream must not keep the SDK believing it is served.
+   */
+  closeSecret(secret: string): void {
+    for (const [env, subscribers] of Array.from(this.byEnvironment)) {
+      for (const subscriber of Array.from(subscribers)) {
+        if (subscriber.secret === secret) {
+          this.detach(env, subscriber);
+          subscriber.connection.close();
+          this.ended.inc({ reason: 'secret_retired' });
         }
       }
     }

@@ -25,6 +25,7 @@ export class StreamController {
   @Get(ROUTES.stream)
   async stream(
     @Headers('api-key') apiKey: string | undefined,
+    @Headers('authorization') authorization: string | undefined,
     @Principal() principal: SdkPrincipal | undefined,
     @Res() reply: FastifyReply,
   ) {
@@ -34,7 +35,7 @@ export class StreamController {
       await reply.code(200).headers(SSE_HEADERS).send();
       return;
     }
-    this.streams.hold(env, apiKey ?? '', () => {
+    this.streams.hold(env, apiKey ?? '', authorization, () => {
       reply.hijack();
       // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
       reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);

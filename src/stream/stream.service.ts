@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { SigningKeys } from '../auth/signing-keys.service.js';
+import { bearerToken } from '../auth/verified-tokens.js';
 import { sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import {
@@ -20,6 +22,7 @@ export class StreamService {
     private readonly reader: ConfigReader,
     private readonly hub: StreamHub,
     private readonly slots: StreamSlots,
+    private readonly keys: SigningKeys,
   ) {}
 
   /**
@@ -48,9 +51,15 @@ export class StreamService {
   /**
    * Holds a stream if this instance has room for one (503 `STREAM_LIMIT_REACHED` if not):
    * `open` commits to the answer and is called only once a slot is taken, in the same
-   * synchronous step, so no other request can take that slot in between.
+   * synchronous step, so no other request can take that slot in between. `authorization` (the
+   * token's header) names the secret whose retirement ends the stream.
    */
-  hold(env: string, apiKey: string, open: () => SseConnection): void {
+  hold(
+    env: string,
+    apiKey: string,
+    authorization: string | undefined,
+    open: () => SseConnection,
+  ): void {
     const slot = this.slots.take();
     let connection: SseConnection;
     try {
@@ -60,6 +69,10 @@ export class StreamService {
       throw error;
     }
     connection.onClose(() => slot.release());
-    this.hub.attach(env, connection, sha256Hex(apiKey));
+    const token = bearerToken(authorization);
+    this.hub.attach(env, connection, {
+      keyHash: sha256Hex(apiKey),
+      ...(token === undefined ? {} : { secret: this.keys.secretOf(token) }),
+    });
   }
 }

@@ -161,7 +161,7 @@ describe('Admin API: SDK-token secret rotation', () => {
     const client = new Redis({ port: redis.port });
     const sealed = (await client.get(CACHE_KEYS.authSecrets)) ?? '';
     client.disconnect();
-    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).toMatch(/^v2\./);
     expect(sealed).not.toContain('secret');
     const response = await rotate(a, { gracePeriod: '0s' });
     expect(response.status).toBe(200);

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { ProxyKeyVault } from '../../cache/proxy-key-vault.js';
 import { errorText } from '../../common/errors/error-text.js';
+import { StartupError } from '../../common/errors/startup-error.js';
 import { fingerprint } from '../../common/fingerprint.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
@@ -50,18 +51,32 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
     await this.running;
   }
 
-  /** A key rotated earlier (and kept sealed in the cache) replaces the configured one. */
+  /**
+   * A key rotated earlier (and kept sealed in the cache) replaces the configured one; a sealed
+   * key that must not be used, with PROXY_KEY not the one in service either, stops the boot.
+   * Then the sealed copy is kept in step with the key in service.
+   */
   private async useRotatedKey(): Promise<void> {
     const rotated = await this.vault.load().catch((err: unknown) => {
+      if (err instanceof StartupError) {
+        throw err;
+      }
       this.logger.warn(
         { err: errorText(err) },
         'could not read a rotated proxy key: using PROXY_KEY',
       );
       return undefined;
     });
-    if (rotated !== undefined && rotated !== this.proxyKey.value) {
-      this.proxyKey.use(rotated);
-      this.logger.log({ fingerprint: fingerprint(rotated) }, 'using the rotated proxy key');
+    if (rotated !== undefined) {
+      this.use(rotated);
+    }
+    this.vault.watch((key) => this.use(key));
+  }
+
+  private use(key: string): void {
+    if (key !== this.proxyKey.value) {
+      this.proxyKey.use(key);
+      this.logger.log({ fingerprint: fingerprint(key) }, 'using the rotated proxy key');
     }
   }
 }
