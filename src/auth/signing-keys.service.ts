@@ -2,7 +2,9 @@ import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { CacheStore } from '../cache/cache-store.js';
+import { BadRequestError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
+import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { open, seal } from '../common/sealed-box.js';
@@ -11,6 +13,8 @@ import { SlidingCount } from '../common/sliding-count.js';
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
 const USE_WINDOW_MS = 5 * 60_000;
+/** Rotations that lost the compare-and-set to another instance are retried this often. */
+const ROTATE_ATTEMPTS = 10;
 
 interface StoredSecret {
   secret: string;
@@ -52,6 +56,8 @@ export class SigningKeys implements OnModuleInit {
   private sealedSeen: string | null = null;
   /** Verifications with a previous secret: counted on the request path, in constant memory. */
   private readonly uses = new SlidingCount(USE_WINDOW_MS / 1000);
+  /** The rotation under way in this process: the next one starts from its result. */
+  private rotating: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: AppConfig,
@@ -115,22 +121,43 @@ export class SigningKeys implements OnModuleInit {
   /**
    * A new random secret for new tokens at once; tokens of the current one stay valid for
    * `graceMs` (0 refuses them at once), earlier ones keep their own end. Written before it is
-   * used, so a failed write changes nothing.
+   * used, so a failed write changes nothing. Rotations are serialised, so none is lost: one at a
+   * time in this process, and across instances sharing the store by a compare-and-set over the
+   * state it started from (a rotation that lost to another one starts again from the winner's).
    */
-  async rotate(graceMs: number): Promise<{ fingerprint: string; previousValidUntil: string }> {
-    const now = Date.now();
-    const retiring = { secret: this.current.secret, validUntil: now + graceMs };
-    const state: StoredState = {
-      current: { secret: randomBytes(32).toString('hex') },
-      previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
-    };
-    const sealed = seal(JSON.stringify(state), this.config.auth.secret);
-    await this.store.set([[CACHE_KEYS.authSecrets, sealed]]);
-    this.apply(state, sealed);
-    return {
-      fingerprint: this.current.fingerprint,
-      previousValidUntil: new Date(retiring.validUntil).toISOString(),
-    };
+  rotate(graceMs: number): Promise<{ fingerprint: string; previousValidUntil: string }> {
+    if (!Number.isInteger(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
+      return Promise.reject(new BadRequestError('gracePeriod is out of range'));
+    }
+    const run = this.rotating.then(() => this.rotateOnce(graceMs));
+    this.rotating = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rotateOnce(
+    graceMs: number,
+  ): Promise<{ fingerprint: string; previousValidUntil: string }> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.get(CACHE_KEYS.authSecrets);
+      this.adopt(stored);
+      const now = Date.now();
+      const retiring = { secret: this.current.secret, validUntil: now + graceMs };
+      const state: StoredState = {
+        current: { secret: randomBytes(32).toString('hex') },
+        previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
+      };
+      const sealed = seal(JSON.stringify(state), this.config.auth.secret);
+      if (await this.store.compareAndSet(CACHE_KEYS.authSecrets, stored, sealed)) {
+        this.apply(state, sealed);
+        return {
+          fingerprint: this.current.fingerprint,
+          previousValidUntil: new Date(retiring.validUntil).toISOString(),
+        };
+      }
+      if (attempt === ROTATE_ATTEMPTS) {
+        throw new Error(`lost the compare-and-set ${ROTATE_ATTEMPTS} times in a row`);
+      }
+    }
   }
 
   private live(): Loaded[] {
@@ -139,7 +166,11 @@ export class SigningKeys implements OnModuleInit {
   }
 
   private async refresh(): Promise<void> {
-    const sealed = await this.store.get(CACHE_KEYS.authSecrets);
+    this.adopt(await this.store.get(CACHE_KEYS.authSecrets));
+  }
+
+  /** Takes over the stored state when it changed (and opens with this AUTH_SECRET). */
+  private adopt(sealed: string | null): void {
     if (sealed === null || sealed === this.sealedSeen) {
       return;
     }
@@ -163,9 +194,22 @@ export class SigningKeys implements OnModuleInit {
 function load(stored: StoredSecret): Loaded {
   return {
     ...stored,
+    validUntil: bounded(stored.validUntil),
     key: createSecretKey(Buffer.from(stored.secret)),
     fingerprint: fingerprint(stored.secret),
   };
+}
+
+/**
+ * A stored end within the grace bound from now: a state written before grace periods were
+ * bounded may hold one centuries away (or `null`, JSON's Infinity, which counts as ended), and
+ * such a secret could then never be retired, nor its end shown as a date.
+ */
+function bounded(validUntil: number | null | undefined): number | undefined {
+  if (validUntil === undefined) {
+    return undefined;
+  }
+  return typeof validUntil === 'number' ? Math.min(validUntil, Date.now() + MAX_GRACE_MS) : 0;
 }
 
 /** The `kid` of a JWT's header, if it has one (the signature is checked after, with its key). */
