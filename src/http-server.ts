@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { jsonLimitExceeded } from './common/json-limits.js';
-import { SAAS_PREFIX } from './common/routes.js';
+import { ADMIN_PREFIX, SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
 import { recordHttpMetrics } from './metrics/http-metrics-hooks.js';
 import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
@@ -58,6 +58,17 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
 export function configureHttp(app: NestFastifyApplication): void {
   recordHttpMetrics(app.getHttpAdapter() as FastifyAdapter, app.get(HttpRequestMetrics));
+  const fastify = app.getHttpAdapter().getInstance();
+  // SDK routes are CORS-open to every origin (browser SDKs); Admin API routes not at all, so no
+  // page on another origin can call them with an operator's token, nor even preflight them.
+  // Routes are added when the app initialises, after this hook; `cors: false` is read per route
+  // by @fastify/cors, and admin preflights match the OPTIONS route below instead of its `*` one.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === ADMIN_PREFIX || route.url.startsWith(`${ADMIN_PREFIX}/`)) {
+      route.config = { ...route.config, cors: false };
+    }
+  });
+  fastify.options(`${ADMIN_PREFIX}/*`, (_request, reply) => reply.callNotFound());
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',
@@ -65,7 +76,6 @@ export function configureHttp(app: NestFastifyApplication): void {
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
   });
-  const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

@@ -237,7 +237,9 @@ describe('helm chart: checksum annotations roll pods on changes', () => {
     const rotated = merge(HA, { secrets: { AUTH_SECRET: { value: 'another-secret' } } });
     expect(annotations(rotated, REPLICA)['checksum/secret']).not.toBe(before);
     expect(annotations(EXISTING, REPLICA)['checksum/secret']).not.toBe(before);
-    const newAdminToken = merge(HA, { secrets: { ADMIN_API_TOKEN: { value: 'another-token' } } });
+    const newAdminToken = merge(HA, {
+      secrets: { ADMIN_API_TOKEN: { value: 'another-admin-token-of-32-characters' } },
+    });
     expect(annotations(newAdminToken, REPLICA)['checksum/secret']).toBe(before);
     expect(annotations(newAdminToken, PRIMARY)['checksum/secret']).not.toBe(
       annotations(HA, PRIMARY)['checksum/secret'],
