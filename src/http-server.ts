@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { jsonLimitExceeded } from './common/json-limits.js';
 import { ADMIN_PREFIX, SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
+import type { TrustedProxies } from './config/trusted-proxies.js';
 import { recordHttpMetrics } from './metrics/http-metrics-hooks.js';
 import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 
@@ -47,6 +48,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     // keep-alive timeout (72 s, longer than Kubernetes' default 30 s grace).
     forceCloseConnections: 'idle' as const,
     requestTimeout: requestTimeoutMs,
+    trustProxy: trustProxyOf(config.server.trustedProxies),
   };
   if (tls.enabled) {
     const https = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
@@ -87,6 +89,20 @@ export function configureHttp(app: NestFastifyApplication): void {
     const problem = jsonLimitExceeded(request.body);
     done(problem ? Object.assign(new Error(`bad request: ${problem}`), TOO_BIG) : undefined);
   });
+}
+
+/**
+ * Fastify's `trustProxy` for TRUSTED_PROXIES. A hop count becomes a function: Fastify itself
+ * reads a number as "trust nobody" (it cannot tell a proxy from a client that sent the header),
+ * so trusting the nearest hops whatever their addresses is said explicitly here.
+ */
+function trustProxyOf(
+  trusted: TrustedProxies,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trusted === 'number') {
+    return trusted > 0 ? (_address: string, hop: number) => hop < trusted : false;
+  }
+  return trusted.length > 0 ? [...trusted] : false;
 }
 
 function requestId(req: IncomingMessage): string {

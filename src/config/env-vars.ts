@@ -62,6 +62,11 @@ export class EnvVars {
   @IsOptional()
   @MinLength(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
   ADMIN_API_TOKEN?: string;
+  /**
+   * ff-relay only: the proxies whose X-Forwarded-For names the client (rate limits, audit, access
+   * log): a hop count, or comma-separated addresses/CIDRs. Unset: nobody's.
+   */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
   @IsOptional() @IsString() LOG_LEVEL?: string;
   @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
   @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;
