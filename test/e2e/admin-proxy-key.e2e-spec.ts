@@ -1,7 +1,7 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { TestApp } from '../support/create-test-app.js';
 import { RedisServer } from '../support/redis-server.js';
-import { fingerprint } from '../../src/common/fingerprint.js';
+import { fingerprint as fingerprintOf } from '../../src/common/fingerprint.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { SteadyReader } from '../support/steady-reader.js';
@@ -161,7 +161,7 @@ describe('Admin API: proxy key', () => {
     const current = (await (await admin('keys', 'GET')).json()) as {
       proxyKey: { fingerprint: string };
     };
-    expect(current.proxyKey.fingerprint).toBe(fingerprint(configuredKey()));
+    expect(current.proxyKey.fingerprint).toBe(fingerprintOf(configuredKey()));
     await waitForSync(t);
     await changeReachesSdk();
   });
