@@ -1,12 +1,11 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CacheModule } from './cache/cache.module.js';
 import { ClientApiModule } from './client-api/client-api.module.js';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter.js';
-import { ReplicaModeGuard } from './common/guards/replica-mode.guard.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -55,8 +54,6 @@ export class AppModule {
           }),
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        // Only a read replica fences the routes that change what the primary owns.
-        ...(config.mode === 'replica' ? [{ provide: APP_GUARD, useClass: ReplicaModeGuard }] : []),
       ],
     };
   }

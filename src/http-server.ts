@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { jsonLimitExceeded } from './common/json-limits.js';
-import { SAAS_PREFIX } from './common/routes.js';
+import { ADMIN_PREFIX, SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
+import type { TrustedProxies } from './config/trusted-proxies.js';
 import { recordHttpMetrics } from './metrics/http-metrics-hooks.js';
 import { HttpRequestMetrics } from './metrics/http-request-metrics.js';
 
@@ -47,6 +48,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     // keep-alive timeout (72 s, longer than Kubernetes' default 30 s grace).
     forceCloseConnections: 'idle' as const,
     requestTimeout: requestTimeoutMs,
+    trustProxy: trustProxyOf(config.server.trustedProxies),
   };
   if (tls.enabled) {
     const https = { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
@@ -58,6 +60,17 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 /** Pieces of the HTTP pipeline that are Fastify plugins or hooks rather than Nest providers. */
 export function configureHttp(app: NestFastifyApplication): void {
   recordHttpMetrics(app.getHttpAdapter() as FastifyAdapter, app.get(HttpRequestMetrics));
+  const fastify = app.getHttpAdapter().getInstance();
+  // SDK routes are CORS-open to every origin (browser SDKs); Admin API routes not at all, so no
+  // page on another origin can call them with an operator's token, nor even preflight them.
+  // Routes are added when the app initialises, after this hook; `cors: false` is read per route
+  // by @fastify/cors, and admin preflights match the OPTIONS route below instead of its `*` one.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === ADMIN_PREFIX || route.url.startsWith(`${ADMIN_PREFIX}/`)) {
+      route.config = { ...route.config, cors: false };
+    }
+  });
+  fastify.options(`${ADMIN_PREFIX}/*`, (_request, reply) => reply.callNotFound());
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',
@@ -65,7 +78,6 @@ export function configureHttp(app: NestFastifyApplication): void {
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
   });
-  const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
@@ -77,6 +89,20 @@ export function configureHttp(app: NestFastifyApplication): void {
     const problem = jsonLimitExceeded(request.body);
     done(problem ? Object.assign(new Error(`bad request: ${problem}`), TOO_BIG) : undefined);
   });
+}
+
+/**
+ * Fastify's `trustProxy` for TRUSTED_PROXIES. A hop count becomes a function: Fastify itself
+ * reads a number as "trust nobody" (it cannot tell a proxy from a client that sent the header),
+ * so trusting the nearest hops whatever their addresses is said explicitly here.
+ */
+function trustProxyOf(
+  trusted: TrustedProxies,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trusted === 'number') {
+    return trusted > 0 ? (_address: string, hop: number) => hop < trusted : false;
+  }
+  return trusted.length > 0 ? [...trusted] : false;
 }
 
 function requestId(req: IncomingMessage): string {

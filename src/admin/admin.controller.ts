@@ -1,15 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Ip,
-  Param,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { type AdminCall, Caller } from './admin-call.js';
 import { AdminRoute } from './admin-route.decorator.js';
 import { PrimaryOnly } from '../common/decorators/primary-only.decorator.js';
 import { ADMIN_ROUTES } from '../common/routes.js';
@@ -42,8 +32,8 @@ export class AdminController {
   ) {}
 
   @Get(ADMIN_ROUTES.keys)
-  keys(@Ip() address: string): KeysResponseDto {
-    return this.admin.listKeys({ address });
+  keys(): KeysResponseDto {
+    return this.admin.listKeys();
   }
 
   @PrimaryOnly()
@@ -51,9 +41,9 @@ export class AdminController {
   @HttpCode(200)
   rotateAuthSecret(
     @Body() body: RotateAuthSecretDto,
-    @Ip() address: string,
+    @Caller() call: AdminCall,
   ): Promise<AuthSecretRotatedDto> {
-    return this.admin.rotateAuthSecret(body.gracePeriod, { address });
+    return this.admin.rotateAuthSecret(body.gracePeriod, call);
   }
 
   @PrimaryOnly()
@@ -61,15 +51,18 @@ export class AdminController {
   @HttpCode(200)
   rotateProxyKey(
     @Body() body: RotateProxyKeyDto,
-    @Ip() address: string,
+    @Caller() call: AdminCall,
   ): Promise<ProxyKeyRotatedDto> {
-    return this.proxyKeys.rotate(body.gracePeriod, { address });
+    return this.proxyKeys.rotate(body.gracePeriod, call);
   }
 
   @PrimaryOnly()
   @Put(ADMIN_ROUTES.proxyKey)
-  replaceProxyKey(@Body() body: PutProxyKeyDto, @Ip() address: string): Promise<ProxyKeyInUseDto> {
-    return this.proxyKeys.replace(body.key, { address });
+  replaceProxyKey(
+    @Body() body: PutProxyKeyDto,
+    @Caller() call: AdminCall,
+  ): Promise<ProxyKeyInUseDto> {
+    return this.proxyKeys.replace(body.key, call);
   }
 
   @PrimaryOnly()
@@ -78,9 +71,9 @@ export class AdminController {
   createSdkKey(
     @Param() params: SdkKeyParamsDto,
     @Body() body: CreateSdkKeyDto,
-    @Ip() address: string,
+    @Caller() call: AdminCall,
   ): Promise<SdkKeyCreatedDto> {
-    return this.sdkKeys.create(params.environment, body.kind, { address });
+    return this.sdkKeys.create(params.environment, body.kind, call);
   }
 
   @PrimaryOnly()
@@ -89,10 +82,13 @@ export class AdminController {
   async removeSdkKey(
     @Param() params: SdkKeyFingerprintParamsDto,
     @Query() query: RemoveSdkKeyQueryDto,
-    @Ip() address: string,
+    @Caller() call: AdminCall,
   ): Promise<void> {
-    await this.sdkKeys.remove(params.environment, params.fingerprint, query.gracePeriod ?? '0s', {
-      address,
-    });
+    await this.sdkKeys.remove(
+      params.environment,
+      params.fingerprint,
+      query.gracePeriod ?? '0s',
+      call,
+    );
   }
 }

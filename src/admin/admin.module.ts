@@ -4,6 +4,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SigningKeysModule } from '../auth/signing-keys.module.js';
 import { CacheModule } from '../cache/cache.module.js';
+import { REPLICA_FENCE } from '../common/guards/replica-mode.guard.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
@@ -24,7 +25,15 @@ export class AdminModule {
       module: AdminModule,
       imports: [CacheModule, MetricsModule, SigningKeysModule, UpstreamModule],
       controllers: [AdminController],
-      providers: [AdminGuard, AdminAudit, AdminService, ProxyKeyAdmin, SdkKeysAdmin],
+      providers: [
+        AdminGuard,
+        // Only a read replica refuses the writes, which change what the primary owns.
+        { provide: REPLICA_FENCE, useValue: config.mode === 'replica' },
+        AdminAudit,
+        AdminService,
+        ProxyKeyAdmin,
+        SdkKeysAdmin,
+      ],
     };
   }
 }

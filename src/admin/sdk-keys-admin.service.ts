@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SdkKeyRegistry, type SdkKeyKind } from '../cache/sdk-key-registry.service.js';
 import { ConflictError } from '../common/errors/proxy-error.js';
-import { parseGoDuration } from '../config/go-duration.js';
 import { ProxyKey } from '../upstream/proxy-key.js';
-import { AdminAudit, type AdminCaller } from './admin-audit.js';
+import type { AdminCall } from './admin-call.js';
+import { requireGracePeriod } from './dto/grace-period.js';
 import { SdkKeyCreatedDto } from './dto/sdk-keys.dto.js';
 
 /**
@@ -15,21 +15,13 @@ export class SdkKeysAdmin {
   constructor(
     private readonly proxyKey: ProxyKey,
     private readonly registry: SdkKeyRegistry,
-    private readonly audit: AdminAudit,
   ) {}
 
-  async create(
-    environment: string,
-    kind: SdkKeyKind,
-    caller: AdminCaller,
-  ): Promise<SdkKeyCreatedDto> {
-    this.requireOffline('create-sdk-key', caller);
+  async create(environment: string, kind: SdkKeyKind, call: AdminCall): Promise<SdkKeyCreatedDto> {
+    this.requireOffline(call);
+    call.note({ environment, kind });
     const { key, hash } = await this.registry.create(environment, kind);
-    this.audit.record('create-sdk-key', 'ok', caller, {
-      environment,
-      kind,
-      fingerprint: hash.slice(0, 12),
-    });
+    call.note({ fingerprint: hash.slice(0, 12) });
     return new SdkKeyCreatedDto(key, hash.slice(0, 12));
   }
 
@@ -37,16 +29,16 @@ export class SdkKeysAdmin {
     environment: string,
     fingerprint: string,
     gracePeriod: string,
-    caller: AdminCaller,
+    call: AdminCall,
   ): Promise<void> {
-    this.requireOffline('remove-sdk-key', caller);
-    await this.registry.remove(environment, fingerprint, parseGoDuration(gracePeriod) ?? 0);
-    this.audit.record('remove-sdk-key', 'ok', caller, { environment, fingerprint, gracePeriod });
+    this.requireOffline(call);
+    call.note({ environment, fingerprint, gracePeriod });
+    await this.registry.remove(environment, fingerprint, requireGracePeriod(gracePeriod));
   }
 
-  private requireOffline(action: string, caller: AdminCaller): void {
+  private requireOffline(call: AdminCall): void {
     if (this.proxyKey.value) {
-      this.audit.record(action, 'refused', caller, { reason: 'primary' });
+      call.note({ reason: 'primary' });
       throw new ConflictError('SDK keys of a primary are managed in Harness, not here');
     }
   }

@@ -43,7 +43,7 @@ export class AuthService {
       ...(await this.environmentClaims(environment)),
     };
     const now = Math.floor(Date.now() / 1000);
-    const { key, kid } = this.keys.signing();
+    const { key, kid } = await this.keys.signingFresh();
     return this.jwt.signAsync(
       { ...claims, iat: now, nbf: now },
       { privateKey: key as never, ...(kid ? { keyid: kid } : {}) },

@@ -23,12 +23,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // KeyObject, not a string: jsonwebtoken would re-parse a string as a public key on every
       // verification, which dominated the cost of an SDK request. (Typings name only Buffers.)
       secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
-        const key = keys.verifying(token);
-        if (key) {
-          done(null, key as unknown as Buffer);
-        } else {
-          done(new Error('token signed with an unknown or retired secret'));
-        }
+        void keys.verifyingFresh(token).then((key) => {
+          if (key) {
+            done(null, key as unknown as Buffer);
+          } else {
+            done(new Error('token signed with an unknown or retired secret'));
+          }
+        });
       },
       algorithms: ['HS256'],
       ignoreExpiration: false,

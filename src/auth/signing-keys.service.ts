@@ -6,6 +6,8 @@ import { FleetCounts } from '../cache/fleet-counts.js';
 import { highestEpoch, SealedSlot } from '../cache/sealed-slot.js';
 import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
 import { type Held, judge } from '../cache/sealed-verdict.js';
+import { BadRequestError } from '../common/errors/proxy-error.js';
+import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { PreviousSecretUses } from './previous-secret-uses.js';
@@ -15,6 +17,15 @@ import { kidOf, load, type Loaded, readState, type StoredState } from './signing
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
 const STATE = 'auth-secrets';
+/** Rotations that lost the compare-and-set to another instance are retried this often. */
+const ROTATE_ATTEMPTS = 10;
+/**
+ * How stale this instance's view may be when it signs a token or meets a `kid` it does not
+ * know: SDKs never re-authenticate, so a token signed with a secret retired a moment ago on
+ * another instance, or refused because the rotation has not reached this one yet, breaks an
+ * SDK until it restarts.
+ */
+const FRESH_MS = 250;
 
 export interface SigningKeysView {
   fingerprint: string;
@@ -48,6 +59,10 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly slot: SealedSlot;
   private readonly uses: PreviousSecretUses;
   private readonly retirement: SecretRetirement;
+  /** The rotation under way in this process: the next one starts from its result. */
+  private rotating: Promise<unknown> = Promise.resolve();
+  private freshening?: Promise<void>;
+  private freshAt = 0;
 
   constructor(
     config: AppConfig,
@@ -108,6 +123,46 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     return previous?.key;
   }
 
+  /**
+   * As {@link verifying}, but a token naming a secret this instance does not hold (signed by an
+   * instance that rotated a moment ago) is checked again once the sealed state was re-read.
+   */
+  async verifyingFresh(token: string): Promise<KeyObject | undefined> {
+    const key = this.verifying(token);
+    const kid = kidOf(token);
+    if (key !== undefined || kid === undefined || this.holds(kid)) {
+      return key;
+    }
+    await this.freshen();
+    return this.verifying(token);
+  }
+
+  /** As {@link signing}, from a view at most {@link FRESH_MS} old (or as it is, Redis away). */
+  async signingFresh(): Promise<{ key: KeyObject; kid?: string }> {
+    await this.freshen();
+    return this.signing();
+  }
+
+  private holds(kid: string): boolean {
+    return kid === this.current.fingerprint || this.previous.some((p) => p.fingerprint === kid);
+  }
+
+  /** One re-read at a time, at most every FRESH_MS, whatever asks: bounded cost per instance. */
+  private freshen(): Promise<void> {
+    if (Date.now() - this.freshAt < FRESH_MS) {
+      return Promise.resolve();
+    }
+    this.freshening ??= this.refresh()
+      .catch((err: unknown) => {
+        this.logger.debug({ err }, 'could not re-read the token secrets: using what is held');
+      })
+      .finally(() => {
+        this.freshAt = Date.now();
+        this.freshening = undefined;
+      });
+    return this.freshening;
+  }
+
   /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
   secretOf(token: string): string {
     return kidOf(token) ?? this.configured.fingerprint;
@@ -134,24 +189,46 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
    * A new random secret for new tokens at once; tokens of the current one stay valid for
    * `graceMs` (0 refuses them at once), earlier ones keep their own end. Written before it is
    * used, so a failed write changes nothing. Starts from the newest stored state, one epoch
-   * above every one seen.
+   * above every one seen. Rotations are serialised, so none is lost: one at a time in this
+   * process, and across instances by a compare-and-set over the sealed value it started from (a
+   * rotation that lost to another one starts again from the winner's).
    */
-  async rotate(graceMs: number): Promise<{ fingerprint: string; previousValidUntil: string }> {
-    await this.refresh();
-    const now = Date.now();
-    const retiring = { secret: this.current.secret, validUntil: now + graceMs };
-    const state: StoredState = {
-      current: { secret: randomBytes(32).toString('hex') },
-      previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
-    };
-    const epoch = Math.max(this.known, this.held?.epoch ?? 0) + 1;
-    const loaded = load(state.current);
-    await this.slot.write(JSON.stringify(state), epoch, loaded.fingerprint);
-    this.apply(state, epoch);
-    return {
-      fingerprint: this.current.fingerprint,
-      previousValidUntil: new Date(retiring.validUntil).toISOString(),
-    };
+  rotate(graceMs: number): Promise<{ fingerprint: string; previousValidUntil: string }> {
+    if (!Number.isInteger(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
+      return Promise.reject(new BadRequestError('gracePeriod is out of range'));
+    }
+    const run = this.rotating.then(() => this.rotateOnce(graceMs));
+    this.rotating = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rotateOnce(
+    graceMs: number,
+  ): Promise<{ fingerprint: string; previousValidUntil: string }> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.refresh();
+      const expected = (await this.slot.read()).raw;
+      const now = Date.now();
+      const retiring = { secret: this.current.secret, validUntil: now + graceMs };
+      const state: StoredState = {
+        current: { secret: randomBytes(32).toString('hex') },
+        previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
+      };
+      const epoch = Math.max(this.known, this.held?.epoch ?? 0) + 1;
+      const loaded = load(state.current);
+      if (
+        await this.slot.writeIfUnchanged(expected, JSON.stringify(state), epoch, loaded.fingerprint)
+      ) {
+        this.apply(state, epoch);
+        return {
+          fingerprint: this.current.fingerprint,
+          previousValidUntil: new Date(retiring.validUntil).toISOString(),
+        };
+      }
+      if (attempt === ROTATE_ATTEMPTS) {
+        throw new Error(`lost the compare-and-set ${ROTATE_ATTEMPTS} times in a row`);
+      }
+    }
   }
 
   private live(now = Date.now()): Loaded[] {

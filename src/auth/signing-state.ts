@@ -1,3 +1,4 @@
+import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { SealedReading } from '../cache/sealed-slot.js';
 import type { Stored } from '../cache/sealed-verdict.js';
@@ -60,6 +61,7 @@ function isSecret(value: unknown): value is StoredSecret {
 export function load(stored: StoredSecret): Loaded {
   return {
     ...stored,
+    validUntil: bounded(stored.validUntil),
     key: createSecretKey(Buffer.from(stored.secret)),
     fingerprint: fingerprint(stored.secret),
   };
@@ -75,4 +77,16 @@ export function kidOf(token: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A stored end within the grace bound from now: a state written before grace periods were
+ * bounded may hold one centuries away (or `null`, JSON's Infinity, which counts as ended), and
+ * such a secret could then never be retired, nor its end shown as a date.
+ */
+function bounded(validUntil: number | null | undefined): number | undefined {
+  if (validUntil === undefined) {
+    return undefined;
+  }
+  return typeof validUntil === 'number' ? Math.min(validUntil, Date.now() + MAX_GRACE_MS) : 0;
 }

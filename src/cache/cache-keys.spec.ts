@@ -1,4 +1,4 @@
-import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
+import { CACHE_KEYS, loggableKey, sha256Hex } from './cache-keys.js';
 
 describe('CACHE_KEYS', () => {
   const env = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';
@@ -26,5 +26,16 @@ describe(sha256Hex.name, () => {
     expect(sha256Hex('0BE2E2F7-A8A5-41A0-957E-59F92C3D81CB')).toBe(
       '9eff2aabbfde0c6dcbd8266592b1062023ed05d1a1b384001d8111aa35d484a4',
     );
+  });
+});
+
+describe(loggableKey.name, () => {
+  it('cuts every SHA-256 in a key to its 12-hex fingerprint', () => {
+    const hash = sha256Hex('a proxy key');
+    expect(loggableKey(CACHE_KEYS.inventory('a proxy key'))).toBe(
+      `key-${hash.slice(0, 12)}…-inventory`,
+    );
+    expect(loggableKey(CACHE_KEYS.authKey(hash))).toBe(`auth-key-${hash.slice(0, 12)}…`);
+    expect(loggableKey('env-1234-feature-configs')).toBe('env-1234-feature-configs');
   });
 });

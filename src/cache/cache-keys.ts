@@ -49,6 +49,14 @@ export const CACHE_KEYS = {
   seedMarker: 'ff-relay-seed-marker',
 } as const;
 
+/**
+ * A cache key as a log line may show it: the SHA-256 it holds (of an SDK or proxy key) cut to its
+ * 12-hex fingerprint, since the whole hash of a low-entropy key is as good as the key to a guesser.
+ */
+export function loggableKey(key: string): string {
+  return key.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
+}
+
 /** SHA-256 as 64 lower-case hex characters: how SDK keys are hashed for lookup (`sdk-api.md` §2.3). */
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');

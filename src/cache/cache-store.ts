@@ -19,6 +19,11 @@ export abstract class CacheStore {
     sets: readonly (readonly [string, string])[],
     dels: readonly string[],
   ): Promise<void>;
+  /**
+   * Writes `value` only if `key` still holds `expected` (`null`: the key is absent), atomically
+   * for every process sharing the backend; false when someone else wrote it first.
+   */
+  abstract compareAndSet(key: string, expected: string | null, value: string): Promise<boolean>;
   /** Every key containing `substring` (Harness scans with `MATCH *<substring>*`). */
   abstract scan(substring: string): Promise<string[]>;
   /** Resolves when the backend answers; rejects otherwise. */

@@ -3,7 +3,7 @@ import { CacheUnavailableError } from '../common/errors/proxy-error.js';
 import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
-import { CACHE_KEYS } from './cache-keys.js';
+import { CACHE_KEYS, loggableKey } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import type { FlagSet } from './flag-set.js';
 import { MemoryMirror, type MirrorEntry } from './memory-mirror.js';
@@ -117,7 +117,10 @@ export class ConfigReader {
         return recheck.catch(() => known.entry);
       }
       recheck.catch((err: unknown) => {
-        this.logger.debug({ err, key }, 'cache recheck failed: serving what memory holds');
+        this.logger.debug(
+          { err, key: loggableKey(key) },
+          'cache recheck failed: serving what memory holds',
+        );
       });
     }
     if (known) {
@@ -126,7 +129,7 @@ export class ConfigReader {
     try {
       return await this.refresh(key);
     } catch (err) {
-      this.logger.warn({ err, key }, 'cache read failed and memory has no copy');
+      this.logger.warn({ err, key: loggableKey(key) }, 'cache read failed and memory has no copy');
       throw new CacheUnavailableError();
     }
   }

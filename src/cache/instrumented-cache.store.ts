@@ -40,6 +40,10 @@ export class InstrumentedCacheStore extends CacheStore {
     return this.metrics.time(operation, () => this.backend.batch(sets, dels));
   }
 
+  compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    return this.metrics.time('write', () => this.backend.compareAndSet(key, expected, value));
+  }
+
   scan(substring: string): Promise<string[]> {
     return this.metrics.time('scan', () => this.backend.scan(substring));
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CACHE_KEYS } from './cache-keys.js';
+import { CACHE_KEYS, loggableKey } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 
 const INVENTORY_KEY = /^key-.+-inventory$/;
@@ -60,9 +60,12 @@ export class InventoryRepository {
         const assets = raw === null ? [] : Object.keys(JSON.parse(raw) as object);
         await this.deleteAssets(assets.filter((asset) => !keep.has(asset)));
         await this.store.del([key]);
-        this.logger.log({ inventory: key }, 'purged the data of a previous proxy key');
+        this.logger.log({ inventory: loggableKey(key) }, 'purged the data of a previous proxy key');
       } catch (err) {
-        this.logger.warn({ err, inventory: key }, 'could not purge a previous proxy key');
+        this.logger.warn(
+          { err, inventory: loggableKey(key) },
+          'could not purge a previous proxy key',
+        );
       }
     }
   }

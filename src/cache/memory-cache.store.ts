@@ -36,6 +36,14 @@ export class MemoryCacheStore extends CacheStore {
     return Promise.resolve();
   }
 
+  compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    if ((this.values.get(key) ?? null) !== expected) {
+      return Promise.resolve(false);
+    }
+    this.values.set(key, value);
+    return Promise.resolve(true);
+  }
+
   scan(substring: string): Promise<string[]> {
     return Promise.resolve([...this.values.keys()].filter((key) => key.includes(substring)));
   }

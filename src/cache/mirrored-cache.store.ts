@@ -47,6 +47,14 @@ export class MirroredCacheStore extends CacheStore {
     this.mirror.forget(dels);
   }
 
+  async compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    const written = await this.backend.compareAndSet(key, expected, value);
+    if (written) {
+      this.mirror.record([[key, value]]);
+    }
+    return written;
+  }
+
   scan(substring: string): Promise<string[]> {
     return this.backend.scan(substring);
   }

@@ -5,6 +5,15 @@ import { RedisClient } from './redis.client.js';
 
 type Entries = readonly (readonly [string, string])[];
 
+/** GET, compare, SET in one script: atomic on the server, one key (so one cluster slot). */
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+if (ARGV[1] == 'absent' and current == false) or (ARGV[1] == 'equal' and current == ARGV[2]) then
+  redis.call('SET', KEYS[1], ARGV[3])
+  return 1
+end
+return 0`;
+
 /**
  * The Redis cache: single-key commands only (no TTLs, no hashes), matching the Harness layout
  * (`cache-and-ha.md` §3). On one server several commands go out as one pipeline (a MULTI for a
@@ -42,6 +51,19 @@ export class RedisCacheStore extends CacheStore {
 
   async batch(sets: Entries, dels: readonly string[]): Promise<void> {
     await this.write(sets, dels, true);
+  }
+
+  async compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    const mode = expected === null ? 'absent' : 'equal';
+    const written = await this.redis.connection.eval(
+      COMPARE_AND_SET,
+      1,
+      key,
+      mode,
+      expected ?? '',
+      value,
+    );
+    return written === 1;
   }
 
   async scan(substring: string): Promise<string[]> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/proxy-error.js';
 import { StartupError } from '../common/errors/startup-error.js';
+import { runAt } from '../common/run-at.js';
 import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigWriter } from './config-writer.service.js';
@@ -25,7 +26,8 @@ interface Ledger {
 export class SdkKeyRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger(SdkKeyRegistry.name);
   private ledger: Ledger | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Cancels of the removals scheduled. */
+  private readonly timers = new Set<() => void>();
 
   constructor(
     private readonly store: CacheStore,
@@ -76,23 +78,20 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.forEach((cancel) => cancel());
   }
 
   private schedule(hash: string, at: number): void {
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        this.writer.deleteKeys([CACHE_KEYS.authKey(hash)]).then(
-          () => this.logger.log({ fingerprint: hash.slice(0, 12) }, 'sdk key removed'),
-          (err: unknown) =>
-            this.logger.warn({ err }, 'could not remove an sdk key: retried at restart'),
-        );
-      },
-      Math.max(0, at - Date.now()),
-    );
-    timer.unref();
-    this.timers.add(timer);
+    // A grace period may exceed setTimeout's 596 h limit, past which it would fire at once.
+    const cancel = runAt(at, () => {
+      this.timers.delete(cancel);
+      this.writer.deleteKeys([CACHE_KEYS.authKey(hash)]).then(
+        () => this.logger.log({ fingerprint: hash.slice(0, 12) }, 'sdk key removed'),
+        (err: unknown) =>
+          this.logger.warn({ err }, 'could not remove an sdk key: retried at restart'),
+      );
+    });
+    this.timers.add(cancel);
   }
 
   private requireEnvironment(environment: string) {

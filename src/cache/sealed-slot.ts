@@ -80,6 +80,24 @@ export class SealedSlot {
     return box;
   }
 
+  /**
+   * As {@link write}, only if the box is still `expected` (compare-and-set): false when another
+   * writer got there first.
+   */
+  async writeIfUnchanged(
+    expected: string | null,
+    plaintext: string,
+    epoch: number,
+    fingerprint: string,
+  ): Promise<boolean> {
+    const box = seal(plaintext, this.password, { purpose: this.purpose, epoch });
+    if (!(await this.store.compareAndSet(this.keys.sealed, expected, box))) {
+      return false;
+    }
+    await this.writeMarker(epoch, fingerprint);
+    return true;
+  }
+
   async writeMarker(epoch: number, fingerprint: string): Promise<void> {
     const { root } = this.material();
     const marker = { epoch, fingerprint, root, mac: this.mac(epoch, fingerprint) };

@@ -36,6 +36,9 @@ export const ADMIN_ROUTES = {
   sdkKey: 'admin/v1/environments/:environment/sdk-keys/:fingerprint',
 } as const;
 
+/** Where every Admin API route lives (audited, no CORS). */
+export const ADMIN_PREFIX = '/admin';
+
 /** SaaS serves the same routes under this prefix; misconfigured SDK base URLs still work. */
 export const SAAS_PREFIX = '/api/1.0';
 

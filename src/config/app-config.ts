@@ -1,3 +1,5 @@
+import type { TrustedProxies } from './trusted-proxies.js';
+
 /** How this process runs; derived once from the environment (see `load-config.ts`). */
 export type ProxyMode = 'primary' | 'replica' | 'offline' | 'generate-offline-config';
 
@@ -38,6 +40,8 @@ export class AppConfig {
     readonly requestTimeoutMs: number;
     /** After SIGTERM the process exits within this, whatever still hangs. */
     readonly shutdownTimeoutMs: number;
+    /** Whose X-Forwarded-For names the client address (`[]`: nobody's). */
+    readonly trustedProxies: TrustedProxies;
     readonly tls: { readonly enabled: boolean; readonly cert: string; readonly key: string };
   };
   readonly auth!: {

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
 import { GO_DURATION_PATTERN } from './go-duration.js';
 
 /** The values Go's `strconv.ParseBool` accepts, which is what the Harness proxy parses flags with. */
@@ -58,8 +58,15 @@ export class EnvVars {
   @IsOptional() @IsString() PROXY_KEY_IDENTIFIER?: string;
   @IsOptional() @IsString() ACCOUNT_IDENTIFIER?: string;
   @IsOptional() @IsString() ORG_IDENTIFIER?: string;
-  /** ff-relay only: enables the Admin API; callers send it as a Bearer token. */
-  @IsOptional() @IsString() ADMIN_API_TOKEN?: string;
+  /** ff-relay only: enables the Admin API; callers send it as a Bearer token (32+ characters). */
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  ADMIN_API_TOKEN?: string;
+  /**
+   * ff-relay only: the proxies whose X-Forwarded-For names the client (rate limits, audit, access
+   * log): a hop count, or comma-separated addresses/CIDRs. Unset: nobody's.
+   */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
   @IsOptional() @IsString() LOG_LEVEL?: string;
   @IsOptional() @int METRICS_STREAM_MAX_LEN?: string;
   @IsOptional() @int METRIC_STREAM_READ_CONCURRENCY?: string;

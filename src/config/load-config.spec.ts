@@ -131,6 +131,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses an ADMIN_API_TOKEN shorter than 32 characters, never printing it', () => {
+    const short = 'x'.repeat(31);
+    const message = captureError(() => loadConfig({ ADMIN_API_TOKEN: short })).message;
+    expect(message).toContain('ADMIN_API_TOKEN must be at least 32 characters');
+    expect(message).not.toContain(short);
+    expect(loadConfig({ ADMIN_API_TOKEN: 'x'.repeat(32) }).admin.token).toHaveLength(32);
+  });
+
+  it('reads TRUSTED_PROXIES as a hop count or a list, and refuses anything else', () => {
+    expect(loadConfig({}).server.trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '2' }).server.trustedProxies).toBe(2);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8' }).server.trustedProxies).toEqual([
+      '10.0.0.0/8',
+    ]);
+    expect(captureError(() => loadConfig({ TRUSTED_PROXIES: 'ingress' })).message).toContain(
+      'TRUSTED_PROXIES must be a hop count',
+    );
+  });
+
   it('serves Prometheus on the main port unless PROMETHEUS_PORT differs', () => {
     expect(loadConfig({ PORT: '9000' }).server.prometheusPort).toBe(9000);
     expect(loadConfig({ PORT: '9000', PROMETHEUS_PORT: '9091' }).server.prometheusPort).toBe(9091);

@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { AppConfig, type LogLevel, type ProxyMode } from './app-config.js';
 import { BOOL_PATTERN, EnvVars, type EnvInput } from './env-vars.js';
 import { parseGoDuration } from './go-duration.js';
+import { parseTrustedProxies, type TrustedProxies } from './trusted-proxies.js';
 
 export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
@@ -45,6 +46,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       idleTimeoutMs: Math.max(1, duration(env.HTTP_IDLE_TIMEOUT, 60_000)),
       requestTimeoutMs: Math.max(1, duration(env.HTTP_REQUEST_TIMEOUT, 30_000)),
       shutdownTimeoutMs: Math.max(1, duration(env.SHUTDOWN_TIMEOUT, 25_000)),
+      trustedProxies: trustedProxiesOf(env, problems),
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
     auth: authOf(env, problems),
@@ -165,6 +167,16 @@ function authOf(env: EnvVars, problems: string[]): AppConfig['auth'] {
     bypass,
     rateLimitPerMinute: int(env.AUTH_RATE_LIMIT, 6_000),
   };
+}
+
+function trustedProxiesOf(env: EnvVars, problems: string[]): TrustedProxies {
+  const parsed = parseTrustedProxies(env.TRUSTED_PROXIES);
+  if (parsed === undefined) {
+    problems.push(
+      'TRUSTED_PROXIES must be a hop count or comma-separated addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    );
+  }
+  return parsed ?? [];
 }
 
 function checkRequired(config: AppConfig, problems: string[], env: EnvVars): void {

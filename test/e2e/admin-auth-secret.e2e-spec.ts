@@ -14,7 +14,7 @@ import { RedisServer } from '../support/redis-server.js';
 import { SteadyReader } from '../support/steady-reader.js';
 import { Instance } from '../support/topology.js';
 
-const ADMIN_TOKEN = 'admin-token-for-tests';
+const ADMIN_TOKEN = 'admin-token-for-the-auth-secret-tests';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const TARGET = { identifier: 'rotating-user', name: 'Rotating User' };
 

@@ -1,12 +1,14 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { TestApp } from '../support/create-test-app.js';
+import { RedisServer } from '../support/redis-server.js';
+import { fingerprint as fingerprintOf } from '../../src/common/fingerprint.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { SteadyReader } from '../support/steady-reader.js';
 import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
-const ADMIN_TOKEN = 'admin-token-for-proxy-keys';
+const ADMIN_TOKEN = 'admin-token-for-the-proxy-key-tests';
 const TARGET = { identifier: 'key-user', name: 'Key User' };
 
 /** Proxy-key rotation on a primary: live, with no restart and no failed SDK read. */
@@ -136,6 +138,34 @@ describe('Admin API: proxy key', () => {
     await waitForSync(t);
   });
 
+  it('refuses a grace above 720h with a 400 naming gracePeriod: Harness is not asked', async () => {
+    const rotations = () => emulator.requests({ route: /\/admin\/proxy\/keys\// }).length;
+    const before = { key: await inUse(), rotations: rotations() };
+    for (const gracePeriod of ['9999999999999h', `1${'0'.repeat(400)}h`, '721h']) {
+      const response = await admin('proxy-key/rotate', 'POST', { gracePeriod });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain('gracePeriod');
+    }
+    expect({ key: await inUse(), rotations: rotations() }).toEqual(before);
+  });
+
+  it('runs concurrent rotations one at a time: the newest key Harness issued is in service', async () => {
+    const answers = await Promise.all(
+      ['1h', '2h'].map((gracePeriod) => admin('proxy-key/rotate', 'POST', { gracePeriod })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const keys = await Promise.all(
+      answers.map(async (a) => ((await a.json()) as { key: string }).key),
+    );
+    expect(keys).toContain(configuredKey());
+    const current = (await (await admin('keys', 'GET')).json()) as {
+      proxyKey: { fingerprint: string };
+    };
+    expect(current.proxyKey.fingerprint).toBe(fingerprintOf(configuredKey()));
+    await waitForSync(t);
+    await changeReachesSdk();
+  });
+
   it('survives a restart with the environment still naming the first key', async () => {
     const current = await inUse();
     await t.close();
@@ -165,5 +195,63 @@ describe('Admin API: proxy key', () => {
     expect(message).toContain('ADMIN_SERVICE_TOKEN');
     expect(message).toContain('PROXY_KEY_IDENTIFIER');
     expect(message).toContain('ACCOUNT_IDENTIFIER');
+  });
+});
+
+/**
+ * Once Harness has rotated, the rotation is committed: a cache that cannot seal the new key must
+ * not turn the answer, the only one that shows the key, into an error.
+ */
+describe('Admin API: proxy key rotation with the cache down', () => {
+  let emulator: UpstreamEmulator;
+  let redis: RedisServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode')] });
+    emulator = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
+    await emulator.start();
+    redis = await RedisServer.start();
+    t = await startPrimary(
+      emulator,
+      {
+        REDIS_ADDRESS: redis.address,
+        REDIS_READ_TIMEOUT: '300ms',
+        ADMIN_API_TOKEN: ADMIN_TOKEN,
+        ADMIN_SERVICE: emulator.adminUrl,
+        ADMIN_SERVICE_TOKEN: emulator.adminApiKey,
+        PROXY_KEY_IDENTIFIER: 'relay-proxy',
+        ACCOUNT_IDENTIFIER: emulator.account,
+      },
+      { keepRedis: true },
+    );
+    await waitForSync(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+    await emulator.stop();
+  });
+
+  it('answers 200 with the new key, in service but not sealed, and says so', async () => {
+    await redis.kill();
+    try {
+      const response = await fetch(`${t.url}/admin/v1/proxy-key/rotate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ gracePeriod: '1h' }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { key: string; fingerprint: string; sealed: boolean };
+      expect(body).toMatchObject({ key: emulator.proxyKeyOf('relay-proxy'), sealed: false });
+      const keys = await fetch(`${t.url}/admin/v1/keys`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(
+        ((await keys.json()) as { proxyKey: { fingerprint: string } }).proxyKey.fingerprint,
+      ).toBe(body.fingerprint);
+    } finally {
+      await redis.restart();
+    }
   });
 });

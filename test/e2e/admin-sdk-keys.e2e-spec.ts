@@ -10,7 +10,10 @@ import { nodeSdkClient } from '../support/node-sdk.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
 
-const ADMIN = { authorization: 'Bearer sdk-keys-admin', 'content-type': 'application/json' };
+const ADMIN = {
+  authorization: 'Bearer sdk-keys-admin-token-of-32-characters',
+  'content-type': 'application/json',
+};
 
 /** An offline relay is the authority for its SDK keys: create and end them, live. */
 describe('Admin API: SDK keys (offline)', () => {
@@ -23,7 +26,7 @@ describe('Admin API: SDK keys (offline)', () => {
         OFFLINE: 'true',
         CONFIG_DIR: EXAMPLE_CONFIG_DIR,
         REDIS_ADDRESS: redis.address,
-        ADMIN_API_TOKEN: 'sdk-keys-admin',
+        ADMIN_API_TOKEN: 'sdk-keys-admin-token-of-32-characters',
       },
       { listen: true, keepRedis: true },
     );

@@ -108,6 +108,18 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
     expect(await store.scan('e*i')).toEqual(['we*ird']);
   });
 
+  it('compares and sets: only over the value expected, so one of concurrent writers wins', async () => {
+    expect(await store.compareAndSet('cas', 'something', 'v1')).toBe(false);
+    expect(await store.get('cas')).toBeNull();
+    expect(await store.compareAndSet('cas', null, 'v1')).toBe(true);
+    expect(await store.compareAndSet('cas', null, 'v2')).toBe(false);
+    const racers = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((value) => store.compareAndSet('cas', 'v1', value)),
+    );
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    expect(['a', 'b', 'c', 'd']).toContain(await store.get('cas'));
+  });
+
   it('answers ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -20,7 +20,10 @@ describe.each(['redis', 'in-memory'] as const)('fuzz: 10,000 random requests (%s
   let token: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ ADMIN_API_TOKEN: 'fuzz-admin' }, { inMemory: store === 'in-memory' });
+    t = await createTestApp(
+      { ADMIN_API_TOKEN: 'fuzz-admin-token-of-32-characters-x' },
+      { inMemory: store === 'in-memory' },
+    );
     token = await authenticate(t.app, PRODUCTION_SERVER_SDK_KEY);
   });
   afterAll(() => t.close());
@@ -79,7 +82,7 @@ describe.each(['redis', 'in-memory'] as const)('fuzz: 10,000 random requests (%s
     );
     const authorization = fc.oneof(
       fc.constant(`Bearer ${token}`),
-      fc.constant('Bearer fuzz-admin'),
+      fc.constant('Bearer fuzz-admin-token-of-32-characters-x'),
       fc.constant(
         `Bearer ${craftToken({ apiKey: 'auth-key-00', environment: STAGING_ENV_UUID }, { secret: TEST_AUTH_SECRET })}`,
       ),

@@ -158,6 +158,7 @@ describe('helm chart: a values file of the Harness ff-proxy chart', () => {
       expect(service.spec.type).toBe(type);
       expect(service.spec.ports).toEqual([
         expect.objectContaining({ name: 'http', port, targetPort: 'http' }),
+        expect.objectContaining({ name: 'metrics', port: 9091, targetPort: 'metrics' }),
       ]);
     }
   });

@@ -128,8 +128,68 @@ describe('helm chart: variants', () => {
     }
   });
 
+  it('serves /metrics on a port of its own by default, which the Ingress does not route to', () => {
+    const manifests = render(merge(HA, { ingress: { enabled: true } }));
+    for (const name of [PRIMARY, REPLICA]) {
+      const deployment = find(manifests, 'Deployment', name);
+      expect(environment(manifests, deployment).get('PROMETHEUS_PORT')).toBe('9091');
+      expect(container(deployment).ports).toContainEqual(
+        expect.objectContaining({ name: 'metrics', containerPort: 9091 }),
+      );
+    }
+    const ingress = find(manifests, 'Ingress', 'relay-ff-relay');
+    expect(ingress.spec.rules[0].http.paths[0].backend.service.port).toEqual({ number: 7000 });
+  });
+
+  it.each([
+    ['unset', { PROMETHEUS_PORT: null }],
+    ['PORT', { PORT: 8000, PROMETHEUS_PORT: 8000 }],
+  ])(
+    'refuses an Ingress to pods serving /metrics on their http port (PROMETHEUS_PORT %s)',
+    (_, config) => {
+      const ingress = template(merge(HA, { config, ingress: { enabled: true } }));
+      expect(ingress.status).not.toBe(0);
+      expect(ingress.stderr).toContain('config.PROMETHEUS_PORT: the Ingress relay-ff-relay routes');
+      const writer = template(
+        merge(HA, {
+          config,
+          readReplica: { enabled: false },
+          writer: { service: { enabled: true }, ingress: { enabled: true, hosts: [] } },
+        }),
+      );
+      expect(writer.stderr).toContain('config.PROMETHEUS_PORT');
+      expect(render(merge(HA, { config })).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('believes the ingress controller’s X-Forwarded-For on the pods it routes to (TRUSTED_PROXIES)', () => {
+    const trusted = (values: object) => {
+      const manifests = render(values);
+      return [PRIMARY, REPLICA].map((name) =>
+        environment(manifests, find(manifests, 'Deployment', name)).get('TRUSTED_PROXIES'),
+      );
+    };
+    expect(trusted(HA)).toEqual([undefined, undefined]);
+    expect(trusted(merge(HA, { ingress: { enabled: true } }))).toEqual([undefined, '1']);
+    expect(
+      trusted(
+        merge(HA, { ingress: { enabled: true }, config: { TRUSTED_PROXIES: '10.8.0.0/16' } }),
+      ),
+    ).toEqual(['10.8.0.0/16', '10.8.0.0/16']);
+    const lone = render(merge(HA, { readReplica: { enabled: false }, ingress: { enabled: true } }));
+    expect(environment(lone, find(lone, 'Deployment', PRIMARY)).get('TRUSTED_PROXIES')).toBe('1');
+  });
+
+  it('refuses an ADMIN_API_TOKEN value shorter than 32 characters', () => {
+    const short = template(merge(HA, { secrets: { ADMIN_API_TOKEN: { value: 'short-token' } } }));
+    expect(short.status).not.toBe(0);
+    expect(short.stderr).toContain('secrets.ADMIN_API_TOKEN: at least 32 characters');
+  });
+
   it('ServiceMonitor without PROMETHEUS_PORT scrapes the http port', () => {
-    const manifests = render(merge(HA, { serviceMonitor: { enabled: true } }));
+    const manifests = render(
+      merge(HA, { config: { PROMETHEUS_PORT: null }, serviceMonitor: { enabled: true } }),
+    );
     const monitor = find(manifests, 'ServiceMonitor', 'relay-ff-relay');
     expect(monitor.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
     const service = find(manifests, 'Service', REPLICA);
@@ -138,7 +198,13 @@ describe('helm chart: variants', () => {
 
   it('follows PORT and TLS_ENABLED in ports, probes and the scrape scheme', () => {
     const tls = {
-      config: { PORT: 8443, TLS_ENABLED: true, TLS_CERT: '/tls/crt', TLS_KEY: '/tls/key' },
+      config: {
+        PORT: 8443,
+        PROMETHEUS_PORT: null,
+        TLS_ENABLED: true,
+        TLS_CERT: '/tls/crt',
+        TLS_KEY: '/tls/key',
+      },
     };
     const monitor = { serviceMonitor: { enabled: true, tlsConfig: { insecureSkipVerify: true } } };
     const manifests = render(merge(merge(HA, tls), monitor));
@@ -228,7 +294,7 @@ describe('helm chart: checksum annotations roll pods on changes', () => {
     expect(annotations(replicaOnly, REPLICA)['checksum/config']).not.toBe(
       before.replica['checksum/config'],
     );
-    const unrelated = merge(HA, { ingress: { enabled: true } });
+    const unrelated = merge(HA, { serviceMonitor: { enabled: true } });
     expect(annotations(unrelated, REPLICA)).toEqual(before.replica);
   });
 
@@ -237,7 +303,9 @@ describe('helm chart: checksum annotations roll pods on changes', () => {
     const rotated = merge(HA, { secrets: { AUTH_SECRET: { value: 'another-secret' } } });
     expect(annotations(rotated, REPLICA)['checksum/secret']).not.toBe(before);
     expect(annotations(EXISTING, REPLICA)['checksum/secret']).not.toBe(before);
-    const newAdminToken = merge(HA, { secrets: { ADMIN_API_TOKEN: { value: 'another-token' } } });
+    const newAdminToken = merge(HA, {
+      secrets: { ADMIN_API_TOKEN: { value: 'another-admin-token-of-32-characters' } },
+    });
     expect(annotations(newAdminToken, REPLICA)['checksum/secret']).toBe(before);
     expect(annotations(newAdminToken, PRIMARY)['checksum/secret']).not.toBe(
       annotations(HA, PRIMARY)['checksum/secret'],

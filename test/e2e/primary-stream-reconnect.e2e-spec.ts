@@ -9,7 +9,7 @@ import { SseClient } from '../support/sse-client.js';
 import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
-const ADMIN_TOKEN = 'admin-token-for-stream-tests';
+const ADMIN_TOKEN = 'admin-token-for-the-stream-tests-32';
 /** Far above every deadline below: only the reopened stream can bring a change in time. */
 const POLL_INTERVAL_S = 300;
 /** Well under the poll interval, and under the Node SDK's own 60 s poll. */

@@ -18,7 +18,7 @@ export const SECRET_VALUES = {
   PROXY_KEY: 'pk-7d1e0c5b',
   AUTH_SECRET: 'as-93f2aa10',
   REDIS_PASSWORD: 'rp-4c8e21d7',
-  ADMIN_API_TOKEN: 'at-b5a9e3f0',
+  ADMIN_API_TOKEN: 'at-b5a9e3f0-7c21d4e8-96a0b3f5-2d7e',
   ADMIN_SERVICE_TOKEN: 'st-0e6d47c2',
 };
 

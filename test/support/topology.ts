@@ -6,7 +6,7 @@ import { booleanFlag, environmentSeed } from './upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from './upstream-emulator/upstream-emulator.js';
 
 export const TOPOLOGY_AUTH_SECRET = 'topology-auth-secret';
-export const TOPOLOGY_ADMIN_TOKEN = 'topology-admin-token';
+export const TOPOLOGY_ADMIN_TOKEN = 'topology-admin-token-of-32-characters';
 
 /** One relay process (primary or replica) of the compiled `main.js` on a port of its own. */
 export class Instance {

@@ -101,7 +101,31 @@ Empty and null values are left out: the proxy treats them as unset anyway.
 {{- $_ := set $env "OFFLINE" "true" }}
 {{- $_ := set $env "CONFIG_DIR" $v.offline.mountPath }}
 {{- end }}
+{{- if and (not (hasKey $env "TRUSTED_PROXIES")) (has .role (splitList " " (include "ff-relay.ingressRoles" .root))) }}
+{{- /* Clients arrive through the ingress controller: believe the hop it adds. */}}
+{{- $_ := set $env "TRUSTED_PROXIES" "1" }}
+{{- end }}
 {{- toYaml $env }}
+{{- end }}
+
+{{/* The roles an Ingress of this chart routes to, space-separated (ingress, and the Harness names). */}}
+{{- define "ff-relay.ingressRoles" -}}
+{{- $roles := list }}
+{{- if .Values.ingress.enabled }}{{ $roles = append $roles (include "ff-relay.sdkRole" .) }}{{ end }}
+{{- if dig "ingress" "enabled" false .Values.readReplica }}{{ $roles = append $roles "read-replica" }}{{ end }}
+{{- if dig "ingress" "enabled" false (.Values.writer | default dict) }}{{ $roles = append $roles "primary" }}{{ end }}
+{{- join " " (uniq $roles) }}
+{{- end }}
+
+{{/*
+Refuses a route from outside (an Ingress or Istio VirtualService, `what`) to a role whose /metrics
+is served on the `http` port it routes to (root, role, what).
+*/}}
+{{- define "ff-relay.metricsNotRouted" -}}
+{{- $ports := include "ff-relay.ports" (include "ff-relay.env" (dict "root" .root "role" .role) | fromYaml) | fromYaml }}
+{{- if not $ports.metrics }}
+{{- fail (printf "config.PROMETHEUS_PORT: %s routes to the %s pods' http port, which would serve /metrics publicly; give /metrics a port of its own (the chart's default, 9091)" .what .role) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -185,6 +209,11 @@ refused rather than one silently winning.
 {{- end }}
 {{- if and (include "ff-relay.replicasEnabled" .) .Values.readReplica.autoscaling.enabled (not (dig "requests" "cpu" "" .Values.readReplica.resources)) }}
 {{- fail "readReplica.autoscaling: a CPU utilisation target needs readReplica.resources.requests.cpu" }}
+{{- end }}
+{{- with dig "ADMIN_API_TOKEN" "value" "" .Values.secrets }}
+{{- if lt (len .) 32 }}
+{{- fail "secrets.ADMIN_API_TOKEN: at least 32 characters (the relay refuses a shorter one at boot), e.g. openssl rand -hex 32" }}
+{{- end }}
 {{- end }}
 {{- if gt (int .Values.readReplica.autoscaling.minReplicas) (int .Values.readReplica.autoscaling.maxReplicas) }}
 {{- fail "readReplica.autoscaling: minReplicas is above maxReplicas" }}

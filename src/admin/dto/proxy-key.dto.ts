@@ -1,10 +1,9 @@
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { GO_DURATION_PATTERN } from '../../config/go-duration.js';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsGracePeriod } from './grace-period.js';
 
 export class RotateProxyKeyDto {
   /** How long the old key keeps working upstream: a Go duration (`"12h"`, `"0s"`). */
-  @IsString()
-  @Matches(GO_DURATION_PATTERN, { message: 'gracePeriod must be a Go duration such as 12h or 0s' })
+  @IsGracePeriod('12h')
   gracePeriod!: string;
 }
 
@@ -22,6 +21,11 @@ export class ProxyKeyRotatedDto {
     readonly key: string,
     readonly fingerprint: string,
     readonly previousValidUntil: string,
+    /**
+     * False when the cache did not take the new key: it is in service, but a restart would come
+     * up on PROXY_KEY again, so put this key in the environment now.
+     */
+    readonly sealed: boolean,
   ) {}
 }
 

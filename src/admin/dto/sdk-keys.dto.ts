@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { GO_DURATION_PATTERN } from '../../config/go-duration.js';
+import { IsGracePeriod } from './grace-period.js';
 
 export class CreateSdkKeyDto {
   @IsIn(['server', 'client'], { message: 'kind must be server or client' })
@@ -20,7 +20,7 @@ export class SdkKeyFingerprintParamsDto extends SdkKeyParamsDto {
 export class RemoveSdkKeyQueryDto {
   /** How long the key keeps working: a Go duration, `0s` (the default) ends it at once. */
   @IsOptional()
-  @Matches(GO_DURATION_PATTERN, { message: 'gracePeriod must be a Go duration such as 1h or 0s' })
+  @IsGracePeriod('1h')
   gracePeriod?: string;
 }
 

@@ -136,3 +136,14 @@ export class SyncFailedError extends ProxyError {
     super('internal error');
   }
 }
+
+/** Too many failed attempts from one client address: it may try again after `Retry-After`. */
+export class TooManyRequestsError extends ProxyError {
+  readonly status = 429;
+  readonly code = 'TOO_MANY_REQUESTS';
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(what: string, retryAfterSeconds: number) {
+    super(`too many ${what} from this address: retry in ${retryAfterSeconds} s`);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}

@@ -19,7 +19,7 @@ function contextFor(handler: keyof Routes): ExecutionContext {
 }
 
 describe(ReplicaModeGuard.name, () => {
-  const guard = new ReplicaModeGuard(new Reflector());
+  const guard = new ReplicaModeGuard(new Reflector(), true);
 
   it('refuses a primary-only route with a 403 that says why', () => {
     const error = (() => {
@@ -36,5 +36,11 @@ describe(ReplicaModeGuard.name, () => {
 
   it('lets every other route through', () => {
     expect(guard.canActivate(contextFor('read'))).toBe(true);
+  });
+
+  it('lets everything through when not fenced (a primary, offline)', () => {
+    expect(new ReplicaModeGuard(new Reflector(), false).canActivate(contextFor('rotate'))).toBe(
+      true,
+    );
   });
 });
