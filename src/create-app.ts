@@ -46,10 +46,22 @@ export async function createApp(
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  logSettings(app.get(Logger), config);
   // Boot may wait (for Redis, for the first sync): say so now, not once it is over.
   app.flushLogs();
   configureHttp(app);
   return app;
+}
+
+/**
+ * The effective configuration, one line as the Harness proxy's `service config` (operators diff
+ * the two), then one warning naming every given setting that changes nothing here.
+ */
+function logSettings(logger: Logger, config: AppConfig): void {
+  logger.log({ config: config.startup.settings }, 'service config', 'FfRelay');
+  if (Object.keys(config.startup.noEffect).length > 0) {
+    logger.warn({ settings: config.startup.noEffect }, 'settings with no effect here', 'FfRelay');
+  }
 }
 
 /** Listens on the configured port on every interface and says so. */

@@ -17,6 +17,7 @@ export async function generateOfflineConfig(config: AppConfig): Promise<number> 
     name: 'GenerateOfflineConfig',
     ...LOG_LINE_OPTIONS,
   });
+  logger.info({ config: config.startup.settings }, 'service config');
   const upstream = new UpstreamClient(config, new ProxyKey(config));
   const dir = resolve(config.offline.configDir);
   try {

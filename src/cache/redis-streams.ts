@@ -7,6 +7,7 @@ import { RedisClient } from './redis.client.js';
 const BLOCK_MS = 5_000;
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
+/** Messages per read unless the subscriber asks for another number. */
 const BATCH = 100;
 
 /** Every message carries one field, `event`, holding a JSON document (`cache-and-ha.md` §5). */
@@ -65,15 +66,17 @@ export class RedisStreams {
    * Reads `stream` after `from` until closed, calling `handle` for each message in order. Read
    * errors back off from 1 s to 60 s and resume after the last message handled. `counters`
    * count each (re)subscription and each message by its handler's result; a handler rejects a
-   * message that is not valid JSON with a SyntaxError.
+   * message that is not valid JSON with a SyntaxError. `batch` is how many messages one read
+   * takes at most.
    */
   subscribe(
     stream: string,
     from: string,
     handle: (message: StreamMessage) => Promise<void> | void,
     counters?: StreamCounters,
+    batch = BATCH,
   ): StreamSubscription {
-    const connection = this.redis.dedicated(BLOCK_MS + 5_000);
+    let connection = this.redis.dedicated(BLOCK_MS + 5_000);
     const seen = new RecentIds(REMEMBERED_IDS);
     let position = from;
     const state = { closed: false };
@@ -82,7 +85,7 @@ export class RedisStreams {
       counters?.subscribed(stream);
       while (!state.closed) {
         try {
-          for (const message of await readBatch(connection, stream, position)) {
+          for (const message of await readBatch(connection, stream, position, batch)) {
             if (seen.repeated(message.producerId)) {
               this.logger.debug(
                 { stream, id: message.id },
@@ -94,6 +97,7 @@ export class RedisStreams {
             position = message.id;
           }
           backoff = BACKOFF_MIN_MS;
+          connection = this.redis.renewed(connection);
         } catch (err) {
           if (state.closed) {
             break;
@@ -123,8 +127,9 @@ async function readBatch(
   connection: Redis | Cluster,
   stream: string,
   after: string,
+  count: number,
 ): Promise<StreamMessage[]> {
-  const reply = await connection.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, after);
+  const reply = await connection.xread('COUNT', count, 'BLOCK', BLOCK_MS, 'STREAMS', stream, after);
   const messages: StreamMessage[] = [];
   for (const [, entries] of reply ?? []) {
     for (const [id, fields] of entries) {

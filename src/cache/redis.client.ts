@@ -1,27 +1,36 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { StartupError } from '../common/errors/startup-error.js';
 import { AppConfig, type RedisConfig } from '../config/app-config.js';
+import { ConnectionAges } from './connection-ages.js';
 import { parseRedisAddress, type RedisTarget } from './redis-address.js';
+import { type CONNECTION_NAMES, openConnection, quit, withoutCommand } from './redis-options.js';
+import { WriteDeadline } from './write-deadline.js';
 
 /** How often boot logs that it is still waiting for Redis. */
 const WAIT_LOG_INTERVAL_MS = 5_000;
-/** How often a cluster client asks which node serves which slot, errors or not. */
-const SLOTS_REFRESH_INTERVAL_MS = 5_000;
 
 export type RedisLinkState = 'up' | 'down';
+type Connection = Redis | Cluster;
 
 /**
- * Owns the connection to Redis (single node or cluster). Everything that talks to Redis goes
- * through this class. Commands fail fast (connect and command timeouts, few retries) so callers
- * can fall back to memory; link changes are reported at once to whoever listens.
+ * Owns the connections to Redis (single node or cluster): one pipelined connection for commands
+ * and one per blocking stream reader, never more than the pool settings allow. Everything that
+ * talks to Redis goes through this class. Commands fail fast (connect and command timeouts, few
+ * retries) so callers can fall back to memory; link changes are reported at once to whoever
+ * listens. With REDIS_CON_MAX_LIFETIME_MINUTES a connection is replaced when it gets that old.
  */
 @Injectable()
 export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisClient.name);
-  readonly connection: Redis | Cluster;
   readonly target: RedisTarget;
   private readonly settings: RedisConfig;
+  private commands: Connection;
+  private unwatchCommands: () => void;
+  /** Stream readers' connections, with the command deadline each was made with. */
+  private readonly readers = new Map<Connection, number>();
+  private readonly ages: ConnectionAges;
+  private readonly writeDeadline: WriteDeadline;
   private readonly listeners = new Set<(state: RedisLinkState) => void>();
   private state: RedisLinkState = 'down';
   private closing = false;
@@ -31,14 +40,20 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.settings = config.redis as RedisConfig;
     this.target = parseRedisAddress(this.settings);
-    this.connection = this.create(this.settings);
-    // Without a listener ioredis prints every failed reconnect; link changes are logged below.
-    this.connection.on('error', (err: Error) => {
-      this.lastError = err;
-      this.logger.debug({ err: withoutCommand(err) }, 'redis error');
-    });
-    this.connection.on('ready', () => this.setState('up'));
-    this.connection.on('close', () => this.setState('down'));
+    this.commands = this.create('commands');
+    this.unwatchCommands = this.watchLink(this.commands);
+    this.ages = new ConnectionAges(
+      this.settings.connMaxLifetimeMs,
+      () => this.commands,
+      () => this.replaceCommands(),
+    );
+    this.ages.track(this.commands);
+    this.writeDeadline = new WriteDeadline(this.settings.writeTimeoutMs, () => this.all());
+  }
+
+  /** The connection for commands. Take it per call: it is replaced when it reaches its lifetime. */
+  get connection(): Connection {
+    return this.commands;
   }
 
   /** Where Redis is, for log lines (never credentials). */
@@ -92,7 +107,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([this.connection.ping(), timeout]);
+      await Promise.race([this.commands.ping(), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -100,28 +115,84 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A connection of its own for a blocking reader (`XREAD BLOCK` holds its connection), with a
-   * command deadline long enough for the block. The caller disconnects it.
+   * command deadline long enough for the block. The caller disconnects it. Refused when the pool
+   * settings leave no room for it.
    */
-  dedicated(commandTimeoutMs: number): Redis | Cluster {
-    const connection = this.create(this.settings, commandTimeoutMs);
-    connection.on('error', (err: Error) =>
-      this.logger.debug({ err: withoutCommand(err) }, 'redis reader error'),
-    );
-    return connection;
+  dedicated(commandTimeoutMs: number): Connection {
+    const { count, variable } = this.settings.maxConnections;
+    const needed = 2 + this.readers.size;
+    if (needed > count) {
+      throw new StartupError(
+        `${variable} allows ${count} connection(s) to each redis node; this process needs ${needed}: one for commands and one per stream reader`,
+      );
+    }
+    return this.openReader(commandTimeoutMs);
+  }
+
+  /**
+   * The reader's connection, or a fresh one in its place once it has reached its lifetime. Call
+   * it between reads: nothing is waiting on the connection then.
+   */
+  renewed(connection: Connection): Connection {
+    const commandTimeoutMs = this.readers.get(connection);
+    if (commandTimeoutMs === undefined || !this.ages.expired(connection)) {
+      return connection;
+    }
+    connection.disconnect();
+    return this.openReader(commandTimeoutMs);
   }
 
   /** Every node that holds keys: the masters of a cluster, or the single server. */
   masters(): Redis[] {
-    return this.connection instanceof Cluster ? this.connection.nodes('master') : [this.connection];
+    return this.commands instanceof Cluster ? this.commands.nodes('master') : [this.commands];
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    // QUIT waits for an answer a dead server never sends: bound it, then drop the socket.
-    const quit = this.connection.quit().catch(() => undefined);
-    const bounded = new Promise((resolve) => setTimeout(resolve, 1_000).unref());
-    await Promise.race([quit, bounded]);
-    this.connection.disconnect();
+    this.ages.stop();
+    this.writeDeadline.stop();
+    await quit(this.commands);
+  }
+
+  private openReader(commandTimeoutMs: number): Connection {
+    const connection = this.create('reader', commandTimeoutMs);
+    this.readers.set(connection, commandTimeoutMs);
+    this.ages.track(connection);
+    connection.once('end', () => this.readers.delete(connection));
+    return connection;
+  }
+
+  /** The command connection reached its lifetime: a fresh one takes over once it is ready. */
+  private async replaceCommands(): Promise<void> {
+    const fresh = this.create('commands');
+    const ready = await new Promise<boolean>((resolve) => {
+      fresh.once('ready', () => resolve(true));
+      fresh.once('close', () => resolve(false));
+    });
+    if (!ready || this.closing) {
+      fresh.disconnect();
+      return;
+    }
+    const old = this.commands;
+    // The old connection's close is planned: it must not read as a lost link.
+    this.unwatchCommands();
+    this.commands = fresh;
+    this.ages.track(fresh);
+    this.unwatchCommands = this.watchLink(fresh);
+    this.logger.debug({ redis: this.where }, 'redis connection replaced (REDIS_CON_MAX_LIFETIME)');
+    await quit(old);
+  }
+
+  private watchLink(connection: Connection): () => void {
+    const up = (): void => this.setState('up');
+    const down = (): void => this.setState('down');
+    connection.on('ready', up).on('close', down);
+    return () => connection.off('ready', up).off('close', down);
+  }
+
+  private *all(): Iterable<Connection> {
+    yield this.commands;
+    yield* this.readers.keys();
   }
 
   private setState(next: RedisLinkState): void {
@@ -137,41 +208,13 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     this.listeners.forEach((listener) => listener(next));
   }
 
-  private create(redis: RedisConfig, commandTimeoutMs = redis.commandTimeoutMs): Redis | Cluster {
-    const backoff = (times: number) =>
-      Math.min(redis.minRetryBackoffMs * 2 ** Math.min(times, 16), redis.maxRetryBackoffMs);
-    const options: RedisOptions = {
-      username: redis.username,
-      password: redis.password,
-      connectTimeout: redis.connectTimeoutMs,
-      // A hung server (SIGSTOP, network partition) must not hold requests: every command has a
-      // deadline, queued ones included, and is retried across few reconnects.
-      commandTimeout: commandTimeoutMs,
-      maxRetriesPerRequest: redis.maxRetriesPerRequest,
-      retryStrategy: backoff,
-      tls: this.target.tls ? { servername: this.target.nodes[0]?.host } : undefined,
+  private create(role: keyof typeof CONNECTION_NAMES, commandTimeoutMs?: number): Connection {
+    const onError = (err: Error): void => {
+      if (role === 'commands') {
+        this.lastError = err;
+      }
+      this.logger.debug({ err: withoutCommand(err), role }, 'redis error');
     };
-    if (this.target.cluster) {
-      return new Cluster(this.target.nodes, {
-        redisOptions: options,
-        clusterRetryStrategy: backoff,
-        // No auto-pipelining: it batches commands for several slots of one node, and when a
-        // failover moves some of them the batch fails with the raw MOVED instead of following it.
-        enableAutoPipelining: false,
-        // A hung master's commands time out without a MOVED to follow: the map of which node
-        // serves which slot is refreshed regularly, so its promoted replica is found anyway.
-        slotsRefreshInterval: SLOTS_REFRESH_INTERVAL_MS,
-      });
-    }
-    const node = this.target.nodes[0] ?? { host: '127.0.0.1', port: 6379 };
-    return new Redis({ ...options, host: node.host, port: node.port, db: this.target.db });
+    return openConnection(this.settings, this.target, role, onError, commandTimeoutMs);
   }
-}
-
-/**
- * ioredis attaches the failed command to its errors, and an AUTH or HELLO command carries the
- * password: log the error without it.
- */
-function withoutCommand(err: Error): { name: string; message: string; code?: unknown } {
-  return { name: err.name, message: err.message, code: (err as { code?: unknown }).code };
 }

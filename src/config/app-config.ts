@@ -3,7 +3,9 @@ import type { TrustedProxies } from './trusted-proxies.js';
 /** How this process runs; derived once from the environment (see `load-config.ts`). */
 export type ProxyMode = 'primary' | 'replica' | 'offline' | 'generate-offline-config';
 
-export type LogLevel = 'debug' | 'info' | 'error';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export type SettingValue = string | number | boolean;
 
 export interface RedisConfig {
   /** Raw `REDIS_ADDRESS`: `host:port`, `redis[s]://host:port/db`, or a comma-separated cluster list. */
@@ -11,13 +13,20 @@ export interface RedisConfig {
   readonly username: string | undefined;
   readonly password: string | undefined;
   readonly db: number;
-  /** Advisory only: ioredis multiplexes one connection (see cache-and-ha.md §10). */
-  readonly poolSize: number;
+  /** How long one connection attempt may take (`REDIS_DIAL_TIMEOUT_SECONDS`). */
   readonly connectTimeoutMs: number;
+  /** How long a command may wait for its reply, from when it is issued (`…_READ_TIMEOUT_…`). */
   readonly commandTimeoutMs: number;
+  /** A connection that cannot hand Redis what was written to it this long is closed. */
+  readonly writeTimeoutMs: number;
+  /** Failed reconnects a command waits through before it fails. */
   readonly maxRetriesPerRequest: number;
   readonly minRetryBackoffMs: number;
   readonly maxRetryBackoffMs: number;
+  /** Most connections to one Redis node, and the variable that set that limit. */
+  readonly maxConnections: { readonly count: number; readonly variable: string };
+  /** A connection this old is replaced by a fresh one (0: never). */
+  readonly connMaxLifetimeMs: number;
   /** Boot waits this long for a first answer from Redis, then exits 1. */
   readonly startupTimeoutMs: number;
 }
@@ -80,7 +89,9 @@ export class AppConfig {
   readonly sdkMetrics!: {
     /** Seconds between upstream flushes; 0 disables forwarding. */
     readonly postDurationSeconds: number;
+    /** MAXLEN of a replica's XADD to the metrics stream. */
     readonly streamMaxLen: number;
+    /** Metrics stream messages the primary takes per read and handles together. */
     readonly streamReadConcurrency: number;
   };
   readonly compat!: {
@@ -110,6 +121,11 @@ export class AppConfig {
     readonly limit: number;
     /** A stream is ended after this age plus up to 25 % jitter, so SDKs spread (0: never). */
     readonly maxAgeMs: number;
+  };
+  /** Shown at boot: the effective value of every setting, and those that change nothing here. */
+  readonly startup!: {
+    readonly settings: Readonly<Record<string, SettingValue>>;
+    readonly noEffect: Readonly<Record<string, string>>;
   };
   readonly log!: {
     readonly level: LogLevel;

@@ -69,35 +69,6 @@ describe('loadConfig', () => {
     expect(error.message).toContain('TLS_CERT');
   });
 
-  it('reads the Redis timeouts and retries as Go durations, with fail-fast defaults', () => {
-    const base = { PROXY_KEY: 'pk', REDIS_ADDRESS: 'x:1', AUTH_SECRET: 's' };
-    expect(loadConfig(base).redis).toMatchObject({
-      connectTimeoutMs: 5_000,
-      commandTimeoutMs: 3_000,
-      maxRetriesPerRequest: 1,
-      startupTimeoutMs: 60_000,
-    });
-    const tuned = loadConfig({
-      ...base,
-      REDIS_DIAL_TIMEOUT: '250ms',
-      REDIS_READ_TIMEOUT: '1.5s',
-      REDIS_MAX_RETRIES: '0',
-      REDIS_MIN_RETRY_BACKOFF: '10ms',
-      REDIS_MAX_RETRY_BACKOFF: '1s',
-      REDIS_STARTUP_TIMEOUT: '2m',
-    }).redis;
-    expect(tuned).toMatchObject({
-      connectTimeoutMs: 250,
-      commandTimeoutMs: 1_500,
-      maxRetriesPerRequest: 0,
-      minRetryBackoffMs: 10,
-      maxRetryBackoffMs: 1_000,
-      startupTimeoutMs: 120_000,
-    });
-    const error = captureError(() => loadConfig({ ...base, REDIS_READ_TIMEOUT: '3' }));
-    expect(error.message).toContain('REDIS_READ_TIMEOUT must be a Go duration');
-  });
-
   it('refuses to fall back to the example config in production, unless OFFLINE is asked for', () => {
     const error = captureError(() => loadConfig({ NODE_ENV: 'production' }));
     expect(error.message).toContain('PROXY_KEY is required with NODE_ENV=production');
@@ -105,10 +76,57 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', PROXY_KEY: 'pk' }).mode).toBe('primary');
   });
 
-  it('maps LOG_LEVEL case-sensitively like Harness', () => {
+  it('takes every usual LOG_LEVEL in any case and refuses one it cannot map', () => {
     expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).log.level).toBe('debug');
-    expect(loadConfig({ LOG_LEVEL: 'debug' }).log.level).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).log.level).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'Warning' }).log.level).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).log.level).toBe('warn');
     expect(loadConfig({ LOG_LEVEL: 'ERROR' }).log.level).toBe('error');
+    expect(loadConfig({ LOG_LEVEL: 'trace' }).log.level).toBe('trace');
+    expect(loadConfig({ LOG_LEVEL: 'fatal' }).log.level).toBe('fatal');
+    expect(loadConfig({}).log.level).toBe('info');
+    const error = captureError(() => loadConfig({ LOG_LEVEL: 'verbose' }));
+    expect(error.message).toBe(
+      'Invalid configuration: LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL',
+    );
+  });
+
+  it('refuses service URLs and Redis addresses it could not use', () => {
+    const error = captureError(() =>
+      loadConfig({
+        CLIENT_SERVICE: 'config.ff.harness.io/api/1.0',
+        METRIC_SERVICE: 'ftp://events',
+        ADMIN_SERVICE: 'https://',
+        REDIS_ADDRESS: 'redis://host:6379/not-a-db',
+      }),
+    );
+    for (const name of ['CLIENT_SERVICE', 'METRIC_SERVICE', 'ADMIN_SERVICE', 'REDIS_ADDRESS']) {
+      expect(error.message).toContain(name);
+    }
+    expect(error.message).not.toContain('not-a-db');
+    const fine = loadConfig({
+      CLIENT_SERVICE: 'http://emulator_1:8080/api/1.0',
+      REDIS_ADDRESS: 'redis-0:6379, rediss://[::1]:6380/2',
+      AUTH_SECRET: 's',
+    });
+    expect(fine.redis?.address).toBe('redis-0:6379, rediss://[::1]:6380/2');
+  });
+
+  it('accepts both spellings of the metrics stream read concurrency, the docs one first', () => {
+    expect(loadConfig({}).sdkMetrics.streamReadConcurrency).toBe(10);
+    const docs = { METRICS_STREAM_READ_CONCURRENCY: '4' };
+    expect(loadConfig(docs).sdkMetrics.streamReadConcurrency).toBe(4);
+    const go = { METRIC_STREAM_READ_CONCURRENCY: '6' };
+    expect(loadConfig(go).sdkMetrics.streamReadConcurrency).toBe(6);
+    expect(loadConfig({ ...docs, METRIC_STREAM_READ_CONCURRENCY: '4' }).sdkMetrics).toMatchObject({
+      streamReadConcurrency: 4,
+    });
+    const both = captureError(() => loadConfig({ ...docs, ...go }));
+    expect(both.message).toBe(
+      'Invalid configuration: METRIC_STREAM_READ_CONCURRENCY and METRICS_STREAM_READ_CONCURRENCY are both set, to different values: set one',
+    );
+    const zero = captureError(() => loadConfig({ METRICS_STREAM_READ_CONCURRENCY: '0' }));
+    expect(zero.message).toContain('METRICS_STREAM_READ_CONCURRENCY must be a positive integer');
   });
 
   it('bounds SDK streams and ends them by age by default; 0 turns either off', () => {

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, type LogLevel, type ProxyMode } from './app-config.js';
-import { BOOL_PATTERN, EnvVars, type EnvInput } from './env-vars.js';
+import { AppConfig, type AppConfigValues, type ProxyMode } from './app-config.js';
+import { EnvVars, type EnvInput } from './env-vars.js';
 import { parseGoDuration } from './go-duration.js';
 import { parseTrustedProxies, type TrustedProxies } from './trusted-proxies.js';
+import { logLevelOf } from './log-level.js';
+import { noEffect } from './no-effect.js';
+import { redisSettings } from './redis-settings.js';
+import { bool, DURATION_DEFAULTS, settingsLine } from './settings-line.js';
 
 export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
@@ -37,15 +41,16 @@ export class ConfigError extends Error {
 export function loadConfig(input: EnvInput = {}): AppConfig {
   const env = validate(input);
   const problems: string[] = [];
-  const config = new AppConfig({
+  const redis = redisSettings(env, problems);
+  const values: Omit<AppConfigValues, 'startup'> = {
     ...modeOf(env),
     server: {
       port: int(env.PORT, 7000),
       prometheusPort: int(env.PROMETHEUS_PORT ?? env.PORT, 7000),
       bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1024 * 1024),
-      idleTimeoutMs: Math.max(1, duration(env.HTTP_IDLE_TIMEOUT, 60_000)),
-      requestTimeoutMs: Math.max(1, duration(env.HTTP_REQUEST_TIMEOUT, 30_000)),
-      shutdownTimeoutMs: Math.max(1, duration(env.SHUTDOWN_TIMEOUT, 25_000)),
+      idleTimeoutMs: Math.max(1, duration(env, 'HTTP_IDLE_TIMEOUT')),
+      requestTimeoutMs: Math.max(1, duration(env, 'HTTP_REQUEST_TIMEOUT')),
+      shutdownTimeoutMs: Math.max(1, duration(env, 'SHUTDOWN_TIMEOUT')),
       trustedProxies: trustedProxiesOf(env, problems),
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
@@ -70,13 +75,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
           username: env.REDIS_USERNAME,
           password: env.REDIS_PASSWORD,
           db: int(env.REDIS_DB, 0),
-          poolSize: int(env.REDIS_POOL_SIZE, 10),
-          connectTimeoutMs: duration(env.REDIS_DIAL_TIMEOUT, 5_000),
-          commandTimeoutMs: duration(env.REDIS_READ_TIMEOUT, 3_000),
-          maxRetriesPerRequest: int(env.REDIS_MAX_RETRIES, 1),
-          minRetryBackoffMs: duration(env.REDIS_MIN_RETRY_BACKOFF, 100),
-          maxRetryBackoffMs: duration(env.REDIS_MAX_RETRY_BACKOFF, 2_000),
-          startupTimeoutMs: duration(env.REDIS_STARTUP_TIMEOUT, 60_000),
+          ...redis.timing,
         }
       : null,
     offline: { configDir: env.CONFIG_DIR ?? 'config' },
@@ -87,7 +86,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
     sdkMetrics: {
       postDurationSeconds: int(env.METRIC_POST_DURATION, 60),
       streamMaxLen: int(env.METRICS_STREAM_MAX_LEN, 1000),
-      streamReadConcurrency: int(env.METRIC_STREAM_READ_CONCURRENCY, 10),
+      streamReadConcurrency: readConcurrency(env, problems),
     },
     compat: {
       jsonEvaluationDoubleEncode: bool(env.JSON_EVALUATION_DOUBLE_ENCODE),
@@ -109,6 +108,13 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       level: logLevelOf(env.LOG_LEVEL),
       pretty: env.LOG_FORMAT === 'pretty',
       accessLog: env.ACCESS_LOG === undefined || bool(env.ACCESS_LOG),
+    },
+  };
+  const config = new AppConfig({
+    ...values,
+    startup: {
+      settings: settingsLine(env, input, values, redis.shown),
+      noEffect: noEffect(env, input),
     },
   });
   checkRequired(config, problems, env);
@@ -197,26 +203,26 @@ function checkRequired(config: AppConfig, problems: string[], env: EnvVars): voi
   }
 }
 
-function bool(value: string | undefined): boolean {
-  return value !== undefined && BOOL_PATTERN.test(value) && /^(1|t|true)$/i.test(value);
-}
-
 function int(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : Number.parseInt(value, 10);
 }
 
-function duration(value: string | undefined, fallbackMs: number): number {
-  return value === undefined ? fallbackMs : (parseGoDuration(value) ?? fallbackMs);
+function duration(env: EnvVars, name: keyof typeof DURATION_DEFAULTS): number {
+  return parseGoDuration(env[name] ?? DURATION_DEFAULTS[name]) ?? 0;
+}
+
+/** The docs spell it METRICS_…, the Go code METRIC_…: either, but not two different values. */
+function readConcurrency(env: EnvVars, problems: string[]): number {
+  const docs = env.METRICS_STREAM_READ_CONCURRENCY;
+  const go = env.METRIC_STREAM_READ_CONCURRENCY;
+  if (docs !== undefined && go !== undefined && int(docs, 0) !== int(go, 0)) {
+    problems.push(
+      'METRIC_STREAM_READ_CONCURRENCY and METRICS_STREAM_READ_CONCURRENCY are both set, to different values: set one',
+    );
+  }
+  return int(docs ?? go, 10);
 }
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
-}
-
-/** Harness matches `DEBUG` and `ERROR` case-sensitively; anything else means INFO. */
-function logLevelOf(value: string | undefined): LogLevel {
-  if (value === 'DEBUG') {
-    return 'debug';
-  }
-  return value === 'ERROR' ? 'error' : 'info';
 }

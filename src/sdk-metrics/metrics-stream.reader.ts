@@ -8,6 +8,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams, type StreamSubscription } from '../cache/redis-streams.js';
 import { StreamPositions } from '../cache/stream-positions.js';
+import { AppConfig } from '../config/app-config.js';
 import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkMetricsBatch } from './metrics-batch.js';
@@ -22,6 +23,8 @@ import { MetricsForwarder } from './metrics-forwarder.service.js';
  * the position to the last message it covered. So a primary killed at any moment, even before
  * its first flush, leaves its successor where the metrics stopped reaching the upstream. At
  * least once: what was posted upstream after the last stored position is posted again.
+ * METRICS_STREAM_READ_CONCURRENCY (the Go proxy's number of decoders) is how many messages one
+ * read takes and decodes before the next: what the primary holds in hand at once.
  */
 @Injectable()
 export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +34,7 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
   private committed?: string;
 
   constructor(
+    private readonly config: AppConfig,
     private readonly streams: RedisStreams,
     private readonly positions: StreamPositions,
     private readonly forwarder: MetricsForwarder,
@@ -48,6 +52,7 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
       from,
       (message) => this.accept(message.json),
       this.counters,
+      this.config.sdkMetrics.streamReadConcurrency,
     );
     this.forwarder.useCheckpoint({
       mark: () => this.subscription?.position ?? from,
