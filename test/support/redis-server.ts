@@ -42,13 +42,18 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** SIGKILL, as a crashed or evicted pod: no goodbye to clients. */
-  async kill(): Promise<void> {
+  /**
+   * SIGKILL, as a crashed or evicted pod: no goodbye to clients. A paused server is resumed
+   * first unless `asIs`: then it dies without answering what it was sent while paused.
+   */
+  async kill(options: { asIs?: boolean } = {}): Promise<void> {
     const running = this.process;
     this.process = undefined;
     if (running && running.exitCode === null) {
       const exited = new Promise((resolve) => running.once('exit', resolve));
-      running.kill('SIGCONT');
+      if (!options.asIs) {
+        running.kill('SIGCONT');
+      }
       running.kill('SIGKILL');
       await exited;
     }
