@@ -48,9 +48,18 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
       port: int(env.PORT, 7000),
       prometheusPort: int(env.PROMETHEUS_PORT ?? env.PORT, 7000),
       bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1024 * 1024),
-      idleTimeoutMs: Math.max(1, duration(env, 'HTTP_IDLE_TIMEOUT')),
-      requestTimeoutMs: Math.max(1, duration(env, 'HTTP_REQUEST_TIMEOUT')),
-      shutdownTimeoutMs: Math.max(1, duration(env, 'SHUTDOWN_TIMEOUT')),
+      idleTimeoutMs: Math.max(
+        1,
+        duration(env.HTTP_IDLE_TIMEOUT, DURATION_DEFAULTS.HTTP_IDLE_TIMEOUT),
+      ),
+      requestTimeoutMs: Math.max(
+        1,
+        duration(env.HTTP_REQUEST_TIMEOUT, DURATION_DEFAULTS.HTTP_REQUEST_TIMEOUT),
+      ),
+      shutdownTimeoutMs: Math.max(
+        1,
+        duration(env.SHUTDOWN_TIMEOUT, DURATION_DEFAULTS.SHUTDOWN_TIMEOUT),
+      ),
       trustedProxies: trustedProxiesOf(env, problems),
       tls: { enabled: bool(env.TLS_ENABLED), cert: env.TLS_CERT ?? '', key: env.TLS_KEY ?? '' },
     },
@@ -207,8 +216,10 @@ function int(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : Number.parseInt(value, 10);
 }
 
-function duration(env: EnvVars, name: keyof typeof DURATION_DEFAULTS): number {
-  return parseGoDuration(env[name] ?? DURATION_DEFAULTS[name]) ?? 0;
+/** Milliseconds of a Go duration, or of the fallback (milliseconds, or a Go duration itself). */
+function duration(value: string | undefined, fallback: number | string): number {
+  const fallbackMs = typeof fallback === 'string' ? (parseGoDuration(fallback) ?? 0) : fallback;
+  return value === undefined ? fallbackMs : (parseGoDuration(value) ?? fallbackMs);
 }
 
 /** The docs spell it METRICS_…, the Go code METRIC_…: either, but not two different values. */

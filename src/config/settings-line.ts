@@ -71,6 +71,8 @@ export function settingsLine(
     BODY_LIMIT_BYTES: config.server.bodyLimitBytes,
     JSON_EVALUATION_DOUBLE_ENCODE: config.compat.jsonEvaluationDoubleEncode,
     SSE_HEARTBEAT_INTERVAL: config.sdkStreams.heartbeatSeconds,
+    SDK_STREAM_LIMIT: config.sdkStreams.limit,
+    SDK_STREAM_MAX_AGE: env.SDK_STREAM_MAX_AGE ?? '0',
     UPSTREAM_POLL_INTERVAL: config.sync.pollIntervalMs / 1000,
     UPSTREAM_STREAM_TIMEOUT: config.sync.streamTimeoutMs / 1000,
     HTTP_IDLE_TIMEOUT: env.HTTP_IDLE_TIMEOUT ?? DURATION_DEFAULTS.HTTP_IDLE_TIMEOUT,
