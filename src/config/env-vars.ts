@@ -156,7 +156,9 @@ export class EnvVars {
   /** ff-relay only: one `info` line per request (default true); `false` keeps other logs. */
   @IsOptional() @bool ACCESS_LOG?: string;
   /** ff-relay only: `json` (default) or `pretty` log output. */
-  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
+  LOG_FORMAT?: string;
 }
 
 export type EnvInput = Readonly<Record<string, string | undefined>>;
