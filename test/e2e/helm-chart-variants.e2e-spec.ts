@@ -230,6 +230,23 @@ describe('helm chart: variants', () => {
     expect(env.get('REDIS_DB')).toBe('0');
   });
 
+  it('passes the Harness Redis settings in their documented units and any-case log levels', () => {
+    const config = {
+      LOG_LEVEL: 'warn',
+      REDIS_READ_TIMEOUT_SECONDS: 5,
+      REDIS_MAX_RETRIES: -1,
+      REDIS_CON_MAX_IDLE_TIME_MINUTES: '-1',
+      METRICS_STREAM_READ_CONCURRENCY: 20,
+    };
+    const manifests = render(merge(HA, { config }));
+    const env = environment(manifests, find(manifests, 'Deployment', REPLICA));
+    expect(env.get('LOG_LEVEL')).toBe('warn');
+    expect(env.get('REDIS_READ_TIMEOUT_SECONDS')).toBe('5');
+    expect(env.get('REDIS_MAX_RETRIES')).toBe('-1');
+    expect(env.get('REDIS_CON_MAX_IDLE_TIME_MINUTES')).toBe('-1');
+    expect(env.get('METRICS_STREAM_READ_CONCURRENCY')).toBe('20');
+  });
+
   it('passes the SDK stream limit and max age to both roles, and refuses malformed ones', () => {
     const config = { SDK_STREAM_LIMIT: 20000, SDK_STREAM_MAX_AGE: '45m' };
     const manifests = render(merge(HA, { config }));

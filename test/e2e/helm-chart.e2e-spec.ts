@@ -52,7 +52,10 @@ describe('helm chart helm/ff-relay', () => {
   it('rejects wrong types, unknown keys and secret variables in config through the schema', () => {
     const bad = [
       { config: { PORT: 'seven thousand' } },
-      { config: { LOG_LEVEL: 'debug' } },
+      { config: { LOG_LEVEL: 'verbose' } },
+      { config: { REDIS_READ_TIMEOUT_SECONDS: '3s' } },
+      { config: { REDIS_MAX_RETRIES: -2 } },
+      { config: { METRICS_STREAM_READ_CONCURRENCY: 0 } },
       { config: { SHUTDOWN_TIMEOUT: '25 seconds' } },
       { config: { PROXY_KEY: 'a literal key' } },
       { config: { READ_REPLICA: true } },
