@@ -97,7 +97,9 @@ export class RedisStreams {
             position = message.id;
           }
           backoff = BACKOFF_MIN_MS;
-          connection = this.redis.renewed(connection);
+          if (!state.closed) {
+            connection = this.redis.renewed(connection);
+          }
         } catch (err) {
           if (state.closed) {
             break;

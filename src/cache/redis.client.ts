@@ -4,13 +4,13 @@ import { StartupError } from '../common/errors/startup-error.js';
 import { AppConfig, type RedisConfig } from '../config/app-config.js';
 import { ConnectionAges } from './connection-ages.js';
 import { parseRedisAddress, type RedisTarget } from './redis-address.js';
+import { RedisLink, type RedisLinkState } from './redis-link.js';
 import { type CONNECTION_NAMES, openConnection, quit, withoutCommand } from './redis-options.js';
 import { WriteDeadline } from './write-deadline.js';
 
 /** How often boot logs that it is still waiting for Redis. */
 const WAIT_LOG_INTERVAL_MS = 5_000;
 
-export type RedisLinkState = 'up' | 'down';
 type Connection = Redis | Cluster;
 
 /**
@@ -31,8 +31,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   private readonly readers = new Map<Connection, number>();
   private readonly ages: ConnectionAges;
   private readonly writeDeadline: WriteDeadline;
-  private readonly listeners = new Set<(state: RedisLinkState) => void>();
-  private state: RedisLinkState = 'down';
+  private readonly link: RedisLink;
   private closing = false;
   /** The last connection error, which says more than a command's timeout (ECONNREFUSED…). */
   private lastError?: Error;
@@ -40,8 +39,9 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.settings = config.redis as RedisConfig;
     this.target = parseRedisAddress(this.settings);
+    this.link = new RedisLink(this.logger, this.where);
     this.commands = this.create('commands');
-    this.unwatchCommands = this.watchLink(this.commands);
+    this.unwatchCommands = this.link.watch(this.commands);
     this.ages = new ConnectionAges(
       this.settings.connMaxLifetimeMs,
       () => this.commands,
@@ -62,13 +62,12 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   get linkState(): RedisLinkState {
-    return this.state;
+    return this.link.current;
   }
 
   /** Calls `listener` on every change of the link: `up` after each (re)connect, `down` on loss. */
   onLinkChange(listener: (state: RedisLinkState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.link.onChange(listener);
   }
 
   /**
@@ -149,6 +148,7 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    this.link.close();
     this.ages.stop();
     this.writeDeadline.stop();
     await quit(this.commands);
@@ -178,34 +178,14 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     this.unwatchCommands();
     this.commands = fresh;
     this.ages.track(fresh);
-    this.unwatchCommands = this.watchLink(fresh);
+    this.unwatchCommands = this.link.watch(fresh);
     this.logger.debug({ redis: this.where }, 'redis connection replaced (REDIS_CON_MAX_LIFETIME)');
     await quit(old);
-  }
-
-  private watchLink(connection: Connection): () => void {
-    const up = (): void => this.setState('up');
-    const down = (): void => this.setState('down');
-    connection.on('ready', up).on('close', down);
-    return () => connection.off('ready', up).off('close', down);
   }
 
   private *all(): Iterable<Connection> {
     yield this.commands;
     yield* this.readers.keys();
-  }
-
-  private setState(next: RedisLinkState): void {
-    if (next === this.state || this.closing) {
-      return;
-    }
-    this.state = next;
-    if (next === 'down') {
-      this.logger.warn({ redis: this.where }, 'lost the connection to redis: serving from memory');
-    } else {
-      this.logger.log({ redis: this.where }, 'connected to redis');
-    }
-    this.listeners.forEach((listener) => listener(next));
   }
 
   private create(role: keyof typeof CONNECTION_NAMES, commandTimeoutMs?: number): Connection {

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { RedisStreams, type StreamSubscription } from '../../src/cache/redis-streams.js';
 import { RedisClient } from '../../src/cache/redis.client.js';
 import { StartupError } from '../../src/common/errors/startup-error.js';
-import { AppConfig } from '../../src/config/app-config.js';
+import { AppConfig, type AppConfigValues, type RedisConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -129,9 +129,10 @@ describe('REDIS_CON_MAX_LIFETIME_MINUTES against a server of its own', () => {
   it('replaces each connection once it is that old, with no failed command, lost link or lost message', async () => {
     // Minutes are too long for a test: the same config with the lifetime in milliseconds.
     const config = loadConfig({ REDIS_ADDRESS: redis.address, AUTH_SECRET: 's' });
-    const redisConfig = config.redis as NonNullable<AppConfig['redis']>;
+    const values: AppConfigValues = config;
+    const redisConfig = config.redis as RedisConfig;
     const aging = new RedisClient(
-      new AppConfig({ ...config, redis: { ...redisConfig, connMaxLifetimeMs: 1_500 } }),
+      new AppConfig({ ...values, redis: { ...redisConfig, connMaxLifetimeMs: 1_500 } }),
     );
     clients.push(aging);
     await aging.onModuleInit();
