@@ -1,12 +1,8 @@
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Logger } from 'nestjs-pino';
 import { StartupError } from './common/errors/startup-error.js';
 import { loadConfig } from './config/load-config.js';
-import { createApp, listen } from './create-app.js';
-import { generateOfflineConfig } from './generate-offline-config.js';
-import { exitOnSignals } from './shutdown.js';
 
 /** The `ff-relay` process: config from the environment, then serve until SIGTERM. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -18,10 +14,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     console.error((err as Error).message);
     process.exit(1);
   }
+  // Loaded once the configuration is valid: a refused one exits without loading the app.
   if (config.mode === 'generate-offline-config') {
+    const { generateOfflineConfig } = await import('./generate-offline-config.js');
     process.exit(await generateOfflineConfig(config));
   }
   try {
+    const [{ createApp, listen }, { exitOnSignals }, { Logger }] = await Promise.all([
+      import('./create-app.js'),
+      import('./shutdown.js'),
+      import('nestjs-pino'),
+    ]);
     const app = await createApp(config);
     exitOnSignals(app, app.get(Logger), config.server.shutdownTimeoutMs);
     await listen(app, config);
