@@ -122,7 +122,7 @@ export function loadConfig(input: EnvInput = {}): AppConfig {
   const config = new AppConfig({
     ...values,
     startup: {
-      settings: settingsLine(env, input, values, redis.shown),
+      settings: settingsLine(env, values, redis.shown),
       noEffect: noEffect(env, input),
     },
   });

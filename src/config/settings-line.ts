@@ -1,6 +1,6 @@
 import { fingerprint } from '../common/fingerprint.js';
 import type { AppConfigValues, SettingValue } from './app-config.js';
-import { BOOL_PATTERN, type EnvInput, type EnvVars } from './env-vars.js';
+import { BOOL_PATTERN, type EnvVars } from './env-vars.js';
 
 /** Earlier or Go-code spellings, accepted for the documented name they point to. */
 export const ALIASES: Readonly<Record<string, string>> = {
@@ -10,9 +10,6 @@ export const ALIASES: Readonly<Record<string, string>> = {
   REDIS_MAX_RETRY_BACKOFF: 'REDIS_MAX_RETRY_BACKOFF_MILLIS',
   METRIC_STREAM_READ_CONCURRENCY: 'METRICS_STREAM_READ_CONCURRENCY',
 };
-
-/** Harness variables whose handling lives elsewhere; shown as given. */
-const SHOWN_AS_GIVEN = ['PPROF', 'GCP_PROFILER_ENABLED', 'ENV'] as const;
 
 /** ff-relay's own Go-duration settings and their defaults. */
 export const DURATION_DEFAULTS = {
@@ -31,7 +28,6 @@ type Built = Omit<AppConfigValues, 'startup'>;
  */
 export function settingsLine(
   env: EnvVars,
-  input: EnvInput,
   config: Built,
   redis: Record<string, SettingValue>,
 ): Record<string, SettingValue> {
@@ -67,7 +63,11 @@ export function settingsLine(
     LOG_LEVEL: config.log.level.toUpperCase(),
     METRICS_STREAM_MAX_LEN: config.sdkMetrics.streamMaxLen,
     METRICS_STREAM_READ_CONCURRENCY: config.sdkMetrics.streamReadConcurrency,
-    AND_RULES: bool(env.AND_RULES),
+    AND_RULES: config.compat.andRules,
+    PPROF: config.profiling.pprof,
+    PPROF_PORT: config.profiling.pprofPort,
+    GCP_PROFILER_ENABLED: config.profiling.gcp,
+    ENV: config.profiling.env ?? '',
     BODY_LIMIT_BYTES: config.server.bodyLimitBytes,
     JSON_EVALUATION_DOUBLE_ENCODE: config.compat.jsonEvaluationDoubleEncode,
     SSE_HEARTBEAT_INTERVAL: config.sdkStreams.heartbeatSeconds,
@@ -82,7 +82,6 @@ export function settingsLine(
     NODE_ENV: env.NODE_ENV ?? '',
     ACCESS_LOG: config.log.accessLog,
     LOG_FORMAT: config.log.pretty ? 'pretty' : 'json',
-    ...Object.fromEntries(SHOWN_AS_GIVEN.map((name) => [name, input[name] || ''])),
   };
 }
 

@@ -141,7 +141,7 @@ describe('helm chart: Harness and ff-relay names for one setting', () => {
   it('refuses a Harness value of the wrong type through the schema', () => {
     for (const values of [
       { port: 'eighty' },
-      { logLevel: 'info' },
+      { logLevel: 'verbose' },
       { bypassAuth: 'yes' },
       { writer: { service: { type: 'Internal' } } },
     ]) {
