@@ -53,7 +53,7 @@ describe('the service config line (AppConfig.startup)', () => {
       PROXY_KEY: 'proxy-key-5b1e',
       AUTH_SECRET: 'auth-secret-77c2',
       REDIS_PASSWORD: 'redis-password-0f3a',
-      ADMIN_API_TOKEN: 'admin-token-91d0',
+      ADMIN_API_TOKEN: 'admin-token-91d0-0123456789abcdef0123',
       ADMIN_SERVICE_TOKEN: 'pat.service-token-4e2b',
     };
     const settings = loadConfig({

@@ -60,6 +60,7 @@ export function settingsLine(
     ACCOUNT_IDENTIFIER: env.ACCOUNT_IDENTIFIER ?? '',
     ORG_IDENTIFIER: env.ORG_IDENTIFIER ?? '',
     ADMIN_API_TOKEN: setOrUnset(env.ADMIN_API_TOKEN),
+    TRUSTED_PROXIES: env.TRUSTED_PROXIES ?? '',
     LOG_LEVEL: config.log.level.toUpperCase(),
     METRICS_STREAM_MAX_LEN: config.sdkMetrics.streamMaxLen,
     METRICS_STREAM_READ_CONCURRENCY: config.sdkMetrics.streamReadConcurrency,

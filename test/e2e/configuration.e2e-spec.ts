@@ -126,7 +126,7 @@ describe('configuration of the compiled relay', () => {
     } finally {
       await stopProxy(proxy);
     }
-    for (const secret of ['pk-7f3e', 'as-91c4', 'rp-55aa', 'ast-1c', 'aat-2d']) {
+    for (const secret of ['pk-7f3e', 'as-91c4', 'rp-55aa', 'ast-1c', 'aat-2d-0123']) {
       expect(proxy.stdout() + proxy.stderr()).not.toContain(secret);
     }
   }, 60_000);
@@ -197,7 +197,8 @@ function validValues(port: number, prometheusPort: number): Record<string, [stri
     PROXY_KEY_IDENTIFIER: ['relay-key', 'relay-key'],
     ACCOUNT_IDENTIFIER: ['acct', 'acct'],
     ORG_IDENTIFIER: ['org', 'org'],
-    ADMIN_API_TOKEN: ['aat-2d', 'set'],
+    ADMIN_API_TOKEN: ['aat-2d-0123456789abcdef0123456789', 'set'],
+    TRUSTED_PROXIES: ['10.0.0.0/8', '10.0.0.0/8'],
     LOG_LEVEL: ['info', 'INFO'],
     METRICS_STREAM_MAX_LEN: ['500', 500],
     METRICS_STREAM_READ_CONCURRENCY: ['4', 4],
