@@ -11,7 +11,10 @@ import {
 } from '../support/example-config.js';
 import { nextChange, nodeSdkClient } from '../support/node-sdk.js';
 
-const ADMIN = { authorization: 'Bearer go-token-admin', 'content-type': 'application/json' };
+const ADMIN = {
+  authorization: 'Bearer go-token-admin-of-at-least-32-characters',
+  'content-type': 'application/json',
+};
 const BASE = `/client/env/${PRODUCTION_ENV_UUID}`;
 
 /**
@@ -76,7 +79,10 @@ describe('a token the Go relay proxy issued, with AUTH_SECRET kept', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ ADMIN_API_TOKEN: 'go-token-admin' }, { listen: true });
+    t = await createTestApp(
+      { ADMIN_API_TOKEN: 'go-token-admin-of-at-least-32-characters' },
+      { listen: true },
+    );
   });
   afterAll(() => t.close());
 

@@ -9,7 +9,7 @@ import { track } from '../../lib/children.js';
 import { RelayProcess } from './relay-process.js';
 
 export const CHAOS_AUTH_SECRET = 'chaos-auth-secret';
-export const CHAOS_ADMIN_TOKEN = 'chaos-admin-token';
+export const CHAOS_ADMIN_TOKEN = 'chaos-admin-token-of-32-characters!';
 
 export interface ClusterOptions {
   replicas: number;
