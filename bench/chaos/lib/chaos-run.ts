@@ -54,7 +54,14 @@ export class ChaosRun {
     if (after !== before) {
       this.cluster.upstream.cutStreams();
     }
-    if (status === 200) {
+    const answer = body as { key?: string; sealed?: boolean } | undefined;
+    if (status === 200 && answer?.sealed === false && answer.key) {
+      // The relay runs on the new key but could not keep it in Redis (the answer says so): the
+      // operator puts it in the primary's Secret, as the README asks, for its next start.
+      this.cluster.primary.setEnv({ PROXY_KEY: answer.key });
+      const note = `now ${fingerprint(after)}, not sealed: the operator put it in the primary's Secret`;
+      this.record(PROXY_KEY_ROTATION, status, 'ok', note);
+    } else if (status === 200) {
       this.record(PROXY_KEY_ROTATION, status, 'ok', `now ${fingerprint(after)}`);
     } else if (after === before) {
       this.record(PROXY_KEY_ROTATION, status, 'refused', `answered ${status}: ${brief(body)}`);
