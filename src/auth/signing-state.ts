@@ -46,7 +46,10 @@ function parseState(plaintext: string): StoredState | undefined {
     const valid =
       isSecret(state?.current) &&
       Array.isArray(state?.previous) &&
-      state.previous.every((p) => isSecret(p) && typeof p.validUntil === 'number');
+      // `null`: an end past what JSON can hold, written before grace periods were bounded.
+      state.previous.every(
+        (p) => isSecret(p) && (typeof p.validUntil === 'number' || p.validUntil === null),
+      );
     return valid ? (state as StoredState) : undefined;
   } catch {
     return undefined;
