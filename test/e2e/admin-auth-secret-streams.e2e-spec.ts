@@ -11,7 +11,7 @@ import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
 import { Instance } from '../support/topology.js';
 
-const ADMIN_TOKEN = 'streams-admin-token';
+const ADMIN_TOKEN = 'streams-admin-token-0123456789abcdef0123456789';
 
 type Node = { url: string | undefined };
 

@@ -8,7 +8,7 @@ import { SteadyReader } from '../support/steady-reader.js';
 import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
-const ADMIN_TOKEN = 'revoked-key-admin';
+const ADMIN_TOKEN = 'revoked-key-admin-0123456789abcdef0123456789';
 const TARGET = { identifier: 'steady', name: 'Steady' };
 
 interface Health {

@@ -12,7 +12,7 @@ import { parseScrape } from '../support/prometheus-text.js';
 import { RedisServer } from '../support/redis-server.js';
 import { Instance } from '../support/topology.js';
 
-const ADMIN_TOKEN = 'sealed-admin-token';
+const ADMIN_TOKEN = 'sealed-admin-token-0123456789abcdef0123456789';
 const SEALED = CACHE_KEYS.authSecrets;
 const MARKER = CACHE_KEYS.authSecretsMarker;
 

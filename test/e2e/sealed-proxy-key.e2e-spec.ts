@@ -11,7 +11,7 @@ import { Instance } from '../support/topology.js';
 import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
-const ADMIN_TOKEN = 'sealed-proxy-key-admin';
+const ADMIN_TOKEN = 'sealed-proxy-key-admin-0123456789abcdef0123456789';
 const SEALED = CACHE_KEYS.proxyKey;
 const MARKER = CACHE_KEYS.proxyKeyMarker;
 
