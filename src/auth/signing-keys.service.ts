@@ -207,7 +207,14 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   ): Promise<{ fingerprint: string; previousValidUntil: string }> {
     for (let attempt = 1; ; attempt += 1) {
       await this.refresh();
-      const expected = (await this.slot.read()).raw;
+      // The new state is built on the very value the compare-and-set expects: a rotation another
+      // instance stored since the refresh is taken over first, or it would be overwritten.
+      const reading = await this.slot.read();
+      const expected = reading.raw;
+      const { stored, state: latest } = readState(reading.sealed);
+      if (latest && stored.kind === 'sealed' && stored.epoch > (this.held?.epoch ?? -1)) {
+        this.apply(latest, stored.epoch);
+      }
       const now = Date.now();
       const retiring = { secret: this.current.secret, validUntil: now + graceMs };
       const state: StoredState = {

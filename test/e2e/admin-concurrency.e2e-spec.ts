@@ -77,7 +77,7 @@ describe('POST /admin/v1/auth-secret/rotate, concurrently', () => {
             const kept = await known(url);
             return rotated.filter((print) => !kept.includes(print));
           },
-          { timeout: 8_000 },
+          { timeout: 20_000 },
         )
         .toEqual([]);
     }
