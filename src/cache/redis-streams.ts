@@ -56,6 +56,15 @@ export class RedisStreams {
     return id ?? '';
   }
 
+  /** Whether the stream still holds the message `id`, and how many messages it holds. */
+  async holds(stream: string, id: string): Promise<{ found: boolean; length: number }> {
+    const [found, length] = await Promise.all([
+      this.redis.connection.xrange(stream, id, id, 'COUNT', 1),
+      this.redis.connection.xlen(stream),
+    ]);
+    return { found: found.length > 0, length };
+  }
+
   /** The id of the newest message, or `0-0` for an empty stream: where "from now on" starts. */
   async lastId(stream: string): Promise<string> {
     const newest = await this.redis.connection.xrevrange(stream, '+', '-', 'COUNT', 1);
