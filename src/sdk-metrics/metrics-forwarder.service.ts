@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnModuleInit,
@@ -19,7 +20,7 @@ import {
 } from './forwarding-policy.js';
 import type { PartEntries, PartKind, SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsBuffer } from './metrics-buffer.js';
-import { MetricsSender } from './metrics-sender.service.js';
+import { MetricsSender, type PartSender } from './metrics-sender.service.js';
 import { MetricsSink } from './metrics-sink.js';
 import type { BufferedPart } from './part-buffer.js';
 
@@ -54,7 +55,7 @@ export class MetricsForwarder
 
   constructor(
     private readonly config: AppConfig,
-    private readonly sender: MetricsSender,
+    @Inject(MetricsSender) private readonly sender: PartSender,
     private readonly jobs: ScheduledJobs,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
   ) {
