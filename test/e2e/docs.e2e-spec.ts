@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderConfigurationReference } from '../../scripts/configuration/render-reference.js';
+import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
@@ -16,4 +17,32 @@ describe('docs/configuration.md', () => {
       renderConfigurationReference(),
     );
   });
+});
+
+describe('docs/redis-layout.md', () => {
+  const page = read('docs/redis-layout.md');
+
+  /** A key as the page writes it: each parameter as `<name>`, a hashed one as `<sha256(name)>`. */
+  function shown(build: string | ((...args: string[]) => string)): string {
+    if (typeof build === 'string') {
+      return build;
+    }
+    const params = (/^\(([^)]*)\)/.exec(build.toString())?.[1] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    let key = build(...params.map((p) => `<${p}>`));
+    for (const p of params) {
+      key = key.replace(sha256Hex(`<${p}>`), `<sha256(${p})>`);
+    }
+    return key;
+  }
+
+  it.each(Object.entries(CACHE_KEYS))(
+    'names CACHE_KEYS.%s and the key it builds',
+    (name, build) => {
+      expect(page).toContain(`\`CACHE_KEYS.${name}\``);
+      expect(page).toContain(`\`${shown(build)}\``);
+    },
+  );
 });
