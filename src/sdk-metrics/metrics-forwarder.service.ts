@@ -35,7 +35,7 @@ const MAX_JITTER_MS = 10_000;
 const SHUTDOWN_FLUSH_MS = 10_000;
 
 /**
- * The primary's metrics pipeline (`upstream-api.md` §7.3): buffers SDK metrics per environment
+ * The primary's metrics pipeline (docs/upstream.md): buffers SDK metrics per environment
  * and posts them upstream every METRIC_POST_DURATION seconds, as soon as 1 MiB is buffered, and
  * once more at shutdown. Failed POSTs are kept and retried with the next flush, within bounds.
  */

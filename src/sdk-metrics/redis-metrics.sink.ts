@@ -24,7 +24,7 @@ interface Pending {
 
 /**
  * A read replica's SDK metrics go to its primary through `stream:sdk_metrics`
- * (`cache-and-ha.md` §5.3), one message per SDK request. The SDK is answered at once; messages
+ * (docs/redis-layout.md), one message per SDK request. The SDK is answered at once; messages
  * Redis cannot take yet wait in order (16 MiB at most, then the oldest are dropped and counted)
  * and are appended once it answers again, so a Redis restart loses none. Before its first append
  * a replica makes sure the primary's position exists (`StreamPositions.claim`): a replica that

@@ -3,13 +3,14 @@
  * matches the code, the Redis layout page names every key the code builds, and every page a
  * source comment or a doc links to exists.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderConfigurationReference } from '../../scripts/configuration/render-reference.js';
 import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
+const read = (file: string) => readFileSync(`${ROOT}${file}`, 'utf8');
 
 describe('docs/configuration.md', () => {
   it('is what `npm run docs:config` generates from the EnvVars class', () => {
@@ -52,4 +53,52 @@ describe('docs/redis-layout.md', () => {
       expect(page).toContain(`\`${shown(build)}\``);
     },
   );
+});
+
+describe('pointers to docs', () => {
+  const SOURCE_DIRS = ['src', 'test', 'scripts', 'bench', 'helm', 'examples'];
+  const sources = SOURCE_DIRS.flatMap((dir) =>
+    readdirSync(`${ROOT}${dir}`, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(ts|mjs|yaml|tpl|txt|json)$/.test(file))
+      .map((file) => `${dir}/${file}`),
+  );
+
+  it('no source file points at a spec outside the repository', () => {
+    const outside = sources.filter((file) => {
+      if (file === 'test/e2e/docs.e2e-spec.ts') {
+        return false; // this check itself
+      }
+      const text = read(file);
+      // `§` numbered the sections of the external spec; WHATWG's section in the SSE parser is fine.
+      return /shared\/spec|§(?!9\.2\.6)/.test(text);
+    });
+    expect(outside).toEqual([]);
+  });
+
+  it('every docs/ page a source file names exists', () => {
+    const named = new Set(
+      sources.flatMap((file) => [...read(file).matchAll(/\bdocs\/[\w./-]+\.md/g)].map((m) => m[0])),
+    );
+    expect([...named].filter((page) => !existsSync(`${ROOT}${page}`))).toEqual([]);
+  });
+
+  it('every relative link of the docs and the README resolves inside the repository', () => {
+    const pages = [
+      'README.md',
+      ...readdirSync(`${ROOT}docs`, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.md'))
+        .map((file) => `docs/${file}`),
+    ];
+    const broken = pages.flatMap((page) =>
+      [...read(page).matchAll(/\]\(([^)#\s]+)(#[^)\s]*)?\)/g)]
+        .map((m) => m[1] ?? '')
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => {
+          const resolved = path.join(ROOT, path.dirname(page), target);
+          return !resolved.startsWith(ROOT) || !existsSync(resolved);
+        })
+        .map((target) => `${page} → ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
 });
