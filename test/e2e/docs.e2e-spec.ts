@@ -63,8 +63,11 @@ describe('pointers to docs', () => {
       .map((file) => `${dir}/${file}`),
   );
 
-  it('no source file points at a spec outside the repository', () => {
-    const outside = sources.filter((file) => {
+  it('no source file or page points at a spec outside the repository', () => {
+    const pages = readdirSync(`${ROOT}docs`, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => `docs/${file}`);
+    const outside = [...sources, 'README.md', ...pages].filter((file) => {
       if (file === 'test/e2e/docs.e2e-spec.ts') {
         return false; // this check itself
       }
