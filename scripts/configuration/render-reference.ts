@@ -22,12 +22,25 @@ a test fails when it is out of date. -->
 
 ff-relay is configured by environment variables only, named, in the units and with the defaults of
 the Harness Relay Proxy V2 where Harness has the variable ([migrating-from-harness-relay-proxy.md](migrating-from-harness-relay-proxy.md)
-says what each Harness variable does here). Empty values count as unset; booleans accept what Go's
-\`strconv.ParseBool\` accepts (\`1 t T TRUE true True 0 f F FALSE false False\`). A bad value stops
-the boot (exit 1) with one line naming every bad variable, never its value. A variable that is set
-but changes nothing here is named in one \`settings with no effect here\` warning at boot, and the
-\`service config\` line at boot shows the effective value of every variable below (secrets as a
-fingerprint or \`set\`/\`unset\`).
+says what each Harness variable does here and every default that differs). ff-relay's own
+durations are Go durations (\`SHUTDOWN_TIMEOUT=25s\`). Empty values count as unset; booleans accept
+what Go's \`strconv.ParseBool\` accepts (\`1 t T TRUE true True 0 f F FALSE false False\`); URLs must be
+http(s). A bad value stops the boot (exit 1) with one line naming every bad variable, never its
+value. In the Helm chart each variable is a key of \`config\` (\`config.REDIS_ADDRESS\`), secrets
+coming from a Secret.
+
+At boot the relay logs one \`service config\` line, like the Harness proxy, with the effective value
+of every variable below, defaults included; the proxy key and \`AUTH_SECRET\` appear as \`sha256:\`
+and the first 12 hex digits of their SHA-256 (compare instances without showing them), other
+secrets as \`set\`/\`unset\`, passwords in URLs as \`***\`:
+
+\`\`\`json
+{"level":"info","context":"FfRelay","config":{"PROXY_KEY":"sha256:3f0fbfeff5e8","AUTH_SECRET":"sha256:9a1c…","REDIS_ADDRESS":"redis-master:6379","REDIS_PASSWORD":"set","LOG_LEVEL":"INFO",…},"msg":"service config"}
+\`\`\`
+
+A variable that is set but changes nothing here (a go-redis pool setting with no pool to act on, a
+Relay Proxy V1 setting) is named in one \`warn\` line, \`settings with no effect here\`, with what
+ff-relay does instead.
 
 "Also in Harness": **yes** when the Harness Relay Proxy V2 reads the variable with the same meaning
 and default; the Harness default when it differs; **—** when the variable is ff-relay's own.

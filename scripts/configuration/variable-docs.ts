@@ -365,7 +365,7 @@ export const VARIABLE_DOCS: Readonly<Record<keyof EnvVars, VariableDoc>> = {
     topic: 'SDK streams',
     harness: false,
     meaning:
-      'SDK streams one instance holds; past it `/stream` answers 503 with `Retry-After` and SDKs poll meanwhile. `0` turns it off.',
+      'SDK streams one instance holds; past it `/stream` answers 503 `STREAM_LIMIT_REACHED` with `Retry-After` (15–45 s) and SDKs poll meanwhile. About 125 MiB of memory per 10,000 streams. `0` turns it off.',
   },
   SDK_STREAM_MAX_AGE: {
     topic: 'SDK streams',
@@ -404,13 +404,13 @@ export const VARIABLE_DOCS: Readonly<Record<keyof EnvVars, VariableDoc>> = {
     harness: false,
     default: '— (nobody)',
     meaning:
-      "Whose `X-Forwarded-For` names the client (rate limits, audit, access log): a hop count, or comma-separated addresses/CIDRs (also `loopback`, `linklocal`, `uniquelocal`). Others' is ignored.",
+      "Whose `X-Forwarded-For` names the client (rate limits, audit, access log): a hop count (`1`: the address the nearest proxy saw; only when clients cannot reach the relay directly), or comma-separated addresses/CIDRs (`10.0.0.0/8,fd00::/8`; also `loopback`, `linklocal`, `uniquelocal`). Others' `X-Forwarded-For` is ignored.",
   },
   UPSTREAM_POLL_INTERVAL: {
     topic: 'Mode and upstream',
     harness: false,
     meaning:
-      'Seconds between polls of Harness while its stream is down; also the longest wait between attempts to reopen it.',
+      'Seconds between polls of Harness while its stream is down; also the longest wait between attempts to reopen it (they start at once, then back off from 1 s to 30 s).',
   },
   UPSTREAM_STREAM_TIMEOUT: {
     topic: 'Mode and upstream',
