@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
@@ -7,6 +7,7 @@ import { ProxyKey } from '../upstream/proxy-key.js';
 import type { AdminCall } from './admin-call.js';
 import { requireGracePeriod } from './dto/grace-period.js';
 import { AuthSecretRotatedDto, KeysResponseDto } from './dto/keys-response.dto.js';
+import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 
 /** The Admin API's key listing and SDK-token secret rotation. */
 @Injectable()
@@ -15,10 +16,12 @@ export class AdminService {
     private readonly keys: SigningKeys,
     private readonly mirror: MemoryMirror,
     private readonly proxyKey: ProxyKey,
+    @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
   ) {}
 
   listKeys(): KeysResponseDto {
-    const proxyKey = this.proxyKey.value;
+    // Offline, a PROXY_KEY that is set is not in service: listing it would say otherwise.
+    const proxyKey = this.authority === 'harness' ? this.proxyKey.value : '';
     const environments = this.mirror
       .servedEnvironments()
       .map((env) => ({ id: env.id, sdkKeys: env.apiKeys.map((hash) => hash.slice(0, 12)).sort() }))

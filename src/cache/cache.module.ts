@@ -40,7 +40,7 @@ import { StreamPositions } from './stream-positions.js';
       provide: CacheStore,
       inject: [RedisClient, MemoryMirror, CacheMetrics, MemoizeMetrics],
       // Only Redis is measured: Harness names in-memory metrics `in_mem` only in its broken
-      // generate-offline mode, and nothing watches them (prometheus-metrics.md §2.5).
+      // generate-offline mode, and nothing watches them (docs/prometheus-metrics.md).
       useFactory: (
         redis: RedisClient | null,
         mirror: MemoryMirror,

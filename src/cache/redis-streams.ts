@@ -10,7 +10,7 @@ const BACKOFF_MAX_MS = 60_000;
 /** Messages per read unless the subscriber asks for another number. */
 const BATCH = 100;
 
-/** Every message carries one field, `event`, holding a JSON document (`cache-and-ha.md` §5). */
+/** Every message carries one field, `event`, holding a JSON document (docs/redis-layout.md). */
 const FIELD = 'event';
 /**
  * Ours, beside `event` (other readers ignore it): the producer's id for a message it may append
@@ -144,7 +144,8 @@ async function readBatch(
   const messages: StreamMessage[] = [];
   for (const [, entries] of reply ?? []) {
     for (const [id, fields] of entries) {
-      // Readers ignore messages without an `event` field (§5); the id still advances.
+      // Readers ignore messages without an `event` field (docs/redis-layout.md); the id still
+      // advances.
       messages.push({
         id,
         json: field(fields, FIELD) ?? '',

@@ -6,7 +6,7 @@ import { NotFoundError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**
- * The server-SDK reads (`sdk-api.md` §4). Bodies are the pre-serialised bytes of the current
+ * The server-SDK reads (docs/sdk-api.md). Bodies are the pre-serialised bytes of the current
  * config version; an unknown environment is an empty list, never a 404, as in Harness.
  */
 @Injectable()

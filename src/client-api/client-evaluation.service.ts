@@ -14,7 +14,7 @@ interface ResolvedTarget {
   key: string;
 }
 
-/** The client-SDK evaluation routes (`sdk-api.md` §5). */
+/** The client-SDK evaluation routes (docs/sdk-api.md). */
 @Injectable()
 export class ClientEvaluationService {
   private readonly logger = new Logger(ClientEvaluationService.name);

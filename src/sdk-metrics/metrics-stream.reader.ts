@@ -16,7 +16,7 @@ import type { SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsForwarder } from './metrics-forwarder.service.js';
 
 /**
- * The primary's side of `stream:sdk_metrics` (`cache-and-ha.md` §5.3): what read replicas took
+ * The primary's side of `stream:sdk_metrics` (docs/redis-layout.md): what read replicas took
  * from their SDKs goes into the same forwarding pipeline as the primary's own. Where to resume
  * is stored in Redis from the first read on (Harness starts at `$` and loses what came in while
  * no primary read): the first primary, or the first replica to append if it came earlier,

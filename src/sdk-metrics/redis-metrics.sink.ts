@@ -21,7 +21,7 @@ const STREAM = CACHE_KEYS.sdkMetricsStream;
 
 /**
  * Every instance's SDK metrics go to the primary's forwarder through `stream:sdk_metrics`
- * (`docs/sdk-metrics.md`), one message per SDK request; the primary's own too, so that a primary
+ * (docs/redis-layout.md), one message per SDK request; the primary's own too, so that a primary
  * killed before it flushed leaves them to its successor. An SDK is answered 200 only once Redis
  * took its metrics, 503 `METRICS_NOT_STORED` otherwise (SDKs post them again): nothing is
  * acknowledged that a killed instance would lose. What was appended stays in custody until the

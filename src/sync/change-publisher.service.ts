@@ -17,7 +17,7 @@ export class ChangePublisher {
   constructor(
     private readonly hub: StreamHub,
     @Optional() private readonly relay?: ChangeRelay,
-    /** The primary's or a replica's SDK producer counters; offline mode has none (§2.7). */
+    /** The primary's or a replica's SDK producer counters; offline mode has none. */
     @Optional() @Inject(SDK_STREAM_COUNTERS) private readonly sdkCounters?: StreamCounters,
   ) {}
 
@@ -37,7 +37,8 @@ export class ChangePublisher {
   }
 
   private publishHere(event: SdkEvent): void {
-    // Removal events carry no environment of their own: nothing to publish locally (§5.1 [DEV]).
+    // Removal events carry no environment of their own: nothing to publish locally (Go publishes
+    // them to an empty channel name); the relay to replicas still carries them.
     if (event.environment) {
       this.hub.publish(event);
       // One publish per event and environment, however many SDKs listen (Harness: Pushpin).

@@ -28,7 +28,7 @@ interface Pending {
 const RELAY_WAIT_MS = 1_000;
 
 /**
- * What a primary tells its read replicas over Redis (`cache-and-ha.md` §5.1, §5.2): every change
+ * What a primary tells its read replicas over Redis (docs/redis-layout.md): every change
  * it announced, after the cache holds it, on `proxy:sse_events`; its upstream stream state on
  * `proxy:primary_to_replica_control_events`, at each change and every 20 s. Appends run one at
  * a time, so replicas see them in the order they happened. One Redis did not take waits, with

@@ -14,12 +14,12 @@ import { ConfigSource } from '../config-source.js';
 import { parseUpstreamEvent, type UpstreamEvent } from '../upstream-event.js';
 import { ReplicaReadiness } from './replica-readiness.service.js';
 
-/** Three missed 20 s status broadcasts: the primary is gone (`cache-and-ha.md` §12 [DEV]). */
+/** Three missed 20 s status broadcasts: the primary is gone (docs/redis-layout.md). */
 const PRIMARY_SILENCE_MS = 60_000;
 const CHECK_INTERVAL_MS = 5_000;
 
 /**
- * Read-replica mode (`cache-and-ha.md` §11.2): no upstream traffic at all. Config is read from
+ * Read-replica mode (docs/architecture.md): no upstream traffic at all. Config is read from
  * the Redis the primary fills, into memory; the primary's change events (`proxy:sse_events`)
  * refresh memory and then reach this instance's SDK streams; its status broadcasts decide
  * whether SDK streams are held. Both streams are read from where they stood at start and
