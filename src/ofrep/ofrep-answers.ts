@@ -43,7 +43,8 @@ export function isFailure(answer: OfrepAnswer): answer is OfrepFailure {
 
 /**
  * The OFREP answer for what the evaluator served: the variation's value typed by the flag's kind
- * (`boolean`, `int` as a number, `json` as the parsed value, anything else as its string).
+ * (`boolean`, `int` as a number, `json` as the parsed value, anything else as its string); a
+ * value the kind cannot hold (`abc` in an `int` flag, broken JSON) is a `PARSE_ERROR`.
  */
 export function answerOf(
   flag: FeatureConfig,
@@ -71,12 +72,13 @@ export function answerOf(
   };
 }
 
+/** As the Harness SDKs convert a variation value, so OFREP and Harness clients get the same. */
 function typed(kind: string, raw: string): OfrepValue | undefined {
   switch (kind) {
     case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : undefined;
+      return raw.toLowerCase() === 'true';
     case 'int': {
-      const number = raw.trim() === '' ? Number.NaN : Number(raw);
+      const number = Number.parseFloat(raw);
       return Number.isFinite(number) ? number : undefined;
     }
     case 'json':

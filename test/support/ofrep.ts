@@ -87,13 +87,13 @@ export async function harnessEvaluations(
   return (await response.json()) as Evaluation[];
 }
 
-/** A Harness wire value as the OFREP answer types it. */
+/** A Harness wire value as the Harness SDKs convert it (and OFREP types it). */
 export function typedValue(evaluation: Evaluation): unknown {
   switch (evaluation.kind) {
     case 'boolean':
-      return evaluation.value === 'true';
+      return evaluation.value.toLowerCase() === 'true';
     case 'int':
-      return Number(evaluation.value);
+      return Number.parseFloat(evaluation.value);
     case 'json':
       return JSON.parse(evaluation.value) as unknown;
     default:
