@@ -21,6 +21,7 @@ import {
 } from '../support/ofrep.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { RedisServer } from '../support/redis-server.js';
+import { SseClient } from '../support/sse-client.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 const seed = exampleSeed();
@@ -28,6 +29,7 @@ const sdkKey = seed.apiKeys?.[0] ?? '';
 const TARGETS = manyTargets(40);
 
 type Details = EvaluationDetails<FlagValue>;
+type EventStreams = { eventStreams: { endpoint: { requestUri: string } }[] };
 
 /** The OpenFeature answer for a flag, asked with the method of its Harness kind. */
 function detailsOf(
@@ -173,5 +175,40 @@ describe('POST /ofrep/v1/evaluate/flags/:key with the unmodified OpenFeature Nod
         return forwardedOfrepCount(upstream);
       })
       .toBe(expected);
+  });
+
+  it('announces an upstream change on the event streams of the primary and the replica, with the same id', async () => {
+    const streams = await Promise.all(
+      [primary, replica].map(async (app) => {
+        const response = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': sdkKey },
+          body: JSON.stringify({ context: { targetingKey: 'stream-user' } }),
+        });
+        const body = (await response.json()) as EventStreams;
+        const stream = await SseClient.connect(
+          `${app.url}${body.eventStreams[0]?.endpoint.requestUri}`,
+        );
+        await stream.waitFor(() => stream.heartbeats > 0);
+        return stream;
+      }),
+    );
+    try {
+      upstream.toggleFlag(seed.id, 'legacy-reports', 'on');
+      const [onPrimary, onReplica] = await Promise.all(
+        streams.map((stream) => stream.next(10_000)),
+      );
+      expect(onReplica?.id).toBe(onPrimary?.id);
+      expect(JSON.parse(onReplica?.data ?? '{}')).toMatchObject({
+        type: 'refetchEvaluation',
+        etag: onPrimary?.id,
+      });
+      const client = OpenFeature.getClient('replica');
+      const served = await client.getBooleanDetails('legacy-reports', false, { targetingKey: 'x' });
+      expect(served.reason).not.toBe('DISABLED');
+    } finally {
+      streams.forEach((stream) => stream.close());
+      upstream.toggleFlag(seed.id, 'legacy-reports', 'off');
+    }
   });
 });
