@@ -15,10 +15,18 @@ interface Announced {
   etag: string;
   /** Unix seconds when this instance first saw that content. */
   lastModified: number;
+  /** When this instance announced it as a change (ms); undefined for content it started with. */
+  changedAt?: number;
 }
 
 /** EventSource reconnects this fast after a stream ends (max age, another instance). */
 const RECONNECT_MS = 2_000;
+/**
+ * A new stream (no `Last-Event-ID`) is told of a change this recent: its client may have fetched
+ * just before it, and then opened the stream just after the event (the web provider reconnects
+ * when the stream URL changes). The refetch costs a 304 if it had it already.
+ */
+const FRESH_CHANGE_MS = 30_000;
 
 /**
  * The OFREP change-notification streams (ADR-0008). They are held by the SDK stream hub (same
@@ -26,7 +34,8 @@ const RECONNECT_MS = 2_000;
  * each config change this instance publishes (from upstream, the primary, or CONFIG_DIR) becomes
  * one `refetchEvaluation` event. A client reconnecting with a `Last-Event-ID` that is not the
  * current content is sent the current one at once: refetching is idempotent, so the changes it
- * missed collapse into that one event, on whichever instance it reconnects to.
+ * missed collapse into that one event, on whichever instance it reconnects to. A new stream is
+ * sent the last change if it is only seconds old.
  */
 @Injectable()
 export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
@@ -90,7 +99,10 @@ export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
       throw error;
     }
     connection.onClose(() => slot.release());
-    const missed = lastEventId !== undefined && lastEventId !== current.etag;
+    const missed =
+      lastEventId === undefined
+        ? current.changedAt !== undefined && Date.now() - current.changedAt < FRESH_CHANGE_MS
+        : lastEventId !== current.etag;
     this.hub.attach(environment, connection, {
       kind: 'ofrep',
       keyHash,
@@ -104,6 +116,7 @@ export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
     const before = this.announced.get(environment);
     const now = await this.current(environment);
     if (before?.etag !== now.etag) {
+      now.changedAt = Date.now();
       this.hub.broadcast(environment, 'ofrep', frameOf(now));
     }
   }

@@ -22,11 +22,14 @@ export type BulkAnswer =
 
 /** Seconds of hidden-tab inactivity after which the web provider may close its stream. */
 const INACTIVITY_DELAY_S = 120;
+/** A refetch naming other content reloads it from the cache at most this often per environment. */
+const RELOAD_INTERVAL_MS = 1_000;
 
 /** OFREP evaluation (docs/openfeature.md): the Harness SDK key selects the environment. */
 @Injectable()
 export class OfrepService {
   private readonly environments = new Map<string, OfrepEnvironment>();
+  private readonly reloadedAt = new Map<string, number>();
 
   constructor(
     private readonly reader: ConfigReader,
@@ -64,7 +67,7 @@ export class OfrepService {
     const { env, keyHash } = await this.authenticate(credentials);
     const { target } = targetOf(body);
     let environment = await this.environment(env);
-    if (flagConfigEtag && flagConfigEtag !== environment.configEtag) {
+    if (flagConfigEtag && flagConfigEtag !== environment.configEtag && this.mayReload(env)) {
       await Promise.all([this.reader.reload('flags', env), this.reader.reload('segments', env)]);
       environment = await this.environment(env);
     }
@@ -101,6 +104,16 @@ export class OfrepService {
       throw new UnauthorisedError('unknown SDK key');
     }
     return { env, keyHash };
+  }
+
+  /** Bounds what refetches naming made-up etags can cost the cache. */
+  private mayReload(env: string): boolean {
+    const now = Date.now();
+    if (now - (this.reloadedAt.get(env) ?? 0) < RELOAD_INTERVAL_MS) {
+      return false;
+    }
+    this.reloadedAt.set(env, now);
+    return true;
   }
 
   private async environment(env: string): Promise<OfrepEnvironment> {

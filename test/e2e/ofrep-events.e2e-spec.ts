@@ -3,6 +3,7 @@ import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js'
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 import { authenticate } from '../support/sdk-requests.js';
+import { RedisServer } from '../support/redis-server.js';
 import { SseClient, type SseEvent } from '../support/sse-client.js';
 
 const CONTEXT = { context: { targetingKey: 'events-user' } };
@@ -93,8 +94,10 @@ describe('GET /ofrep/v1/events', () => {
     const { url } = await bulk();
     const first = await open(url);
     await first.waitFor(() => first.heartbeats > 0);
+    const replayedAtOpen = first.received.length;
     await change('off');
-    const seen = await first.next();
+    await first.waitFor(() => first.received.length > replayedAtOpen);
+    const seen = first.received.at(-1) as SseEvent;
     first.close();
     await change('on');
     const behind = await open(url, { 'last-event-id': seen.id ?? '' });
@@ -104,6 +107,14 @@ describe('GET /ofrep/v1/events', () => {
     const current = await open(url, { 'last-event-id': replayed.id ?? '' });
     await current.waitFor(() => current.heartbeats > 1, 10_000, 'a second heartbeat');
     expect(current.received).toEqual([]);
+  });
+
+  it('tells a new stream of a change made seconds before it opened', async () => {
+    const { url } = await bulk();
+    await change('off');
+    const late = await open(url);
+    const event = await late.next();
+    expect(refetchOf(event).etag).toBe(event.id);
   });
 
   it('refuses a stream without a valid token of its own, and its token opens nothing else', async () => {
@@ -155,5 +166,54 @@ describe('GET /ofrep/v1/events', () => {
     await stream.waitFor(() => stream.heartbeats > 0);
     await own.close();
     expect(await stream.ended).toEqual({ kind: 'eof' });
+  });
+});
+
+describe('GET /ofrep/v1/events of a removed SDK key', () => {
+  const ADMIN = {
+    authorization: 'Bearer ofrep-admin-token-of-32-characters-x',
+    'content-type': 'application/json',
+  };
+  let redis: RedisServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    t = await createTestApp(
+      { REDIS_ADDRESS: redis.address, ADMIN_API_TOKEN: 'ofrep-admin-token-of-32-characters-x' },
+      { listen: true, keepRedis: true },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('is ended, and neither it nor evaluation opens again', async () => {
+    const created = await fetch(`${t.url}/admin/v1/environments/${PRODUCTION_ENV_UUID}/sdk-keys`, {
+      method: 'POST',
+      headers: ADMIN,
+      body: JSON.stringify({ kind: 'client' }),
+    });
+    const { key, fingerprint } = (await created.json()) as { key: string; fingerprint: string };
+    const evaluate = () =>
+      fetch(`${t.url}/ofrep/v1/evaluate/flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify(CONTEXT),
+      });
+    const answer = (await (await evaluate()).json()) as {
+      eventStreams: { endpoint: { requestUri: string } }[];
+    };
+    const url = `${t.url}${answer.eventStreams[0]?.endpoint.requestUri ?? ''}`;
+    const stream = await SseClient.connect(url);
+    await stream.waitFor(() => stream.heartbeats > 0);
+    const removed = await fetch(
+      `${t.url}/admin/v1/environments/${PRODUCTION_ENV_UUID}/sdk-keys/${fingerprint}?gracePeriod=0s`,
+      { method: 'DELETE', headers: { authorization: ADMIN.authorization } },
+    );
+    expect(removed.status).toBe(204);
+    expect((await stream.ended).kind).toBe('eof');
+    expect((await SseClient.connect(url)).status).toBe(401);
+    expect((await evaluate()).status).toBe(401);
   });
 });
