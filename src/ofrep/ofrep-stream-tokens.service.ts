@@ -13,6 +13,8 @@ export const STREAM_TOKEN_TTL_S = 60 * 60;
  */
 const ISSUE_WINDOW_S = 15 * 60;
 const PURPOSE = 'ofrep-events';
+/** Tokens of the current window kept for reuse (every bulk answer names one). */
+const MAX_ISSUED = 10_000;
 
 export interface StreamGrant {
   environment: string;
@@ -28,6 +30,9 @@ export interface StreamGrant {
 @Injectable()
 export class OfrepStreamTokens {
   private readonly derived = new WeakMap<KeyObject, KeyObject>();
+  /** The tokens issued in the current window, by key and grant: signing each costs an HMAC. */
+  private issued = new Map<string, string>();
+  private issuedWindow = 0;
 
   constructor(
     private readonly jwt: JwtService,
@@ -37,16 +42,25 @@ export class OfrepStreamTokens {
   issue(grant: StreamGrant, nowMs = Date.now()): string {
     const { key, kid } = this.keys.signing();
     const iat = Math.floor(nowMs / 1000 / ISSUE_WINDOW_S) * ISSUE_WINDOW_S;
-    return this.jwt.sign(
-      {
-        sub: PURPOSE,
-        env: grant.environment,
-        kh: grant.keyHash,
-        iat,
-        exp: iat + STREAM_TOKEN_TTL_S,
-      },
-      { privateKey: this.derive(key) as never, algorithm: 'HS256', ...(kid ? { keyid: kid } : {}) },
-    );
+    if (iat !== this.issuedWindow || this.issued.size >= MAX_ISSUED) {
+      this.issued = new Map();
+      this.issuedWindow = iat;
+    }
+    const cacheKey = `${kid ?? ''}\n${grant.environment}\n${grant.keyHash}`;
+    let token = this.issued.get(cacheKey);
+    if (!token) {
+      const claims = { sub: PURPOSE, env: grant.environment, kh: grant.keyHash };
+      token = this.jwt.sign(
+        { ...claims, iat, exp: iat + STREAM_TOKEN_TTL_S },
+        {
+          privateKey: this.derive(key) as never,
+          algorithm: 'HS256',
+          ...(kid ? { keyid: kid } : {}),
+        },
+      );
+      this.issued.set(cacheKey, token);
+    }
+    return token;
   }
 
   /** The environment and key a token grants, or 401 (expired, forged, or signed by a retired secret). */
