@@ -6,6 +6,7 @@ import {
   type StaticServer,
   startStaticServer,
 } from '../support/browser/static-server.js';
+import { StreamHub } from '../../src/stream/stream-hub.service.js';
 import type { TestApp } from '../support/create-test-app.js';
 import { EXAMPLE_ENVIRONMENTS, EXPECTED_EVALUATIONS } from '../support/example-config.js';
 import { nextChange, nodeSdkClient } from '../support/node-sdk.js';
@@ -133,6 +134,28 @@ describe(
         expect.objectContaining({ path: '/ofrep/v1/events', status: 200 }),
       );
       expect(page.problems).toEqual([]);
+    });
+
+    it('catches up on a change made while its stream was down: the browser reconnects with Last-Event-ID', async () => {
+      page ??= await openPage();
+      await expect.poll(() => page?.requestsTo('/ofrep/v1/events').length).toBeGreaterThan(0);
+      const streamsBefore = page.requestsTo('/ofrep/v1/events').length;
+      const before = (await page.flags())['legacy-reports'];
+      // Every stream of the environment ends (as at max age, or when an instance goes away); the
+      // change happens before the browser is back (it waits the `retry: 2000` it was sent).
+      t.app.get(StreamHub).closeEnvironment(seed.id);
+      upstream.toggleFlag(seed.id, 'legacy-reports', before === true ? 'off' : 'on');
+      await expect
+        .poll(async () => (await page?.flags())?.['legacy-reports'], {
+          timeout: 15_000,
+          interval: 50,
+        })
+        .toBe(before !== true);
+      const streams = page.requestsTo('/ofrep/v1/events');
+      expect(streams).toHaveLength(streamsBefore + 1);
+      const headers = await streams.at(-1)?.allHeaders();
+      expect(headers?.['last-event-id']).toMatch(/^[0-9a-f]{32}$/);
+      expect((await page.status()).events).not.toContain('PROVIDER_ERROR');
     });
   },
 );
