@@ -41,6 +41,8 @@ const FRESH_CHANGE_MS = 30_000;
 export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(OfrepEvents.name);
   private readonly announced = new Map<string, Announced>();
+  /** The etag last broadcast per environment. */
+  private readonly sent = new Map<string, string>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -113,12 +115,15 @@ export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
 
   /** Announces the environment's content if it is not what was announced last. */
   private async changed(environment: string): Promise<void> {
-    const before = this.announced.get(environment);
+    const before = this.announced.get(environment)?.etag;
     const now = await this.current(environment);
-    if (before?.etag !== now.etag) {
-      now.changedAt = Date.now();
-      this.hub.broadcast(environment, 'ofrep', frameOf(now));
+    // Checked and set after the read, in one step: concurrent publishes announce it once.
+    if (now.etag === before || now.etag === this.sent.get(environment)) {
+      return;
     }
+    this.sent.set(environment, now.etag);
+    now.changedAt = Date.now();
+    this.hub.broadcast(environment, 'ofrep', frameOf(now));
   }
 
   private async current(environment: string): Promise<Announced> {
