@@ -17,6 +17,7 @@ import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
 import { FleetCounts } from './fleet-counts.js';
+import { FollowedChanges } from './followed-changes.js';
 import { ProxyKeyVault } from './proxy-key-vault.js';
 import { SealedStateReports } from './sealed-state-reports.service.js';
 import { SdkKeyRegistry } from './sdk-key-registry.service.js';
@@ -72,6 +73,7 @@ import { StreamPositions } from './stream-positions.js';
     CacheHealthService,
     InventoryRepository,
     FleetCounts,
+    FollowedChanges,
     SealedStateReports,
   ],
   exports: [
@@ -87,6 +89,7 @@ import { StreamPositions } from './stream-positions.js';
     ProxyKeyVault,
     SdkKeyRegistry,
     FleetCounts,
+    FollowedChanges,
     SealedStateReports,
   ],
 })

@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { CacheStore } from '../../cache/cache-store.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
+import { FollowedChanges } from '../../cache/followed-changes.js';
 import { RedisStreams, type StreamSubscription } from '../../cache/redis-streams.js';
 import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
 import type { StreamCounters } from '../../metrics/stream-counters.js';
@@ -38,6 +39,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
     private readonly publisher: ChangePublisher,
     private readonly jobs: ScheduledJobs,
     private readonly readiness: ReplicaReadiness,
+    private readonly followed: FollowedChanges,
     @InjectMetric(STREAM_PREFIXES.replicaConsumer) private readonly counters: StreamCounters,
   ) {
     super();
@@ -49,11 +51,12 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
       this.streams.lastId(CACHE_KEYS.sseEventsStream),
       this.streams.lastId(CACHE_KEYS.controlEventsStream),
     ]);
+    this.followed.follow(changesFrom);
     this.subscriptions = [
       this.streams.subscribe(
         CACHE_KEYS.sseEventsStream,
         changesFrom,
-        (m) => this.onChange(m.json),
+        (m) => this.onChange(m.json).finally(() => this.followed.applied(m.id)),
         this.counters,
       ),
       this.streams.subscribe(
