@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { bearerToken } from '../auth/verified-tokens.js';
 import { sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
+import { FollowedChanges } from '../cache/followed-changes.js';
 import { OfrepError } from '../common/errors/ofrep-error.js';
 import { UnauthorisedError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
@@ -36,6 +37,7 @@ export class OfrepService {
     private readonly config: AppConfig,
     private readonly events: OfrepEvents,
     private readonly usage: OfrepUsage,
+    private readonly followed: FollowedChanges,
   ) {}
 
   async evaluateFlag(credentials: OfrepCredentials, key: string, body: unknown) {
@@ -55,8 +57,8 @@ export class OfrepService {
   /**
    * Every flag, with the event stream that announces changes. The ETag is the body's hash: it
    * changes with the content, the context and the stream URL, so a 304 is always safe to keep.
-   * A refetch announced for content this instance has not loaded yet (another instance told the
-   * client first) reloads it from the cache first.
+   * A refetch announced for content this instance does not hold yet (another instance told the
+   * client first) waits until a replica has applied the changes Redis holds, then reloads.
    */
   async evaluateFlags(
     credentials: OfrepCredentials,
@@ -67,6 +69,10 @@ export class OfrepService {
     const { env, keyHash } = await this.authenticate(credentials);
     const { target } = targetOf(body);
     let environment = await this.environment(env);
+    if (flagConfigEtag && flagConfigEtag !== environment.configEtag) {
+      await this.followed.caughtUp();
+      environment = await this.environment(env);
+    }
     if (flagConfigEtag && flagConfigEtag !== environment.configEtag && this.mayReload(env)) {
       await Promise.all([this.reader.reload('flags', env), this.reader.reload('segments', env)]);
       environment = await this.environment(env);
