@@ -71,8 +71,12 @@ describe.each([
         const event = await stream.next(15_000);
         const { etag: configEtag } = JSON.parse(event.data) as { etag: string };
         const refetch = await bulk(`?flagConfigEtag=${configEtag}`, etag);
-        expect(refetch.status).toBe(200);
-        expect(refetch.body?.flags.find((f) => f.key === 'dark-mode')?.value).toBe(on);
+        const value = refetch.body?.flags.find((f) => f.key === 'dark-mode')?.value;
+        expect({ change: i, status: refetch.status, value }).toEqual({
+          change: i,
+          status: 200,
+          value: on,
+        });
         etag = refetch.etag;
       }
     } finally {
