@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OfrepModule } from './ofrep/ofrep.module.js';
 import { ProfilingModule } from './profiling/profiling.module.js';
 import { ScrapeModule } from './metrics/scrape.module.js';
 import { SdkMetricsModule } from './sdk-metrics/sdk-metrics.module.js';
@@ -25,6 +26,8 @@ import { SyncModule } from './sync/sync.module.js';
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
+    // One object for both importers, so Nest makes one module of it (one intake, one sink).
+    const sdkMetrics = SdkMetricsModule.register(config);
     return {
       module: AppModule,
       imports: [
@@ -36,7 +39,8 @@ export class AppModule {
         AuthModule.register(config),
         ClientApiModule,
         StreamModule,
-        SdkMetricsModule.register(config),
+        sdkMetrics,
+        OfrepModule.register(sdkMetrics),
         SyncModule.register(config),
         HealthModule,
         MetricsModule,

@@ -9,6 +9,9 @@ describe('allowedMethods', () => {
     ['/metrics/e1', ['POST']],
     ['/metrics', ['GET']],
     ['/livez', ['GET']],
+    ['/ofrep/v1/evaluate/flags', ['POST']],
+    ['/ofrep/v1/evaluate/flags/dark-mode', ['POST']],
+    ['/ofrep/v1/events?t=x', ['GET']],
     ['/nowhere', []],
     ['/client/env/e1/feature-configs/a/b', []],
   ])('%s → %o', (url, methods) => {

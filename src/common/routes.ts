@@ -17,10 +17,17 @@ export const ROUTES = {
   /** Ours: liveness, answered by the event loop alone (no Redis, no upstream). */
   livez: 'livez',
   prometheus: 'metrics',
+  /** OpenFeature Remote Evaluation Protocol (ours, beside the Harness contract): docs/openfeature.md. */
+  ofrepFlag: 'ofrep/v1/evaluate/flags/:key',
+  ofrepFlags: 'ofrep/v1/evaluate/flags',
+  /** The OFREP change-notification stream a bulk answer announces (ADR-0008). */
+  ofrepEvents: 'ofrep/v1/events',
 } as const;
 
-/** Health probes and the scrape: neither counted as SDK traffic
- * (docs/prometheus-metrics.md) nor access-logged. */
+/** Every OFREP path starts here; its errors have the OFREP body shape. */
+export const OFREP_PREFIX = '/ofrep/';
+
+/** Health probes and the scrape: neither counted as SDK traffic (docs/prometheus-metrics.md) nor access-logged. */
 export const PROBE_ROUTES: ReadonlySet<string> = new Set([
   `/${ROUTES.health}`,
   `/${ROUTES.livez}`,
@@ -57,6 +64,9 @@ export const ROUTE_METHODS: Record<keyof typeof ROUTES, 'GET' | 'POST'> = {
   health: 'GET',
   livez: 'GET',
   prometheus: 'GET',
+  ofrepFlag: 'POST',
+  ofrepFlags: 'POST',
+  ofrepEvents: 'GET',
 };
 
 const MATCHERS = (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).map((name) => ({

@@ -1,4 +1,4 @@
-import type { FeatureConfig, Variation } from '../model/feature-config.js';
+import type { FeatureConfig, ServingRule, Variation } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
 import { allClausesMatch, inAnySegment } from './clause.js';
 import { distributionVariation } from './distribution.js';
@@ -38,7 +38,8 @@ function onVariation(ctx: EvaluationContext, flag: FeatureConfig, target: Target
   );
 }
 
-function targetMapVariation(
+/** The variation the target map (listed targets, then segments) serves the target, else `''`. */
+export function targetMapVariation(
   ctx: EvaluationContext,
   flag: FeatureConfig,
   target: Target | null,
@@ -58,27 +59,39 @@ function targetMapVariation(
   return '';
 }
 
-function rulesVariation(
+/**
+ * The first rule whose clauses all match and that serves something (a matched rule that serves
+ * nothing is skipped); undefined when none does or there is no target.
+ */
+export function matchedRule(
   ctx: EvaluationContext,
   flag: FeatureConfig,
   target: Target | null,
-): string {
+): ServingRule | undefined {
   if (!target) {
-    return '';
+    return undefined;
   }
   for (const rule of flag.rules ?? []) {
     if (!allClausesMatch(ctx, rule.clauses, target)) {
       continue;
     }
     const serve = rule.serve;
-    // A matched distribution is final even when it serves "": later rules are not tried.
-    if (serve?.distribution) {
-      return distributionVariation(serve.distribution, target);
+    if (serve?.distribution || typeof serve?.variation === 'string') {
+      return rule;
     }
-    if (typeof serve?.variation === 'string') {
-      return serve.variation;
-    }
-    // A matched rule that serves nothing is skipped.
   }
-  return '';
+  return undefined;
+}
+
+function rulesVariation(
+  ctx: EvaluationContext,
+  flag: FeatureConfig,
+  target: Target | null,
+): string {
+  const serve = matchedRule(ctx, flag, target)?.serve;
+  // A matched distribution is final even when it serves "": later rules are not tried.
+  if (serve?.distribution) {
+    return distributionVariation(serve.distribution, target);
+  }
+  return serve?.variation ?? '';
 }

@@ -3,10 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { PROBE_ROUTES } from '../common/routes.js';
+import { PROBE_ROUTES, ROUTES } from '../common/routes.js';
 import { AppConfig } from '../config/app-config.js';
 
-const STREAM_ROUTE = '/stream';
+/** Routes whose response is a held stream (SDK and OFREP event streams). */
+const STREAM_ROUTES: ReadonlySet<string> = new Set([`/${ROUTES.stream}`, `/${ROUTES.ofrepEvents}`]);
 
 /**
  * One `info` line per request, written when the response has been sent: method, route template,
@@ -38,7 +39,7 @@ export class AccessLog implements OnModuleInit {
     // A stream takes the socket over (reply.hijack()), so Fastify's onResponse never runs for
     // it: its line is written when the connection closes, with how long it was held.
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.routeOptions.url === STREAM_ROUTE) {
+      if (STREAM_ROUTES.has(request.routeOptions.url ?? '')) {
         reply.raw.once('close', () => {
           if (!logged.has(request)) {
             logRequest(logger, request, reply);

@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/app-config.js';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["api-key"]',
+  // OFREP clients send the SDK key itself.
+  'req.headers["x-api-key"]',
   'req.headers["harness-target"]',
   'req.headers.cookie',
   '*.apiKey',

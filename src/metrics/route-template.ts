@@ -32,7 +32,7 @@ export function routeLabels(routeUrl: string | undefined, path: string): RouteLa
     url,
     envParam: url.includes(':environment_uuid') ? 'environment_uuid' : undefined,
     measured: !PROBE_ROUTES.has(url) && !UNMEASURED_PATHS.has(path.split('?')[0] ?? ''),
-    untilHeaders: url === `/${ROUTES.stream}`,
+    untilHeaders: url === `/${ROUTES.stream}` || url === `/${ROUTES.ofrepEvents}`,
   };
 }
 

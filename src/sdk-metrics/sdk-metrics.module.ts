@@ -49,6 +49,8 @@ export class SdkMetricsModule {
       imports: [CacheModule, UpstreamModule, MetricsModule, SchedulingModule],
       controllers: [SdkMetricsController],
       providers: [SdkMetricsService, ...sinkProviders(config)],
+      // OFREP counts its evaluations into the same intake.
+      exports: [SdkMetricsService],
     };
   }
 }

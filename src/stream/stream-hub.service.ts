@@ -28,7 +28,24 @@ const REPLAY_WINDOW_MS = 2 * 60_000;
 /** Per environment: a full resync's changes, far more than a live stream ever sends in 2 min. */
 const MAX_REPLAYED_PER_ENVIRONMENT = 1_000;
 
+/**
+ * What a stream is sent: Harness SDK events (`sdk`), or only the frames another module
+ * broadcasts to its kind (`ofrep`). Every kind shares the heartbeats, max age and endings.
+ */
+export type StreamKind = 'sdk' | 'ofrep';
+
+export interface AttachOptions {
+  /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
+  keyHash?: string;
+  /** The fingerprint of the secret that signed its token: a retired secret ends its streams. */
+  secret?: string;
+  kind?: StreamKind;
+  /** Sent before the first heartbeat, instead of the replay SDK streams get. */
+  first?: string;
+}
+
 interface Subscriber {
+  kind: StreamKind;
   connection: SseConnection;
   lastWriteAt: number;
   /** When the stream is ended so its SDK reconnects, maybe to a newer instance. */
@@ -48,6 +65,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byEnvironment = new Map<string, Set<Subscriber>>();
   private readonly recent = new RecentEvents(REPLAY_WINDOW_MS, MAX_REPLAYED_PER_ENVIRONMENT);
+  private readonly publishListeners = new Set<(event: SdkEvent) => void>();
   private readonly heartbeatMs: number;
   private readonly maxAgeMs: number;
   private sweeper?: NodeJS.Timeout;
@@ -83,14 +101,11 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
    * Registers a held stream: the events of the last minutes it may have missed, then the first
    * heartbeat, at once, as SDKs wait for bytes.
    */
-  attach(
-    env: string,
-    connection: SseConnection,
-    credentials: { keyHash?: string; secret?: string } = {},
-  ): void {
+  attach(env: string, connection: SseConnection, options: AttachOptions = {}): void {
     const now = Date.now();
     const endAt = streamDeadline(now, this.maxAgeMs);
-    const subscriber: Subscriber = { connection, lastWriteAt: 0, endAt, ...credentials };
+    const { kind = 'sdk', first, ...credentials } = options;
+    const subscriber: Subscriber = { kind, connection, lastWriteAt: 0, endAt, ...credentials };
     let subscribers = this.byEnvironment.get(env);
     if (!subscribers) {
       subscribers = new Set();
@@ -100,7 +115,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     connection.onClose(() => this.detach(env, subscriber));
     // Replayed events (one write) before the heartbeat: the Node SDK drops a whole chunk that
     // starts with `:`, and back-to-back writes may reach it as one chunk.
-    const missed = this.recent.of(env, now);
+    const missed = kind === 'sdk' ? this.recent.of(env, now) : first;
     if (missed) {
       this.send(subscriber, Buffer.from(missed), now);
     }
@@ -113,9 +128,23 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     const frame = eventFrame(event);
     const now = Date.now();
     this.recent.add(event.environment, frame, now);
+    this.broadcast(event.environment, 'sdk', frame, now);
+    this.publishListeners.forEach((listener) => listener(event));
+  }
+
+  /** Calls `listener` with every event published, once this instance's cache holds it. */
+  onPublish(listener: (event: SdkEvent) => void): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
+  }
+
+  /** Sends a frame, encoded once, to the environment's streams of one kind. */
+  broadcast(env: string, kind: StreamKind, frame: string, now = Date.now()): void {
     const bytes = Buffer.from(frame);
-    for (const subscriber of this.byEnvironment.get(event.environment) ?? []) {
-      this.send(subscriber, bytes, now);
+    for (const subscriber of this.byEnvironment.get(env) ?? []) {
+      if (subscriber.kind === kind) {
+        this.send(subscriber, bytes, now);
+      }
     }
   }
 

@@ -35,6 +35,15 @@ export class OfflineConfigEditor {
     this.notify(event, 'target-segment', env, segment.identifier, segment.version);
   }
 
+  async deleteFlag(env: string, feature: string): Promise<void> {
+    const current = (await this.reader.flags(env)).flags;
+    await this.writer.writeFlags(
+      env,
+      current.filter((f) => f.feature !== feature),
+    );
+    this.notify('delete', 'flag', env, feature, 0);
+  }
+
   async deleteSegment(env: string, identifier: string): Promise<void> {
     const current = (await this.reader.segments(env)).segments;
     await this.writer.writeSegments(

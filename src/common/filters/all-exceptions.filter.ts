@@ -7,8 +7,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { describeError, errorBody } from '../errors/error-body.js';
+import { ofrepErrorBody } from '../errors/ofrep-error.js';
 import { ProxyError } from '../errors/proxy-error.js';
-import { allowedMethods } from '../routes.js';
+import { allowedMethods, OFREP_PREFIX } from '../routes.js';
 
 /**
  * The one place errors become HTTP responses: ProxyError, HttpException and framework 4xx keep
@@ -41,6 +42,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
       shape = { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
     }
-    this.adapterHost.httpAdapter.reply(response, errorBody(shape, request.id ?? ''), shape.status);
+    const url = request.url ?? '';
+    // OpenFeature clients need their own error shape to tell a bad context from a broken server.
+    const body = url.startsWith(OFREP_PREFIX)
+      ? ofrepErrorBody(exception, shape.status, shape.message, url)
+      : errorBody(shape, request.id ?? '');
+    this.adapterHost.httpAdapter.reply(response, body, shape.status);
   }
 }

@@ -54,6 +54,8 @@ export interface FlagsPageConfig {
   target: BrowserTarget;
   /** The flags the page renders with `variation(flag)`. */
   flags: readonly string[];
+  /** The OpenFeature page: each flag's Harness kind, which picks the typed `get…Details`. */
+  kinds?: Readonly<Record<string, string>>;
 }
 
 /** What `flags-page.html` writes into `#status`. */
@@ -108,6 +110,14 @@ export class FlagsPage {
   async flags(): Promise<Record<string, unknown>> {
     const text = await this.text('#flags');
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  /** The OpenFeature page's `{variant, reason, errorCode}` per flag; `{}` before the first render. */
+  async details(): Promise<
+    Record<string, { variant?: string; reason?: string; errorCode?: string }>
+  > {
+    const text = await this.text('#details');
+    return text ? (JSON.parse(text) as Record<string, { variant?: string; reason?: string }>) : {};
   }
 
   /** Requests the page sent to the proxy whose path (without query) is `path`. */

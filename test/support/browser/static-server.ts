@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The SDK's self-contained ESM browser build (its dependencies bundled in). */
@@ -10,9 +11,43 @@ const SDK_BUNDLE = createRequire(import.meta.url).resolve(
 );
 const PAGE = fileURLToPath(new URL('flags-page.html', import.meta.url));
 
-const FILES: Readonly<Record<string, { path: string; type: string }>> = {
+type Files = Readonly<Record<string, { path: string; type: string }>>;
+
+const FILES: Files = {
   '/': { path: PAGE, type: 'text/html; charset=utf-8' },
   '/sdk.js': { path: SDK_BUNDLE, type: 'text/javascript; charset=utf-8' },
+};
+
+const JS = 'text/javascript; charset=utf-8';
+const requireFrom = (module: string) =>
+  createRequire(createRequire(import.meta.url).resolve(module));
+const webProvider = createRequire(import.meta.url).resolve('@openfeature/ofrep-web-provider');
+/** The ESM builds of the unmodified OpenFeature web SDK and OFREP web provider, as npm laid them out. */
+export const OFREP_FILES: Files = {
+  '/': {
+    path: fileURLToPath(new URL('ofrep-page.html', import.meta.url)),
+    type: 'text/html; charset=utf-8',
+  },
+  '/of/web-sdk.js': {
+    path: createRequire(import.meta.url)
+      .resolve('@openfeature/web-sdk')
+      .replace('/cjs/', '/esm/'),
+    type: JS,
+  },
+  '/of/core.js': {
+    path: requireFrom('@openfeature/web-sdk')
+      .resolve('@openfeature/core')
+      .replace('/cjs/', '/esm/'),
+    type: JS,
+  },
+  '/of/ofrep-core.js': {
+    path: join(
+      dirname(requireFrom('@openfeature/ofrep-web-provider').resolve('@openfeature/ofrep-core')),
+      'index.esm.js',
+    ),
+    type: JS,
+  },
+  '/of/ofrep-web-provider.js': { path: join(dirname(webProvider), 'index.esm.js'), type: JS },
 };
 
 export interface StaticServer {
@@ -21,10 +56,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the flags page and the SDK bundle on a port of its own, so SDK calls are cross-origin. */
-export async function startStaticServer(): Promise<StaticServer> {
+/**
+ * Serves the flags page and the SDK bundle (or `files`) on a port of its own, so SDK calls are
+ * cross-origin.
+ */
+export async function startStaticServer(files: Files = FILES): Promise<StaticServer> {
   const server = createServer((req, res) => {
-    const file = FILES[new URL(req.url ?? '/', 'http://localhost').pathname];
+    const file = files[new URL(req.url ?? '/', 'http://localhost').pathname];
     if (!file) {
       res.writeHead(404).end();
       return;
