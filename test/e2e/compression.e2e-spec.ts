@@ -67,7 +67,7 @@ describe('compressed shared bodies (feature-configs, target-segments)', () => {
 
     const flags = (await get(FEATURE_CONFIGS)).json<FeatureConfig[]>();
     const flag = flags[0] as FeatureConfig;
-    await t.app.get(ConfigUpdater).upsertFlag(env, { ...flag, version: flag.version + 1 });
+    await t.app.get(ConfigUpdater).upsertFlag(env, { ...flag, version: (flag.version ?? 0) + 1 });
     const changed = await Promise.all(
       Array.from({ length: 20 }, () => get(FEATURE_CONFIGS, 'gzip')),
     );
@@ -75,7 +75,7 @@ describe('compressed shared bodies (feature-configs, target-segments)', () => {
     const served = JSON.parse(
       gunzipSync(changed[0]?.rawPayload ?? Buffer.alloc(0)).toString(),
     ) as FeatureConfig[];
-    expect(served.find((f) => f.feature === flag.feature)?.version).toBe(flag.version + 1);
+    expect(served.find((f) => f.feature === flag.feature)?.version).toBe((flag.version ?? 0) + 1);
   });
 
   it.each([
@@ -119,7 +119,7 @@ describe('compressed shared bodies (feature-configs, target-segments)', () => {
     // A fresh version, so the SDK's own requests are what compresses it.
     const flags = (await get(FEATURE_CONFIGS)).json<FeatureConfig[]>();
     const flag = flags.find((f) => f.feature === 'dark-mode') as FeatureConfig;
-    await t.app.get(ConfigUpdater).upsertFlag(env, { ...flag, version: flag.version + 1 });
+    await t.app.get(ConfigUpdater).upsertFlag(env, { ...flag, version: (flag.version ?? 0) + 1 });
     let client: Client | undefined;
     try {
       client = nodeSdkClient(PRODUCTION_SERVER_SDK_KEY, t.url ?? '');

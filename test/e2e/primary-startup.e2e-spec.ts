@@ -68,13 +68,14 @@ describe('primary mode: startup', () => {
     expect(scrape.body).toMatch(/^ff_proxy_polling_status\{host="[^"]+"\} 0$/m);
   });
 
-  it('applies nothing of a load while one page fails, and all of it once that page answers', async () => {
+  it('serves nothing of a first load while one page fails, and all of it once that page answers', async () => {
     emulator.failPage(2);
     t = await startPrimary(emulator);
     const pageAsked = (n: string) =>
       emulator.requests({ route: '/proxy/config' }).filter((r) => r.query.pageNumber === n).length;
     await expect.poll(() => pageAsked('2'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    // Pages 0 and 1 arrived every time, yet none of their environments is served.
+    // Pages 0 and 1 arrived (and were written) every time, yet none of their environments is
+    // served before the whole first load is in.
     const auth = await t.app.inject({
       method: 'POST',
       url: '/client/auth',
