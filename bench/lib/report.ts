@@ -117,12 +117,12 @@ function sseTable(sse: SseResults): string[] {
 
 function scaleTable(rows: ScaleRow[]): string[] {
   return [
-    '| Environments × flags | Instance | Serves the last environment after | Peak RSS |',
-    '|---|---|---:|---:|',
+    '| Environments × flags | Instance | Serves the last environment after | Relay CPU until then | Peak RSS |',
+    '|---|---|---:|---:|---:|',
     ...rows.map(
       (row) =>
         `| ${int(row.environments)} × ${row.flags} | ${row.role === 'primary' ? 'primary (emulator → Redis)' : 'replica (from Redis)'} | ` +
-        `${row.readySeconds.toFixed(2)} s | ${mib(row.peakRss)} MiB |`,
+        `${row.readySeconds.toFixed(2)} s | ${row.cpuSeconds === undefined ? '—' : `${row.cpuSeconds.toFixed(2)} s`} | ${mib(row.peakRss)} MiB |`,
     ),
   ];
 }

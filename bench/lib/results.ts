@@ -69,6 +69,8 @@ export interface ScaleRow {
   role: 'primary' | 'replica';
   /** From process start until the last environment's feature-configs had every flag. */
   readySeconds: number;
+  /** CPU the relay used until then: what a loaded machine changes least. */
+  cpuSeconds?: number;
   peakRss: number;
 }
 

@@ -70,12 +70,12 @@ async function keepAnswer(
 async function ceilingAndFeatureConfigs(ctx: Context): Promise<AnswerSizes> {
   const relay = await offlineRelay(ctx, 'offline-feature-configs');
   try {
-    const auth = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
-    const gzip = { ...auth, 'accept-encoding': 'gzip' };
+    const bearer = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
+    const gzip = { ...bearer, 'accept-encoding': 'gzip' };
     const smallAuth = { authorization: `Bearer ${await relay.token(ctx.small.sdkKey)}` };
     const url = `${relay.url}${featureConfigsPath(ctx.env)}`;
     const smallUrl = `${relay.url}${featureConfigsPath(ctx.small)}`;
-    const identity = await keepAnswer(ctx, url, ctx.env, auth, 'feature-configs.json');
+    const identity = await keepAnswer(ctx, url, ctx.env, bearer, 'feature-configs.json');
     const gzipped = await keepAnswer(ctx, url, ctx.env, gzip, 'feature-configs.json.gz');
     const small = await keepAnswer(ctx, smallUrl, ctx.small, smallAuth, 'small.json');
     ctx.ceiling = await IpcChild.start(
@@ -86,7 +86,7 @@ async function ceilingAndFeatureConfigs(ctx: Context): Promise<AnswerSizes> {
     const none = { kind: 'none' } as const;
     await measureAgainstCeiling(ctx, 'featureConfigsMemory', relay, {
       url,
-      headers: auth,
+      headers: bearer,
       variation: none,
     });
     await measureAgainstCeiling(
