@@ -40,7 +40,10 @@ export interface MirrorEntry {
   version: string;
   decoded?: unknown;
   checkedAt: number;
-  /** Characters of the stored text, for targets (bounded by size as well as count). */
+  /**
+   * Characters of the stored text: targets are bounded by size as well as count, and lists
+   * tell how much config memory holds ({@link MemoryMirror.configBytes}).
+   */
   size?: number;
 }
 
@@ -172,6 +175,17 @@ export class MemoryMirror {
     return [...envs.values()];
   }
 
+  /** Characters of flag and segment list text held, decoded or not: what sizes a process. */
+  configBytes(): number {
+    let bytes = 0;
+    for (const [key, entry] of this.config) {
+      if (!key.startsWith('auth-key-')) {
+        bytes += entry.size ?? 0;
+      }
+    }
+    return bytes;
+  }
+
   /** How much is mirrored, for logs and tests. */
   get size(): { config: number; targets: number; unknownKeys: number } {
     return {
@@ -214,6 +228,7 @@ export class MemoryMirror {
     if (kind !== 'authKey' && typeof entry.raw === 'string' && entry.raw !== '') {
       entry.raw = Buffer.from(entry.raw);
     }
+    entry.size = raw?.length ?? 0;
     this.config.set(key, entry);
   }
 

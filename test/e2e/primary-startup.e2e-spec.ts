@@ -1,5 +1,7 @@
 import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
+import { memoryNeeded } from '../../src/common/memory-fit.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
+import { MemoryFitService } from '../../src/sync/primary/memory-fit.service.js';
 import { TEST_AUTH_SECRET, type TestApp } from '../support/create-test-app.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { testRedisClient } from '../support/redis.js';
@@ -66,6 +68,20 @@ describe('primary mode: startup', () => {
     const scrape = await t.app.inject({ url: '/metrics' });
     expect(scrape.body).toMatch(/^ff_proxy_stream_health\{host="[^"]+"\} 1$/m);
     expect(scrape.body).toMatch(/^ff_proxy_polling_status\{host="[^"]+"\} 0$/m);
+  });
+
+  it('knows what the loaded config needs, and whether a memory limit fits it', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    const fit = t.app.get(MemoryFitService);
+    const mib = 1024 * 1024;
+    const generous = fit.check(4096 * mib);
+    expect(generous.fits).toBe(true);
+    // The base, the streams the limit allows, and the five environments' lists.
+    const streams = memoryNeeded({ configBytes: 0, streamLimit: t.config.sdkStreams.limit });
+    expect(generous.neededBytes).toBeGreaterThan(streams);
+    expect(fit.check(128 * mib)).toMatchObject({ fits: false, limitBytes: 128 * mib });
+    expect(fit.check(null).fits).toBe(true);
   });
 
   it('serves nothing of a first load while one page fails, and all of it once that page answers', async () => {

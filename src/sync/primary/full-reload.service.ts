@@ -15,6 +15,7 @@ import {
   type ServedEnvironment,
 } from './resync-events.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
+import { MemoryFitService } from './memory-fit.service.js';
 
 /** Environments written at once; each is one batch, so this bounds in-flight batches. */
 const POPULATE_CONCURRENCY = 16;
@@ -39,6 +40,7 @@ export class FullReloadService {
     private readonly reader: ConfigReader,
     private readonly mirror: MemoryMirror,
     private readonly cacheHealth: CacheHealthService,
+    private readonly memoryFit: MemoryFitService,
   ) {}
 
   /** Whether memory holds everything: a reload completed since this process started. */
@@ -75,6 +77,9 @@ export class FullReloadService {
       await this.inventory.purgeOthers(proxyKey, new Set(next.keys()));
       await this.inventory.save(proxyKey, next.keys());
       await this.cacheHealth.markSeeded();
+      if (!this.completed) {
+        this.memoryFit.check();
+      }
       this.completed = true;
       events.push(...removedEnvironmentEvents(before, seen));
       this.logger.log(
