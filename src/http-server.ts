@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CompressedBodies } from './client-api/compressed-bodies.js';
+import { encodeSharedBodies } from './client-api/shared-body-encoding.js';
 import { jsonLimitExceeded } from './common/json-limits.js';
 import { ADMIN_PREFIX, SAAS_PREFIX } from './common/routes.js';
 import type { AppConfig } from './config/app-config.js';
@@ -82,6 +84,7 @@ export function configureHttp(app: NestFastifyApplication): void {
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
   });
+  encodeSharedBodies(fastify, app.get(CompressedBodies));
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

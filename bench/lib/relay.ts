@@ -31,6 +31,8 @@ export interface RelayOptions {
   env: Record<string, string>;
   /** Directory for `--cpu-prof` output; no profiling when absent. */
   cpuProfDir?: string;
+  /** More node flags (e.g. `--heapsnapshot-signal`). */
+  nodeArgs?: string[];
 }
 
 /** One relay process (offline, primary or replica) on a port of its own. */
@@ -45,7 +47,10 @@ export class Relay {
 
   static async start(options: RelayOptions): Promise<Relay> {
     const port = await freePort();
-    const nodeArgs = cpuProfArgs(options.cpuProfDir, options.name);
+    const nodeArgs = [
+      ...cpuProfArgs(options.cpuProfDir, options.name),
+      ...(options.nodeArgs ?? []),
+    ];
     const startedAt = Date.now();
     const node = startNode(join(OUT_DIR, 'main.js'), [], {
       env: {

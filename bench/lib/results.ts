@@ -4,6 +4,10 @@ import type { LoadResult } from '../workers/load.js';
 export const HTTP_ROWS = {
   ceiling: 'Ceiling: bare Fastify, same bytes as feature-configs',
   featureConfigsMemory: 'feature-configs, offline, in-memory cache',
+  ceilingGzip: 'Ceiling, gzip: bare Fastify, the same pre-compressed bytes',
+  featureConfigsGzip: 'feature-configs, `Accept-Encoding: gzip`, offline, in-memory',
+  ceilingSmall: 'Ceiling, small environment (5 flags): bare Fastify, same bytes',
+  featureConfigsSmall: 'feature-configs, small environment (5 flags), offline, in-memory',
   featureConfigsPrimary: 'feature-configs, primary on Redis',
   featureConfigsReplica: 'feature-configs, replica on Redis',
   evaluations: 'evaluations, distinct targets, offline, in-memory',
@@ -31,6 +35,9 @@ export interface HttpResults {
   rows: HttpRow[];
   /** Size of the feature-configs answer the ceiling also returns. */
   featureConfigsBytes: number;
+  /** The same answer gzipped (what the relay sends when asked), and the small environment's. */
+  featureConfigsGzipBytes?: number;
+  smallFeatureConfigsBytes?: number;
   /** Every ceiling measurement (one before each feature-configs row, every round), req/s. */
   ceilingSamples: number[];
   rounds: number;
@@ -62,6 +69,8 @@ export interface ScaleRow {
   role: 'primary' | 'replica';
   /** From process start until the last environment's feature-configs had every flag. */
   readySeconds: number;
+  /** CPU the relay used until then: what a loaded machine changes least. */
+  cpuSeconds?: number;
   peakRss: number;
 }
 

@@ -12,6 +12,8 @@ export interface Context {
   options: BenchOptions;
   load: IpcChild;
   env: BenchEnvironment;
+  /** A 5-flag environment served beside `env` by the same relay and ceiling. */
+  small: BenchEnvironment;
   workDir: string;
   rows: HttpRow[];
   log: (line: string) => void;
@@ -64,28 +66,43 @@ export async function measure(
   return row;
 }
 
+/** Which ceiling row a feature-configs row is compared with, and how it is asked. */
+export interface CeilingSpec {
+  id: Extract<HttpRowId, 'ceiling' | 'ceilingGzip' | 'ceilingSmall'>;
+  env: BenchEnvironment;
+  headers?: Record<string, string>;
+}
+
 /**
  * The machine is shared and its speed drifts, so each feature-configs row is compared with the
- * ceiling measured right before it; the first ceiling run is the table's ceiling row.
+ * ceiling measured right before it; the first run of each ceiling is the table's row for it.
  */
 export async function measureAgainstCeiling(
   ctx: Context,
   id: HttpRowId,
   relay: Relay,
   spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
+  against: CeilingSpec = { id: 'ceiling', env: ctx.env },
 ): Promise<void> {
   if (!ctx.ceiling) {
     throw new Error('the ceiling server is not running');
   }
-  const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(ctx.env)}`;
-  const first = !ctx.rows.some((row) => row.id === 'ceiling');
-  const server = { pid: ctx.ceiling.pid, ...(first ? { profile: 'ceiling' } : {}) };
-  const ceiling = await measure(ctx, 'ceiling', server, { url, variation: { kind: 'none' } });
+  const url = `http://127.0.0.1:${ctx.ceiling.port}${featureConfigsPath(against.env)}`;
+  const first = !ctx.rows.some((row) => row.id === against.id);
+  const profiled = first && against.id === 'ceiling';
+  const server = { pid: ctx.ceiling.pid, ...(profiled ? { profile: 'ceiling' } : {}) };
+  const ceiling = await measure(ctx, against.id, server, {
+    url,
+    ...(against.headers ? { headers: against.headers } : {}),
+    variation: { kind: 'none' },
+  });
   if (first) {
     ctx.rows.push(ceiling);
   }
   ctx.ceilingSamples.push(ceiling.result.requestsPerSecond);
-  const row = await measure(ctx, id, { pid: relay.pid, profile: relay.name }, spec);
+  // One profile per relay process: the identity row's.
+  const relayProfile = against.id === 'ceiling' ? { profile: relay.name } : {};
+  const row = await measure(ctx, id, { pid: relay.pid, ...relayProfile }, spec);
   ctx.rows.push({ ...row, baseline: ceiling.result.requestsPerSecond });
 }
 

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
-import { benchEnvironment } from '../data/generate.js';
+import { gunzipSync } from 'node:zlib';
+import { type BenchEnvironment, benchEnvironment } from '../data/generate.js';
 import { writeOfflineDir } from '../data/offline-dir.js';
 import { unleashBootstrap } from '../data/unleash.js';
 import { IpcChild } from '../lib/ipc.js';
@@ -21,6 +23,8 @@ import {
 
 const PEER_CLIENT_KEY = 'bench-unleash-client-key';
 const AUTH_SECRET = 'bench-auth-secret';
+/** The small environment's flags: there the fixed cost per request is all that counts. */
+const SMALL_FLAGS = 5;
 
 /** An offline relay of its own for one row, so its RSS and profile are that row's alone. */
 async function offlineRelay(ctx: Context, name: string): Promise<Relay> {
@@ -33,32 +37,96 @@ async function offlineRelay(ctx: Context, name: string): Promise<Relay> {
   return relay;
 }
 
-async function ceilingAndFeatureConfigs(ctx: Context): Promise<number> {
+/** Sizes of the feature-configs answers the ceiling serves, bytes. */
+interface AnswerSizes {
+  identity: number;
+  gzip: number;
+  small: number;
+}
+
+/**
+ * The relay's answer as sent (`fetch` would decode gzip, so this reads the raw bytes), checked
+ * to hold every flag, and written where the ceiling reads it.
+ */
+async function keepAnswer(
+  ctx: Context,
+  url: string,
+  env: BenchEnvironment,
+  headers: Record<string, string>,
+  file: string,
+): Promise<{ bytes: number; path: string }> {
+  const { status, encoding, body } = await rawGet(url, headers);
+  const json = encoding === 'gzip' ? gunzipSync(body) : body;
+  const flags = (JSON.parse(json.toString()) as unknown[]).length;
+  const wanted = headers['accept-encoding'] ? 'gzip' : undefined;
+  if (status !== 200 || flags !== env.flags.length || encoding !== wanted) {
+    throw new Error(`feature-configs answered ${status} (${encoding}) with ${flags} flags`);
+  }
+  const path = join(ctx.workDir, file);
+  await writeFile(path, body);
+  return { bytes: body.length, path };
+}
+
+async function ceilingAndFeatureConfigs(ctx: Context): Promise<AnswerSizes> {
   const relay = await offlineRelay(ctx, 'offline-feature-configs');
   try {
-    const token = await relay.token(ctx.env.sdkKey);
-    const headers = { authorization: `Bearer ${token}` };
-    const response = await fetch(`${relay.url}${featureConfigsPath(ctx.env)}`, { headers });
-    const body = Buffer.from(await response.arrayBuffer());
-    const flags = (JSON.parse(body.toString()) as unknown[]).length;
-    if (response.status !== 200 || flags !== ctx.env.flags.length) {
-      throw new Error(`feature-configs answered ${response.status} with ${flags} flags`);
-    }
-    const bodyFile = join(ctx.workDir, 'feature-configs.json');
-    await writeFile(bodyFile, body);
-    ctx.ceiling = await IpcChild.start('servers/ceiling.ts', [bodyFile], {
-      nodeArgs: threadedCpuProfArgs(ctx.options.cpuProfDir, 'ceiling'),
-    });
+    const bearer = { authorization: `Bearer ${await relay.token(ctx.env.sdkKey)}` };
+    const gzip = { ...bearer, 'accept-encoding': 'gzip' };
+    const smallAuth = { authorization: `Bearer ${await relay.token(ctx.small.sdkKey)}` };
     const url = `${relay.url}${featureConfigsPath(ctx.env)}`;
+    const smallUrl = `${relay.url}${featureConfigsPath(ctx.small)}`;
+    const identity = await keepAnswer(ctx, url, ctx.env, bearer, 'feature-configs.json');
+    const gzipped = await keepAnswer(ctx, url, ctx.env, gzip, 'feature-configs.json.gz');
+    const small = await keepAnswer(ctx, smallUrl, ctx.small, smallAuth, 'small.json');
+    ctx.ceiling = await IpcChild.start(
+      'servers/ceiling.ts',
+      [`${ctx.env.id}=${identity.path},${gzipped.path}`, `${ctx.small.id}=${small.path}`],
+      { nodeArgs: threadedCpuProfArgs(ctx.options.cpuProfDir, 'ceiling') },
+    );
+    const none = { kind: 'none' } as const;
     await measureAgainstCeiling(ctx, 'featureConfigsMemory', relay, {
       url,
-      headers,
-      variation: { kind: 'none' },
+      headers: bearer,
+      variation: none,
     });
-    return body.length;
+    await measureAgainstCeiling(
+      ctx,
+      'featureConfigsGzip',
+      relay,
+      { url, headers: gzip, variation: none },
+      { id: 'ceilingGzip', env: ctx.env, headers: { 'accept-encoding': 'gzip' } },
+    );
+    await measureAgainstCeiling(
+      ctx,
+      'featureConfigsSmall',
+      relay,
+      { url: smallUrl, headers: smallAuth, variation: none },
+      { id: 'ceilingSmall', env: ctx.small },
+    );
+    return { identity: identity.bytes, gzip: gzipped.bytes, small: small.bytes };
   } finally {
     await relay.stop();
   }
+}
+
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; encoding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          encoding: response.headers['content-encoding'],
+          body: Buffer.concat(chunks),
+        }),
+      );
+      response.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
 async function evaluations(ctx: Context): Promise<void> {
@@ -204,37 +272,45 @@ export async function runHttp(
   log: (line: string) => void,
 ): Promise<HttpResults> {
   const env = benchEnvironment(0, options.flags);
+  const small = benchEnvironment(1, SMALL_FLAGS);
   await mkdir(workDir, { recursive: true });
-  await writeOfflineDir(join(workDir, 'offline'), [env]);
+  await writeOfflineDir(join(workDir, 'offline'), [env, small]);
   const load = await IpcChild.start('workers/load.ts');
   const rounds: HttpRow[][] = [];
   const ceilingSamples: number[] = [];
-  let featureConfigsBytes = 0;
+  let sizes: AnswerSizes = { identity: 0, gzip: 0, small: 0 };
   try {
     for (let round = 1; round <= options.rounds; round++) {
       if (options.rounds > 1) {
         log(` round ${round} of ${options.rounds}`);
       }
-      const ctx: Context = { options, load, env, workDir, rows: [], log, ceilingSamples };
-      featureConfigsBytes = await runRound(ctx);
+      const ctx: Context = { options, load, env, small, workDir, rows: [], log, ceilingSamples };
+      sizes = await runRound(ctx);
       rounds.push(ctx.rows);
     }
   } finally {
     load.kill();
   }
-  return { rows: medianRows(rounds), featureConfigsBytes, ceilingSamples, rounds: options.rounds };
+  return {
+    rows: medianRows(rounds),
+    featureConfigsBytes: sizes.identity,
+    featureConfigsGzipBytes: sizes.gzip,
+    smallFeatureConfigsBytes: sizes.small,
+    ceilingSamples,
+    rounds: options.rounds,
+  };
 }
 
 /** Every row once; a profiled run keeps the last round's profiles. */
-async function runRound(ctx: Context): Promise<number> {
+async function runRound(ctx: Context): Promise<AnswerSizes> {
   try {
-    const featureConfigsBytes = await ceilingAndFeatureConfigs(ctx);
+    const sizes = await ceilingAndFeatureConfigs(ctx);
     // The peer right before the evaluations it is compared with.
     await peer(ctx);
     await evaluations(ctx);
     await auth(ctx);
     await redisRows(ctx);
-    return featureConfigsBytes;
+    return sizes;
   } finally {
     await ctx.ceiling?.stop();
     await keepMainThreadProfile(ctx.options.cpuProfDir, 'ceiling');

@@ -1,5 +1,6 @@
 import { benchEnvironment } from '../data/generate.js';
-import { RssSampler } from '../lib/children.js';
+import { cpuSecondsOf, RssSampler } from '../lib/children.js';
+import { heapSnapshotArgs, heapSummary } from '../lib/heap-snapshot.js';
 import type { BenchOptions } from '../lib/options.js';
 import { monotonicUs } from '../lib/profiling.js';
 import { Relay } from '../lib/relay.js';
@@ -48,12 +49,21 @@ async function measure(
   last: { id: string; sdkKey: string },
   flags: number,
   cpuProfDir: string | undefined,
-): Promise<{ relay: Relay; readySeconds: number; peakRss: number }> {
-  const relay = await Relay.start({ name, env, ...(cpuProfDir ? { cpuProfDir } : {}) });
+): Promise<{ relay: Relay; readySeconds: number; cpuSeconds: number; peakRss: number }> {
+  const relay = await Relay.start({
+    name,
+    env,
+    ...(cpuProfDir ? { cpuProfDir } : {}),
+    nodeArgs: heapSnapshotArgs(cpuProfDir, name),
+  });
   const sampler = new RssSampler(relay.pid, 50);
   const readySeconds = await timeUntilServed(relay, last, flags);
+  const cpuSeconds = cpuSecondsOf(relay.pid);
   await relay.markProfileWindow(undefined, monotonicUs());
-  return { relay, readySeconds, peakRss: sampler.stop() };
+  const peakRss = sampler.stop();
+  // After the measurement: what the relay holds once it serves everything.
+  await heapSummary(cpuProfDir, relay);
+  return { relay, readySeconds, cpuSeconds, peakRss };
 }
 
 /**
@@ -89,6 +99,7 @@ export async function runScale(
         flags,
         role: 'primary',
         readySeconds: primary.readySeconds,
+        cpuSeconds: primary.cpuSeconds,
         peakRss: primary.peakRss,
       });
       log(
@@ -107,6 +118,7 @@ export async function runScale(
         flags,
         role: 'replica',
         readySeconds: replica.readySeconds,
+        cpuSeconds: replica.cpuSeconds,
         peakRss: replica.peakRss,
       });
       log(

@@ -31,6 +31,8 @@ export interface LoadResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** Bytes received per answer, headers included (what goes over the wire). */
+  bytesPerAnswer: number;
 }
 
 /** Distinct across every run of this process, so no two requests share a target. */
@@ -86,6 +88,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
+    bytesPerAnswer: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
   };
 }
 

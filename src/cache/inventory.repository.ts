@@ -26,8 +26,14 @@ export class InventoryRepository {
   }
 
   async save(proxyKey: string, keys: Iterable<string>): Promise<void> {
-    const value = Object.fromEntries([...keys].sort().map((key) => [key, '']));
-    await this.store.set([[CACHE_KEYS.inventory(proxyKey), JSON.stringify(value)]]);
+    // The text of `JSON.stringify` of `{key: ''}` in sorted key order (no key is an integer, so
+    // none is reordered), written directly: an object of ~180,000 keys (5,000 environments)
+    // took half a second to build and serialise.
+    const text = `{${[...keys]
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:""`)
+      .join(',')}}`;
+    await this.store.set([[CACHE_KEYS.inventory(proxyKey), text]]);
   }
 
   async update(proxyKey: string, change: (keys: Set<string>) => void): Promise<void> {

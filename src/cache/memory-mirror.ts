@@ -31,12 +31,19 @@ const EMPTY_FLAGS = new FlagSet('', []);
 const EMPTY_SEGMENTS = new SegmentSet('', []);
 
 export interface MirrorEntry {
-  /** The stored text, kept until first decoded; null when the store has no such key. */
-  raw: string | null;
+  /**
+   * The stored text, kept until first decoded; null when the store has no such key. Lists are
+   * kept as bytes outside the JS heap: a primary holds every environment's lists undecoded, and
+   * V8 sizes its heap (and so the process) after what the heap holds (docs/performance.md).
+   */
+  raw: string | Buffer | null;
   version: string;
   decoded?: unknown;
   checkedAt: number;
-  /** Characters of the stored text, for targets (bounded by size as well as count). */
+  /**
+   * Characters of the stored text: targets are bounded by size as well as count, and lists
+   * tell how much config memory holds ({@link MemoryMirror.configBytes}).
+   */
   size?: number;
 }
 
@@ -126,12 +133,12 @@ export class MemoryMirror {
   }
 
   environment(entry: MirrorEntry): string | null {
-    entry.decoded ??= entry.raw === null ? null : parseJsonString(entry.raw);
+    entry.decoded ??= entry.raw === null ? null : parseJsonString(entry.raw.toString());
     return entry.decoded as string | null;
   }
 
   target(entry: MirrorEntry): Target | null {
-    entry.decoded ??= entry.raw === null ? null : (JSON.parse(entry.raw) as Target);
+    entry.decoded ??= entry.raw === null ? null : (JSON.parse(entry.raw.toString()) as Target);
     return entry.decoded as Target | null;
   }
 
@@ -166,6 +173,17 @@ export class MemoryMirror {
       }
     }
     return [...envs.values()];
+  }
+
+  /** Characters of flag and segment list text held, decoded or not: what sizes a process. */
+  configBytes(): number {
+    let bytes = 0;
+    for (const [key, entry] of this.config) {
+      if (!key.startsWith('auth-key-')) {
+        bytes += entry.size ?? 0;
+      }
+    }
+    return bytes;
   }
 
   /** How much is mirrored, for logs and tests. */
@@ -206,7 +224,12 @@ export class MemoryMirror {
       return;
     }
     this.unknownKeys.delete(key);
-    this.config.set(key, this.reuse(this.config.get(key), raw, version, now));
+    const entry = this.reuse(this.config.get(key), raw, version, now);
+    if (kind !== 'authKey' && typeof entry.raw === 'string' && entry.raw !== '') {
+      entry.raw = Buffer.from(entry.raw);
+    }
+    entry.size = raw?.length ?? 0;
+    this.config.set(key, entry);
   }
 
   /** Oldest first, until the targets fit both bounds. */
@@ -262,8 +285,8 @@ function bounded<V>(map: Map<string, V>, max: number): Map<string, V> {
   return map;
 }
 
-function decodeList(raw: string | null): unknown[] {
-  const parsed: unknown = raw ? JSON.parse(raw) : [];
+function decodeList(raw: string | Buffer | null): unknown[] {
+  const parsed: unknown = raw?.length ? JSON.parse(raw.toString()) : [];
   return Array.isArray(parsed) ? parsed : [];
 }
 

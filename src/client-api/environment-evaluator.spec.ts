@@ -50,18 +50,35 @@ const gated: FeatureConfig = {
 };
 
 describe('EnvironmentEvaluator', () => {
-  it('answers a repeated target with the same bytes, evaluated once', () => {
+  it('answers a repeated target with the same bytes, memoised from its second request on', () => {
     const e = evaluator();
+    const once = e.all('h:u1', { identifier: 'u1' });
+    expect(e.memoised.targets).toBe(0);
     const first = e.all('h:u1', { identifier: 'u1' });
+    expect(first.equals(once)).toBe(true);
     expect(e.all('h:u1', { identifier: 'u1' })).toBe(first);
     expect(JSON.parse(first.toString())).toEqual([
       { flag: 'theme', identifier: 'a', kind: 'json', value: '{"x":1}' },
     ]);
   });
 
+  it('does not memoise targets asked once, however many there are', () => {
+    const e = evaluator();
+    for (let i = 0; i < 20_000; i += 1) {
+      e.all(`i:${i}`, { identifier: `u${i}` });
+    }
+    expect(e.memoised.targets).toBe(0);
+    // The first of them fell out of the "seen once" keys: asked again, it still is not memoised.
+    e.all('i:0', { identifier: 'u0' });
+    expect(e.memoised.targets).toBe(0);
+    e.all('i:19999', { identifier: 'u19999' });
+    expect(e.memoised.targets).toBe(1);
+  });
+
   it('keeps at most 10,000 targets per config version', () => {
     const e = evaluator();
     for (let i = 0; i < 10_050; i += 1) {
+      e.all(`i:${i}`, { identifier: `u${i}` });
       e.all(`i:${i}`, { identifier: `u${i}` });
     }
     expect(e.memoised.targets).toBe(10_000);
@@ -71,6 +88,8 @@ describe('EnvironmentEvaluator', () => {
     const e = evaluator();
     const huge = `h:${'x'.repeat(300_000)}`;
     e.all(e.keyOf(huge), { identifier: 'u' });
+    e.all(e.keyOf(huge), { identifier: 'u' });
+    expect(e.memoised.targets).toBe(1);
     expect(e.memoised.bytes).toBeLessThan(1_000);
   });
 

@@ -28,14 +28,21 @@ export interface EvaluatorOptions {
 
 /**
  * Evaluations for one version of an environment (its flags and segments). The prepared context
- * is built once, and each target's response bytes are memoised until the version changes, so
- * a fleet of browsers asking for the same targets costs one evaluation each.
+ * is built once, and the response bytes of each target asked more than once are memoised until
+ * the version changes, so a fleet of browsers asking for the same targets costs two
+ * evaluations each.
  */
 export class EnvironmentEvaluator {
   private readonly context: EvaluationContext;
   private readonly plan: EvaluationsPlan;
   private readonly memo = new Map<string, Buffer>();
   private memoBytes = 0;
+  /**
+   * Keys evaluated once and not memoised: most targets of a fleet of new visitors are never
+   * seen again, and keeping each answer (then evicting it) costs more than it saves. A key's
+   * second request memoises its answer.
+   */
+  private readonly seenOnce = new Set<string>();
 
   constructor(
     readonly flags: FlagSet,
@@ -70,7 +77,14 @@ export class EnvironmentEvaluator {
       return known;
     }
     const body = this.plan.body(target);
-    this.remember(key, body);
+    if (this.seenOnce.delete(key)) {
+      this.remember(key, body);
+    } else {
+      this.seenOnce.add(key);
+      if (this.seenOnce.size > MAX_MEMOISED_TARGETS) {
+        this.seenOnce.delete(this.seenOnce.values().next().value as string);
+      }
+    }
     return body;
   }
 

@@ -60,6 +60,11 @@ export const METRIC_NAMES = {
    * refused (the relay serves its cached config, which no longer changes).
    */
   proxyKeyValid: 'ff_relay_proxy_key_valid',
+  /**
+   * Ours: shared response bodies (feature-configs, target-segments) compressed, by `encoding`.
+   * Each version of a body is compressed at most once, on the first request that accepts it.
+   */
+  bodyCompressions: 'ff_proxy_body_compressions_total',
   /** Ours: how long each scheduled job run took. */
   scheduledJobDuration: 'ff_proxy_scheduled_job_duration_seconds',
 } as const;

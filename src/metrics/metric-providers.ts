@@ -170,6 +170,11 @@ export const METRIC_PROVIDERS: Provider[] = [
     help: 'SDK streams the relay ended, by reason',
     labelNames: ['reason'],
   }),
+  counter({
+    name: METRIC_NAMES.bodyCompressions,
+    help: 'Shared response bodies compressed (once per version), by encoding',
+    labelNames: ['encoding'],
+  }),
   histogram({
     name: METRIC_NAMES.scheduledJobDuration,
     help: 'Duration of scheduled job runs',

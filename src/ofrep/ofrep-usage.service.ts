@@ -71,13 +71,33 @@ export class OfrepUsage implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Hands what was counted to the SDK-metrics intake. */
+  /**
+   * Hands what was counted to the SDK-metrics intake. What it cannot store yet (Redis away) is
+   * counted again with the next flush, as an SDK posts its metrics again after a 503.
+   */
   flush(now = Date.now()): void {
-    for (const [env, { evaluations, targets }] of this.pending) {
-      const metricsData = Array.from(evaluations.values(), (c) => metricsEntry(c, now));
-      this.metrics.accept(env, { metricsData, targetData: Array.from(targets.values()) });
-    }
+    const flushed = [...this.pending];
     this.pending.clear();
+    for (const [env, counted] of flushed) {
+      const metricsData = Array.from(counted.evaluations.values(), (c) => metricsEntry(c, now));
+      const targetData = Array.from(counted.targets.values());
+      Promise.resolve(this.metrics.accept(env, { metricsData, targetData })).catch(() =>
+        this.restore(env, counted),
+      );
+    }
+  }
+
+  private restore(env: string, counted: Pending): void {
+    const pending = this.pendingOf(env);
+    for (const [key, entry] of counted.evaluations) {
+      const current = pending.evaluations.get(key);
+      pending.evaluations.set(key, { ...entry, count: entry.count + (current?.count ?? 0) });
+    }
+    for (const [id, target] of counted.targets) {
+      if (pending.targets.size < MAX_TARGETS) {
+        pending.targets.set(id, target);
+      }
+    }
   }
 
   private pendingOf(env: string): Pending {

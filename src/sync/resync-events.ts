@@ -23,27 +23,40 @@ export function resyncEvents(
   before: ReadonlyMap<string, ServedEnvironment>,
   after: readonly EnvironmentConfig[],
 ): SdkEvent[] {
-  const events: SdkEvent[] = [];
-  const seen = new Set<string>();
-  for (const env of after) {
-    seen.add(env.id);
-    const served = before.get(env.id);
-    if (!served) {
-      continue;
-    }
-    const flags = env.featureConfigs.map(normaliseFlag);
-    events.push(
-      ...keyEvents(env.id, served.apiKeys, env.apiKeys),
-      ...diff(env.id, 'flag', served.flags, flags, (f) => f.feature),
-      ...diff(
-        env.id,
-        'target-segment',
-        served.segments,
-        env.segments.map(normaliseSegment),
-        (s) => s.identifier,
-      ),
-    );
+  return [
+    ...after.flatMap((env) => environmentEvents(before, env)),
+    ...removedEnvironmentEvents(before, new Set(after.map((env) => env.id))),
+  ];
+}
+
+/** {@link resyncEvents} for one environment of the new config (a reload streams them). */
+export function environmentEvents(
+  before: ReadonlyMap<string, ServedEnvironment>,
+  env: EnvironmentConfig,
+): SdkEvent[] {
+  const served = before.get(env.id);
+  if (!served) {
+    return [];
   }
+  return [
+    ...keyEvents(env.id, served.apiKeys, env.apiKeys),
+    ...diff(env.id, 'flag', served.flags, env.featureConfigs.map(normaliseFlag), (f) => f.feature),
+    ...diff(
+      env.id,
+      'target-segment',
+      served.segments,
+      env.segments.map(normaliseSegment),
+      (s) => s.identifier,
+    ),
+  ];
+}
+
+/** {@link resyncEvents} for the environments served before and absent from the new config. */
+export function removedEnvironmentEvents(
+  before: ReadonlyMap<string, ServedEnvironment>,
+  seen: ReadonlySet<string>,
+): SdkEvent[] {
+  const events: SdkEvent[] = [];
   for (const [id, served] of before) {
     if (!seen.has(id)) {
       events.push(

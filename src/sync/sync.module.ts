@@ -20,6 +20,7 @@ import { AccountStreamService } from './primary/account-stream.service.js';
 import { CacheRepairService } from './primary/cache-repair.service.js';
 import { ConfigLists } from './primary/config-lists.service.js';
 import { FullReloadService } from './primary/full-reload.service.js';
+import { MemoryFitService } from './primary/memory-fit.service.js';
 import { PrimarySyncService } from './primary/primary-sync.service.js';
 import { ProxyKeyHealth } from './primary/proxy-key-health.service.js';
 import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
@@ -49,6 +50,7 @@ function modeProviders(config: AppConfig): Provider[] {
         AccountStreamMessages,
         CacheRepairService,
         FullReloadService,
+        MemoryFitService,
         UpstreamEventApplier,
         ProxyKeyHealth,
         ConfigLists,

@@ -106,7 +106,26 @@ export class UpstreamClient implements OnApplicationShutdown {
    * 10 environments, so thousands of environments are hundreds of round trips), kept in order.
    */
   async fetchConfig(environment?: string): Promise<ProxyConfigPage['environments']> {
-    return this.withSession(async (session) => {
+    const pages: ProxyConfigPage['environments'][] = [];
+    await this.streamConfig((environments, pageNumber) => {
+      pages[pageNumber] = environments;
+      return Promise.resolve();
+    }, environment);
+    return pages.flat();
+  }
+
+  /**
+   * Every page of `/proxy/config`, each handed to `onPage` as it arrives and let go once
+   * `onPage` resolves, so a config of thousands of environments is never held decoded at once.
+   * Pages after the first are asked a few at a time; a worker asks for its next page only once
+   * `onPage` is done with the last. A failed page (or `onPage`) stops the others and rejects:
+   * pages already handed over stay handed over.
+   */
+  async streamConfig(
+    onPage: (environments: ProxyConfigPage['environments'], pageNumber: number) => Promise<void>,
+    environment?: string,
+  ): Promise<void> {
+    await this.withSession(async (session) => {
       const abort = new AbortController();
       const signal = AbortSignal.any([AbortSignal.timeout(CONFIG_TIMEOUT_MS), abort.signal]);
       const page = async (pageNumber: number): Promise<ProxyConfigPage> => {
@@ -128,22 +147,22 @@ export class UpstreamClient implements OnApplicationShutdown {
         );
       };
       const first = await page(0);
-      const pages: ProxyConfigPage[] = [first];
+      const pageCount = first.pageCount;
+      await onPage(first.environments, 0);
       let next = 1;
       const worker = async (): Promise<void> => {
-        while (next < first.pageCount) {
+        while (next < pageCount && !signal.aborted) {
           const pageNumber = next;
           next += 1;
-          pages[pageNumber] = await page(pageNumber);
+          await onPage((await page(pageNumber)).environments, pageNumber);
         }
       };
       const workers = Array.from({ length: PAGE_CONCURRENCY }, () => worker());
-      // One failed page fails the whole fetch (nothing partial is applied): stop the others.
+      // One failed page fails the whole fetch: stop the others.
       await Promise.all(workers).catch((err: unknown) => {
         abort.abort();
         throw err;
       });
-      return pages.flatMap((p) => p.environments);
     });
   }
 

@@ -20,6 +20,7 @@ function row(markdown: string, label: string): string[] | undefined {
 
 const number = (cell: string | undefined): number => Number((cell ?? '').replace(/[^\d.]/g, ''));
 const RATIO = /^\d+\.\d\d×$/;
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Runs `npm run bench` with tiny settings so the script cannot rot; no timing is asserted.
 describe('npm run bench (smoke)', () => {
@@ -52,22 +53,34 @@ describe('npm run bench (smoke)', () => {
     const cells = row(report, label);
     expect(cells).toBeDefined();
     expect(number(cells?.[1])).toBeGreaterThan(0);
-    expect(cells?.[7]).toBe('0');
+    expect(cells?.[8]).toBe('0');
   });
 
   it.each([
     HTTP_ROWS.featureConfigsMemory,
+    HTTP_ROWS.featureConfigsGzip,
+    HTTP_ROWS.featureConfigsSmall,
     HTTP_ROWS.featureConfigsPrimary,
     HTTP_ROWS.featureConfigsReplica,
   ])('has the ratio of "%s" to the ceiling of its own median round', (label) => {
-    const cell = row(report, label)?.[5] ?? '';
+    const cell = row(report, label)?.[6] ?? '';
     expect(cell).toMatch(RATIO);
-    const rounds = new RegExp(`${label}: ([\\d. /]+)[;.]`).exec(report)?.[1]?.split(' / ');
+    const rounds = new RegExp(`${escapeRegExp(label)}: ([\\d. /]+)[;.]`)
+      .exec(report)?.[1]
+      ?.split(' / ');
     expect(rounds).toContain(cell.replace('×', ''));
   });
 
   it('has the ratio of evaluations to the peer', () => {
-    expect(row(report, HTTP_ROWS.evaluations)?.[6]).toMatch(RATIO);
+    expect(row(report, HTTP_ROWS.evaluations)?.[7]).toMatch(RATIO);
+  });
+
+  it('reports bytes per answer: the gzip rows send fewer, the same as their ceiling', () => {
+    const bytes = (label: string) => number(row(report, label)?.[5]);
+    const gzip = bytes(HTTP_ROWS.featureConfigsGzip);
+    expect(gzip).toBeGreaterThan(0);
+    expect(gzip).toBeLessThan(bytes(HTTP_ROWS.featureConfigsMemory) / 2);
+    expect(bytes(HTTP_ROWS.ceilingGzip)).toBeLessThan(bytes(HTTP_ROWS.ceiling) / 2);
   });
 
   it('reports the median of the rounds with the ratio of each', () => {

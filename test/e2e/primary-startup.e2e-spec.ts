@@ -1,5 +1,7 @@
 import { CACHE_KEYS, sha256Hex } from '../../src/cache/cache-keys.js';
+import { memoryNeeded } from '../../src/common/memory-fit.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
+import { MemoryFitService } from '../../src/sync/primary/memory-fit.service.js';
 import { TEST_AUTH_SECRET, type TestApp } from '../support/create-test-app.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { testRedisClient } from '../support/redis.js';
@@ -68,13 +70,28 @@ describe('primary mode: startup', () => {
     expect(scrape.body).toMatch(/^ff_proxy_polling_status\{host="[^"]+"\} 0$/m);
   });
 
-  it('applies nothing of a load while one page fails, and all of it once that page answers', async () => {
+  it('knows what the loaded config needs, and whether a memory limit fits it', async () => {
+    t = await startPrimary(emulator);
+    await waitForSync(t);
+    const fit = t.app.get(MemoryFitService);
+    const mib = 1024 * 1024;
+    const generous = fit.check(4096 * mib);
+    expect(generous.fits).toBe(true);
+    // The base, the streams the limit allows, and the five environments' lists.
+    const streams = memoryNeeded({ configBytes: 0, streamLimit: t.config.sdkStreams.limit });
+    expect(generous.neededBytes).toBeGreaterThan(streams);
+    expect(fit.check(128 * mib)).toMatchObject({ fits: false, limitBytes: 128 * mib });
+    expect(fit.check(null).fits).toBe(true);
+  });
+
+  it('serves nothing of a first load while one page fails, and all of it once that page answers', async () => {
     emulator.failPage(2);
     t = await startPrimary(emulator);
     const pageAsked = (n: string) =>
       emulator.requests({ route: '/proxy/config' }).filter((r) => r.query.pageNumber === n).length;
     await expect.poll(() => pageAsked('2'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    // Pages 0 and 1 arrived every time, yet none of their environments is served.
+    // Pages 0 and 1 arrived (and were written) every time, yet none of their environments is
+    // served before the whole first load is in.
     const auth = await t.app.inject({
       method: 'POST',
       url: '/client/auth',

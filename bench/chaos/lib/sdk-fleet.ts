@@ -130,11 +130,7 @@ const ignore = (): void => undefined;
 const text = (message: unknown, rest: unknown[]): string =>
   [message, ...rest]
     .map((part) =>
-      part instanceof Error
-        ? part.message
-        : typeof part === 'object'
-          ? JSON.stringify(part)
-          : String(part),
+      part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part),
     )
     .join(' ')
     .slice(0, 300);

@@ -8,9 +8,14 @@ import { AppConfig } from '../../config/app-config.js';
 import type { SdkEvent } from '../../stream/sdk-event.js';
 import { UpstreamClient } from '../../upstream/upstream.client.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
-import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
-import { resyncEvents, type ServedEnvironment } from '../resync-events.js';
+import { diffInventory, environmentsOf, type InventoryItem, inventoryOf } from './inventory.js';
+import {
+  environmentEvents,
+  removedEnvironmentEvents,
+  type ServedEnvironment,
+} from '../resync-events.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
+import { MemoryFitService } from './memory-fit.service.js';
 
 /** Environments written at once; each is one batch, so this bounds in-flight batches. */
 const POPULATE_CONCURRENCY = 16;
@@ -35,6 +40,7 @@ export class FullReloadService {
     private readonly reader: ConfigReader,
     private readonly mirror: MemoryMirror,
     private readonly cacheHealth: CacheHealthService,
+    private readonly memoryFit: MemoryFitService,
   ) {}
 
   /** Whether memory holds everything: a reload completed since this process started. */
@@ -42,33 +48,52 @@ export class FullReloadService {
     return this.completed;
   }
 
-  /** Reloads everything; resolves with the SDK events for what changed (by content). */
-  async run(): Promise<SdkEvent[]> {
+  /**
+   * Reloads everything, page by page: each page of `/proxy/config` is written and let go before
+   * more are asked, so memory holds what the cache holds plus a few pages, never the whole
+   * config decoded. `announce` gets the SDK events for what changed (by content), also when a
+   * later page fails: what was written is served, so it must be announced.
+   */
+  async run(announce: (changes: SdkEvent[]) => void): Promise<void> {
     const started = Date.now();
     await this.upstream.authenticate();
-    const environments = await this.upstream.fetchConfig();
     const proxyKey = this.proxyKey.value;
     const previous = await this.inventory.load(proxyKey);
-    const next = inventoryOf(environments);
-    const diff = diffInventory(previous, next);
     const before = await this.served(previous);
-    await this.populate(environments);
-    await this.inventory.deleteAssets(diff.deleted);
-    await this.inventory.purgeOthers(proxyKey, new Set(next.keys()));
-    await this.inventory.save(proxyKey, next.keys());
-    await this.cacheHealth.markSeeded();
-    this.completed = true;
-    const events = resyncEvents(before, environments);
-    this.logger.log(
-      {
-        environments: environments.length,
-        removedKeys: diff.deleted.length,
-        changes: events.length,
-        ms: Date.now() - started,
-      },
-      'config synced from upstream',
-    );
-    return events;
+    const next = new Map<string, InventoryItem>();
+    const events: SdkEvent[] = [];
+    const seen = new Set<string>();
+    try {
+      await this.upstream.streamConfig(async (page) => {
+        await this.populate(page);
+        page.forEach((env) => seen.add(env.id));
+        for (const [key, item] of inventoryOf(page)) {
+          next.set(key, item);
+        }
+        events.push(...page.flatMap((env) => environmentEvents(before, env)));
+      });
+      const diff = diffInventory(previous, next);
+      await this.inventory.deleteAssets(diff.deleted);
+      await this.inventory.purgeOthers(proxyKey, new Set(next.keys()));
+      await this.inventory.save(proxyKey, next.keys());
+      await this.cacheHealth.markSeeded();
+      if (!this.completed) {
+        this.memoryFit.check();
+      }
+      this.completed = true;
+      events.push(...removedEnvironmentEvents(before, seen));
+      this.logger.log(
+        {
+          environments: seen.size,
+          removedKeys: diff.deleted.length,
+          changes: events.length,
+          ms: Date.now() - started,
+        },
+        'config synced from upstream',
+      );
+    } finally {
+      announce(events);
+    }
   }
 
   /**

@@ -68,11 +68,10 @@ export class SyncQueue {
   async reloadNow(reason: string): Promise<boolean> {
     this.lastReload = Date.now();
     try {
-      const changes = await this.reloader.run();
+      await this.reloader.run((changes) => this.publisher.publishAll(changes));
       this.missing = false;
       this.keyHealth.accepted();
       this.status.setConfig('SYNCED');
-      this.publisher.publishAll(changes);
       return true;
     } catch (err) {
       this.logger.warn({ err: errorText(err), reason }, 'config sync failed');
