@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams } from '../cache/redis-streams.js';
@@ -41,7 +41,10 @@ export class RedisMetricsSink extends MetricsSink implements OnModuleInit {
     private readonly streams: RedisStreams,
     private readonly positions: StreamPositions,
     private readonly jobs: ScheduledJobs,
-    @InjectMetric(STREAM_PREFIXES.replicaMetricsProducer) private readonly counters: StreamCounters,
+    /** A replica's producer counters (Harness names); a primary appending its own has none. */
+    @Optional()
+    @InjectMetric(STREAM_PREFIXES.replicaMetricsProducer)
+    private readonly counters?: StreamCounters,
   ) {
     super();
   }
@@ -87,10 +90,10 @@ export class RedisMetricsSink extends MetricsSink implements OnModuleInit {
         this.config.sdkMetrics.streamMaxLen,
         producerId,
       );
-      this.counters.published(STREAM);
+      this.counters?.published(STREAM);
       return id;
     } catch (err) {
-      this.counters.published(STREAM, 'err_publishing');
+      this.counters?.published(STREAM, 'err_publishing');
       // Redis may come back empty, without the position: make sure of it again first.
       this.positionClaimed = false;
       throw err;

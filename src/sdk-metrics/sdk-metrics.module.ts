@@ -36,7 +36,6 @@ function sinkProviders(config: AppConfig): Provider[] {
     ...forwarding,
     ...ROLE_METRIC_PROVIDERS.primaryMetricsReader,
     MetricsStreamReader,
-    ...ROLE_METRIC_PROVIDERS.replicaMetricsSink,
     { provide: MetricsSink, useClass: RedisMetricsSink },
   ];
 }

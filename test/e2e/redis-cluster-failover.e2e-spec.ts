@@ -92,13 +92,21 @@ describe('Redis Cluster failover: a master lost under load', () => {
     const reads = () => reading.reduce((sum, reader) => sum + reader.requests, 0);
     const readsBefore = reads();
     let changed = false;
+    let metricsTaken = false;
     const failover = await cluster.failOver(master, {
       how,
       whileDown: async () => {
         changed = await flipFlag();
-        expect(await postMetrics(replica, top, 2, TARGET)).toBe(200);
+        // Taken, or 503 METRICS_NOT_STORED when the stream's master is the one down: never a
+        // 200 for metrics Redis did not take. The SDK posts them again, as below.
+        const status = await postMetrics(replica, top, 2, TARGET);
+        expect([200, 503]).toContain(status);
+        metricsTaken = status === 200;
       },
     });
+    if (!metricsTaken) {
+      await expect.poll(() => postMetrics(replica, top, 2, TARGET), { interval: 1_000 }).toBe(200);
+    }
     const promotedAt = Date.now();
     console.log(
       `master of ${key} ${how === 'kill' ? 'killed' : 'hung'} (${master}): replica ` +
@@ -141,10 +149,11 @@ describe('Redis Cluster failover: a master lost under load', () => {
         // The primary forwards every minute; its graceful stop flushes what it has read.
         await expect
           .poll(() => metricsMessagesRead(top.primary), { timeout: 30_000 })
-          .toBe(read + 2);
+          .toBeGreaterThanOrEqual(read + 2);
         await top.primary.stop();
         await top.primary.start();
-        expect(forwardedCount(top) - before).toBe(5);
+        // At least once: a post answered 503 may still have been written as its master died.
+        expect(forwardedCount(top) - before).toBeGreaterThanOrEqual(5);
       } finally {
         await Promise.all(reading.map((reader) => reader.stop()));
         await cluster.restart(master);

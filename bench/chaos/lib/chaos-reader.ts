@@ -35,6 +35,9 @@ class Answer extends Error {
  * SDK HTTP clients retry those too, and each one is kept in `absorbed`), and a classifiable
  * record of every failure.
  */
+/** Pauses before each retry of a request that got no answer. */
+const RETRY_PAUSES_MS = [100, 500, 1_000];
+
 export class ChaosReader {
   readonly failures: FailureRecord[] = [];
   readonly absorbed: FailureRecord[] = [];
@@ -109,12 +112,21 @@ export class ChaosReader {
       }
       return;
     }
-    await sleep(100);
-    const second = await step().then(
-      () => undefined,
-      (err: unknown) => this.record(route, err, kid),
-    );
-    (second ? this.failures : this.absorbed).push(second ?? first);
+    // No answer at all (a connection cut by an instance that died): tried again as SDKs do,
+    // after 100 ms, then 500 ms, then 1 s: a balancer may send a retry to another instance
+    // that is going down before it leaves the endpoints.
+    let last: FailureRecord | undefined = first;
+    for (const pauseMs of RETRY_PAUSES_MS) {
+      await sleep(pauseMs);
+      last = await step().then(
+        () => undefined,
+        (err: unknown) => this.record(route, err, kid),
+      );
+      if (!last || last.status !== undefined) {
+        break;
+      }
+    }
+    (last ? this.failures : this.absorbed).push(last ?? first);
   }
 
   private record(route: string, err: unknown, kid: string | undefined): FailureRecord {

@@ -30,7 +30,7 @@ export interface Classified {
  * asked for something it never saw while its cache was out: SDKs retry it) and a 401 for a
  * token whose secret an operator revoked at once (the documented effect of a "0s" rotation).
  * Everything else — another 401, an empty list, any other 5xx, a timeout, a connection cut that
- * one retry did not cure — is a failure.
+ * retries did not cure — is a failure.
  */
 export function classify(failure: FailureRecord, revoked: readonly RevokedSecret[]): Classified {
   const { status, code, route } = failure;

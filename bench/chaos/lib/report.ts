@@ -23,7 +23,7 @@ times are indicative; counts (failed requests, stale SDKs, lost metrics) are not
   SDK-token secret rotation, and a proxy key lost half-way is replaced in the primary's Secret.
   Budgets: no failed SDK request — a 503 \`CACHE_UNAVAILABLE\` (what an instance never saw while
   its cache was out) and a 401 for a token of a secret revoked at once are listed but allowed;
-  a request that got no answer (cut by a stopped instance) is retried once, as SDKs do — no SDK
+  a request that got no answer (cut by a stopped instance) is retried up to 3 times within 2 s, as SDKs do — no SDK
   app unable to start, no SDK stale once the last fault settled, no SDK metrics lost (the
   primary is stopped gracefully at the end: its shutdown flush sends what it holds), no Admin
   API call left half-done, no fd leak. \`npm run chaos\` exits 1 when a budget is broken.
@@ -106,7 +106,7 @@ export function renderChaos(r: ChaosResults, budgets: readonly Budget[]): string
     '',
     `${r.requests} requests from the readers, the metrics posts and ${r.newcomers} apps that started during the run, ` +
       `each with an SDK key no instance had been asked about (one every ${o.newcomerEveryMs / 1000} s); ` +
-      `${r.absorbed} got no answer once (connection cut by a stopped instance) and an answer on their one retry.`,
+      `${r.absorbed} got no answer at first (connection cut by a stopped instance) and an answer when tried again (up to 3 times within 2 s).`,
     '',
     '| Failure | Counted | Count | Routes | During | First – last (s after the first step) |',
     '|---|---|---:|---|---|---|',

@@ -85,7 +85,7 @@ export class SdkLoad {
     return reads + this.poster.attempts + this.newcomers.requests;
   }
 
-  /** Requests that got no answer once and an answer on their one retry. */
+  /** Requests that got no answer at first and an answer when tried again. */
   get absorbed(): number {
     return this.readers.reduce((sum, r) => sum + r.absorbed.length, 0) + this.newcomers.absorbed;
   }
