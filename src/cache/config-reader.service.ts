@@ -126,6 +126,7 @@ export class ConfigReader {
     if (known) {
       return known.entry;
     }
+    this.logger.debug({ key: loggableKey(key) }, 'cache miss in memory: reading the store');
     try {
       return await this.refresh(key);
     } catch (err) {

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SDK_STREAM_COUNTERS } from '../metrics/metric-providers.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkEvent } from '../stream/sdk-event.js';
 import { StreamHub } from '../stream/stream-hub.service.js';
+import { configChangeFields } from './config-change.js';
 import { ChangeRelay } from './config-source.js';
 
 /**
@@ -11,6 +12,8 @@ import { ChangeRelay } from './config-source.js';
  */
 @Injectable()
 export class ChangePublisher {
+  private readonly logger = new Logger(ChangePublisher.name);
+
   constructor(
     private readonly hub: StreamHub,
     @Optional() private readonly relay?: ChangeRelay,
@@ -19,6 +22,8 @@ export class ChangePublisher {
   ) {}
 
   publish(event: SdkEvent): void {
+    // Every change this instance applied, once, whichever way it came (stream, resync, poll).
+    this.logger.log(configChangeFields(event), 'config changed');
     // Removal events carry no environment of their own: nothing to publish locally (§5.1 [DEV]).
     if (event.environment) {
       this.hub.publish(event);
