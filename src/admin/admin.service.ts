@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
+import { ConfigReader } from '../cache/config-reader.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
@@ -14,14 +15,25 @@ export class AdminService {
   constructor(
     private readonly keys: SigningKeys,
     private readonly mirror: MemoryMirror,
+    private readonly reader: ConfigReader,
     private readonly proxyKey: ProxyKey,
   ) {}
 
-  listKeys(): KeysResponseDto {
+  /**
+   * SDK keys come from the cache every instance shares, so a replica lists every key as the
+   * primary does, not only those its SDKs have used. Environments this instance serves with
+   * no key left are listed with none.
+   */
+  async listKeys(): Promise<KeysResponseDto> {
     const proxyKey = this.proxyKey.value;
-    const environments = this.mirror
-      .servedEnvironments()
-      .map((env) => ({ id: env.id, sdkKeys: env.apiKeys.map((hash) => hash.slice(0, 12)).sort() }))
+    const stored = await this.reader.sdkKeysByEnvironment();
+    for (const env of this.mirror.servedEnvironments()) {
+      if (!stored.has(env.id)) {
+        stored.set(env.id, []);
+      }
+    }
+    const environments = [...stored]
+      .map(([id, hashes]) => ({ id, sdkKeys: hashes.map((hash) => hash.slice(0, 12)).sort() }))
       .sort((a, b) => a.id.localeCompare(b.id));
     const previous = this.proxyKey.previous;
     return new KeysResponseDto(

@@ -92,6 +92,30 @@ export class ConfigReader {
     return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
   }
 
+  /**
+   * Every SDK key (SHA-256 hex) the store holds, by environment: on a replica too, which
+   * otherwise knows only the keys it has been asked for. Not through memory: this is the
+   * store's answer or a 503, never a partial list.
+   */
+  async sdkKeysByEnvironment(): Promise<Map<string, string[]>> {
+    const prefix = CACHE_KEYS.authKey('');
+    try {
+      const names = (await this.store.scan(prefix)).filter((name) => name.startsWith(prefix));
+      const values = names.length > 0 ? await this.store.mget(names) : [];
+      const byEnvironment = new Map<string, string[]>();
+      names.forEach((name, i) => {
+        const env = parseEnvironment(values[i] ?? null);
+        if (env !== null) {
+          byEnvironment.set(env, [...(byEnvironment.get(env) ?? []), name.slice(prefix.length)]);
+        }
+      });
+      return byEnvironment;
+    } catch (err) {
+      this.logger.warn({ err }, 'could not list the sdk keys in the cache');
+      throw new CacheUnavailableError();
+    }
+  }
+
   /** Every key of an environment's config and targets (not its SDK keys). */
   environmentKeys(env: string): Promise<string[]> {
     return this.store.scan(`env-${env}-`);
@@ -170,5 +194,15 @@ export class ConfigReader {
       throw new CacheUnavailableError();
     }
     return raw;
+  }
+}
+
+/** An `auth-key-…` value: the environment id as a JSON string; null for anything else. */
+function parseEnvironment(raw: string | null): string | null {
+  try {
+    const value: unknown = raw === null ? null : JSON.parse(raw);
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
   }
 }
