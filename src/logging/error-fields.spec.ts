@@ -26,7 +26,8 @@ describe(errorFields.name, () => {
   });
 
   it('names a plain error-like object by its name', () => {
-    const copy = stdSerializers.err({ name: 'Error', message: 'connect ECONNREFUSED' } as Error);
+    const plain: Error = { name: 'Error', message: 'connect ECONNREFUSED' };
+    const copy = stdSerializers.err(plain);
     expect(errorFields(copy)).toEqual({ type: 'Error', message: 'connect ECONNREFUSED' });
   });
 });

@@ -18,12 +18,13 @@ export function errorFields(err: unknown): ErrorFields | undefined {
     return undefined;
   }
   if (typeof err !== 'object') {
-    return { type: 'Error', message: String(err) };
+    return { type: 'Error', message: typeof err === 'string' ? err : (JSON.stringify(err) ?? '') };
   }
   // pino-std-serializers keeps the original as `raw`: read that, so both paths write the same.
   const raw = (err as { raw?: unknown }).raw;
   const e = (typeof raw === 'object' && raw !== null ? raw : err) as Record<string, unknown>;
-  const fields: ErrorFields = { type: typeOf(e), message: String(e.message ?? '') };
+  const message = typeof e.message === 'string' ? e.message : '';
+  const fields: ErrorFields = { type: typeOf(e), message };
   if (typeof e.code === 'string' || typeof e.code === 'number') {
     fields.code = String(e.code);
   }

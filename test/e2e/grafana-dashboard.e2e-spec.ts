@@ -151,9 +151,9 @@ describe('observability/grafana/ff-relay-dashboard.json', () => {
     }));
     const overlaps: string[] = [];
     placed.forEach((a, i) => {
-      expect(a.w, a.title).toBeGreaterThan(0);
-      expect(a.h, a.title).toBeGreaterThan(0);
-      expect(a.x + a.w, a.title).toBeLessThanOrEqual(24);
+      if (a.w <= 0 || a.h <= 0 || a.x < 0 || a.x + a.w > 24) {
+        overlaps.push(`${a.title} is not on the grid`);
+      }
       for (const b of placed.slice(i + 1)) {
         const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
         if (!apart) {
@@ -237,7 +237,10 @@ describe('observability/grafana/ff-relay-dashboard.json', () => {
     for (const { expr, where } of expressions(dashboard).filter(
       (e) => !e.where.startsWith('variable'),
     )) {
-      expect(selectors(expr).length, `${where}: ${expr}`).toBe(metricNames(expr).length);
+      expect({ where, selectors: selectors(expr).length }).toEqual({
+        where,
+        selectors: metricNames(expr).length,
+      });
     }
   });
 
@@ -246,7 +249,10 @@ describe('observability/grafana/ff-relay-dashboard.json', () => {
       const [metric = ''] = metricNames(variableQuery(variable));
       for (const app of [primary, replica]) {
         const scrape = (await app.app.inject({ url: '/metrics' })).body;
-        expect(scrape, `${variable.name}: ${metric}`).toMatch(new RegExp(`^${metric}(\\{| )`, 'm'));
+        expect({
+          variable: variable.name,
+          exported: new RegExp(`^${metric}(\\{| )`, 'm').test(scrape),
+        }).toEqual({ variable: variable.name, exported: true });
       }
     }
   });

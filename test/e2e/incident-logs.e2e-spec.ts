@@ -148,12 +148,8 @@ describe('logs of an incident', () => {
     ).toEqual([]);
 
     // Every line: a component, and an error only ever as {type, message}.
-    for (const line of lines()) {
-      expect(line.context, JSON.stringify(line)).toEqual(expect.any(String));
-      if ('err' in line) {
-        expect(isError(line.err), JSON.stringify(line)).toBe(true);
-      }
-    }
+    expect(lines().filter((l) => typeof l.context !== 'string')).toEqual([]);
+    expect(lines().filter((l) => 'err' in l && !isError(l.err))).toEqual([]);
   }, 180_000);
 });
 

@@ -125,9 +125,7 @@ describe('logs', () => {
     expect(rejected).not.toHaveProperty('err');
     expect(proxy.stdout()).not.toContain('"err":null');
     expect(proxy.stdout()).not.toContain(authToken);
-    for (const line of all) {
-      expect(line.context, JSON.stringify(line)).toEqual(expect.any(String));
-    }
+    expect(all.filter((line) => typeof line.context !== 'string')).toEqual([]);
   });
 
   it('leaves requests out with ACCESS_LOG=false and everything below error out with LOG_LEVEL=ERROR', async () => {
