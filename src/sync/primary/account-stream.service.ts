@@ -9,10 +9,9 @@ import { ChangePublisher } from '../change-publisher.service.js';
 import { AccountStreamMessages } from './account-stream-messages.service.js';
 import { readAccountStream } from './account-stream.reader.js';
 import { ReconnectBackoff, STABLE_STREAM_MS } from './reconnect-backoff.js';
+import { END_OF_STREAM, streamEndLine } from './stream-end.js';
 import { SyncQueue } from './sync-queue.service.js';
 import { WakeableTimer } from './wakeable-timer.js';
-
-const END_OF_STREAM = new Error('endOfStream received');
 
 /** What a 401/403 from the stream led to: a fresh token, or the proxy key refused too. */
 type Reauth = 'renewed' | 'key-refused' | 'failed';
@@ -141,28 +140,13 @@ export class AccountStreamService {
     return { liveMs: liveMs() };
   }
 
-  /**
-   * One line per disconnection, with why and when the next attempt is. A stream we aborted
-   * ourselves (a key switch, shutdown) is announced by whoever aborted it; one cut while a
-   * proxy-key change is under way (Harness ends the old key's stream before the rotation call
-   * answers) and a clean end by upstream are expected: info, not a warning.
-   */
+  /** One line per disconnection, with why and when the next attempt is (stream-end.ts). */
   private logDisconnect(attempt: Attempt, retryInMs: number): void {
-    const { err, liveMs } = attempt;
-    if (isOwnAbort(err)) {
-      return;
-    }
-    const keyChange = this.proxyKey.changing;
-    const reason = keyChange
-      ? 'proxy key change'
-      : err === undefined
-        ? 'ended by upstream'
-        : 'failed';
-    const fields = { ...(err === undefined ? {} : { err }), reason, liveMs, retryInMs };
-    if (keyChange || err === undefined) {
-      this.logger.log(fields, 'upstream stream disconnected');
-    } else {
-      this.logger.warn(fields, 'upstream stream disconnected');
+    const line = streamEndLine(attempt.err, attempt.liveMs, retryInMs, this.proxyKey.changing);
+    if (line?.level === 'info') {
+      this.logger.log(line.fields, 'upstream stream disconnected');
+    } else if (line) {
+      this.logger.warn(line.fields, 'upstream stream disconnected');
     }
   }
 
@@ -234,9 +218,4 @@ export class AccountStreamService {
     this.current?.abort();
     this.timer.wake();
   }
-}
-
-/** An AbortError comes only from our own abort() (a key switch or shutdown): never a fault. */
-function isOwnAbort(err: unknown): boolean {
-  return (err as { name?: unknown } | undefined)?.name === 'AbortError';
 }
