@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
-import { ConfigReader } from '../cache/config-reader.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
+import { StoredSdkKeys } from '../cache/stored-sdk-keys.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
 import { ProxyKey } from '../upstream/proxy-key.js';
@@ -15,7 +15,7 @@ export class AdminService {
   constructor(
     private readonly keys: SigningKeys,
     private readonly mirror: MemoryMirror,
-    private readonly reader: ConfigReader,
+    private readonly storedKeys: StoredSdkKeys,
     private readonly proxyKey: ProxyKey,
   ) {}
 
@@ -26,7 +26,7 @@ export class AdminService {
    */
   async listKeys(): Promise<KeysResponseDto> {
     const proxyKey = this.proxyKey.value;
-    const stored = await this.reader.sdkKeysByEnvironment();
+    const stored = await this.storedKeys.byEnvironment();
     for (const env of this.mirror.servedEnvironments()) {
       if (!stored.has(env.id)) {
         stored.set(env.id, []);

@@ -24,6 +24,7 @@ import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
 import { StreamPositions } from './stream-positions.js';
+import { StoredSdkKeys } from './stored-sdk-keys.js';
 
 @Module({
   imports: [MetricsModule, SchedulingModule],
@@ -73,6 +74,7 @@ import { StreamPositions } from './stream-positions.js';
     InventoryRepository,
     FleetCounts,
     SealedStateReports,
+    StoredSdkKeys,
   ],
   exports: [
     CacheStore,
@@ -88,6 +90,7 @@ import { StreamPositions } from './stream-positions.js';
     SdkKeyRegistry,
     FleetCounts,
     SealedStateReports,
+    StoredSdkKeys,
   ],
 })
 export class CacheModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CacheUnavailableError } from '../common/errors/proxy-error.js';
+import { AppConfig } from '../config/app-config.js';
 import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
@@ -18,6 +19,11 @@ import type { SegmentSet } from './segment-set.js';
 export class ConfigReader {
   private readonly logger = new Logger(ConfigReader.name);
   private readonly pending = new Map<string, Promise<MirrorEntry>>();
+  /**
+   * Whether each read says where it was served from. Decided once (the level never changes):
+   * every SDK read passes here, and a debug call that writes nothing still costs.
+   */
+  private readonly traceReads: boolean;
 
   constructor(
     private readonly store: CacheStore,
@@ -25,7 +31,10 @@ export class ConfigReader {
     /** Always there in the app; optional so a reader can be built by hand (cache tests). */
     @Optional() private readonly memoize?: MemoizeMetrics,
     @Optional() private readonly health?: CacheHealthService,
-  ) {}
+    @Optional() config?: AppConfig,
+  ) {
+    this.traceReads = config?.log.level === 'debug' || config?.log.level === 'trace';
+  }
 
   async flags(env: string): Promise<FlagSet> {
     return this.mirror.flags(this.memoized(await this.entry(CACHE_KEYS.featureConfigs(env))));
@@ -92,30 +101,6 @@ export class ConfigReader {
     return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
   }
 
-  /**
-   * Every SDK key (SHA-256 hex) the store holds, by environment: on a replica too, which
-   * otherwise knows only the keys it has been asked for. Not through memory: this is the
-   * store's answer or a 503, never a partial list.
-   */
-  async sdkKeysByEnvironment(): Promise<Map<string, string[]>> {
-    const prefix = CACHE_KEYS.authKey('');
-    try {
-      const names = (await this.store.scan(prefix)).filter((name) => name.startsWith(prefix));
-      const values = names.length > 0 ? await this.store.mget(names) : [];
-      const byEnvironment = new Map<string, string[]>();
-      names.forEach((name, i) => {
-        const env = parseEnvironment(values[i] ?? null);
-        if (env !== null) {
-          byEnvironment.set(env, [...(byEnvironment.get(env) ?? []), name.slice(prefix.length)]);
-        }
-      });
-      return byEnvironment;
-    } catch (err) {
-      this.logger.warn({ err }, 'could not list the sdk keys in the cache');
-      throw new CacheUnavailableError();
-    }
-  }
-
   /** Every key of an environment's config and targets (not its SDK keys). */
   environmentKeys(env: string): Promise<string[]> {
     return this.store.scan(`env-${env}-`);
@@ -148,6 +133,9 @@ export class ConfigReader {
       });
     }
     if (known) {
+      if (this.traceReads) {
+        this.logger.debug({ key: loggableKey(key) }, 'cache hit in memory');
+      }
       return known.entry;
     }
     this.logger.debug({ key: loggableKey(key) }, 'cache miss in memory: reading the store');
@@ -194,15 +182,5 @@ export class ConfigReader {
       throw new CacheUnavailableError();
     }
     return raw;
-  }
-}
-
-/** An `auth-key-…` value: the environment id as a JSON string; null for anything else. */
-function parseEnvironment(raw: string | null): string | null {
-  try {
-    const value: unknown = raw === null ? null : JSON.parse(raw);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
   }
 }

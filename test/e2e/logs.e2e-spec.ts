@@ -120,6 +120,11 @@ describe('logs', () => {
       level: 'debug',
       env: PRODUCTION_ENV_UUID,
     });
+    expect(all.find((l) => l.msg === 'cache hit in memory')).toMatchObject({
+      level: 'debug',
+      context: 'ConfigReader',
+      key: `env-${PRODUCTION_ENV_UUID}-feature-configs`,
+    });
     const rejected = all.find((l) => l.msg === 'sdk token rejected');
     expect(rejected).toMatchObject({ level: 'debug', reason: 'jwt malformed' });
     expect(rejected).not.toHaveProperty('err');
