@@ -17,7 +17,10 @@ const TOO_BIG = { statusCode: 400, code: 'FST_ERR_JSON_LIMITS' };
  */
 export const APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
 
-/** The JS SDK sends the whole target base64-encoded in a header; allow up to ~300 KiB (§0.6). */
+/**
+ * The JS SDK sends the whole target base64-encoded in a header; allow up to ~300 KiB
+ * (docs/sdk-api.md, "Browsers").
+ */
 const MAX_HEADER_BYTES = 320 * 1024;
 
 /**
@@ -74,7 +77,8 @@ export function configureHttp(app: NestFastifyApplication): void {
   app.enableCors({
     origin: '*',
     methods: 'GET,OPTIONS,POST',
-    // `*` alone does not cover Authorization in browsers, so name it explicitly (§0.5).
+    // `*` alone does not cover Authorization in browsers, so name it explicitly
+    // (docs/sdk-api.md, "Browsers").
     allowedHeaders: '*,Authorization',
     optionsSuccessStatus: 204,
   });

@@ -12,6 +12,7 @@ import { AdminAudit } from './admin-audit.js';
 import { AdminController } from './admin.controller.js';
 import { AdminGuard } from './admin.guard.js';
 import { AdminService } from './admin.service.js';
+import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 import { ProxyKeyAdmin } from './proxy-key-admin.service.js';
 import { SdkKeysAdmin } from './sdk-keys-admin.service.js';
 
@@ -29,6 +30,7 @@ export class AdminModule {
         AdminGuard,
         // Only a read replica refuses the writes, which change what the primary owns.
         { provide: REPLICA_FENCE, useValue: config.mode === 'replica' },
+        { provide: KEY_AUTHORITY, useValue: keyAuthorityOf(config) },
         AdminAudit,
         AdminService,
         ProxyKeyAdmin,
@@ -36,4 +38,8 @@ export class AdminModule {
       ],
     };
   }
+}
+
+function keyAuthorityOf(config: AppConfig): KeyAuthority {
+  return config.mode === 'offline' ? 'relay' : 'harness';
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
 import { StoredSdkKeys } from '../cache/stored-sdk-keys.js';
@@ -8,6 +8,7 @@ import { ProxyKey } from '../upstream/proxy-key.js';
 import type { AdminCall } from './admin-call.js';
 import { requireGracePeriod } from './dto/grace-period.js';
 import { AuthSecretRotatedDto, KeysResponseDto } from './dto/keys-response.dto.js';
+import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 
 /** The Admin API's key listing and SDK-token secret rotation. */
 @Injectable()
@@ -17,6 +18,7 @@ export class AdminService {
     private readonly mirror: MemoryMirror,
     private readonly storedKeys: StoredSdkKeys,
     private readonly proxyKey: ProxyKey,
+    @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
   ) {}
 
   /**
@@ -25,7 +27,8 @@ export class AdminService {
    * no key left are listed with none.
    */
   async listKeys(): Promise<KeysResponseDto> {
-    const proxyKey = this.proxyKey.value;
+    // Offline, a PROXY_KEY that is set is not in service: listing it would say otherwise.
+    const proxyKey = this.authority === 'harness' ? this.proxyKey.value : '';
     const stored = await this.storedKeys.byEnvironment();
     for (const env of this.mirror.servedEnvironments()) {
       if (!stored.has(env.id)) {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProxyKeyVault } from '../cache/proxy-key-vault.js';
 import {
   BadGatewayError,
@@ -14,6 +14,7 @@ import { UpstreamClient } from '../upstream/upstream.client.js';
 import type { AdminCall } from './admin-call.js';
 import { requireGracePeriod } from './dto/grace-period.js';
 import { ProxyKeyInUseDto, ProxyKeyRotatedDto } from './dto/proxy-key.dto.js';
+import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 
 /**
  * Proxy-key changes with no restart: rotated through the Harness admin API, or set to a key made
@@ -29,6 +30,7 @@ export class ProxyKeyAdmin {
 
   constructor(
     private readonly config: AppConfig,
+    @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
     private readonly proxyKey: ProxyKey,
     private readonly vault: ProxyKeyVault,
     private readonly upstream: UpstreamClient,
@@ -117,9 +119,12 @@ export class ProxyKeyAdmin {
     return run;
   }
 
+  /** Offline, PROXY_KEY may be set but nothing uses it: a new key would change nothing. */
   private requireKey(): string {
-    if (!this.proxyKey.value) {
-      throw new ConflictError('this instance has no proxy key (offline mode): nothing to change');
+    if (this.authority === 'relay' || !this.proxyKey.value) {
+      throw new ConflictError(
+        'this instance runs offline: no proxy key is in service here, so there is nothing to change (rotate it on the primary)',
+      );
     }
     return this.proxyKey.value;
   }

@@ -1,19 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SdkKeyRegistry, type SdkKeyKind } from '../cache/sdk-key-registry.service.js';
 import { ConflictError } from '../common/errors/proxy-error.js';
-import { ProxyKey } from '../upstream/proxy-key.js';
 import type { AdminCall } from './admin-call.js';
 import { requireGracePeriod } from './dto/grace-period.js';
 import { SdkKeyCreatedDto } from './dto/sdk-keys.dto.js';
+import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 
 /**
- * SDK keys made and ended by an operator, where the relay is their authority: offline. With a
- * proxy key (primary) they are managed upstream, in Harness: 409.
+ * SDK keys made and ended by an operator, where the relay is their authority: offline. On a
+ * primary they are managed upstream, in Harness: 409.
  */
 @Injectable()
 export class SdkKeysAdmin {
   constructor(
-    private readonly proxyKey: ProxyKey,
+    @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
     private readonly registry: SdkKeyRegistry,
   ) {}
 
@@ -37,7 +37,7 @@ export class SdkKeysAdmin {
   }
 
   private requireOffline(call: AdminCall): void {
-    if (this.proxyKey.value) {
+    if (this.authority === 'harness') {
       call.note({ reason: 'primary' });
       throw new ConflictError('SDK keys of a primary are managed in Harness, not here');
     }

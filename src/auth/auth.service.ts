@@ -24,7 +24,7 @@ export class AuthService {
     private readonly keys: SigningKeys,
   ) {}
 
-  /** Exchanges a raw SDK key (and optional target) for a token (`sdk-api.md` §2). */
+  /** Exchanges a raw SDK key (and optional target) for a token (docs/sdk-api.md). */
   async authenticate(apiKey: string, target: Target | undefined): Promise<string> {
     const keyHash = sha256Hex(apiKey);
     const environment = await this.reader.environmentOfKey(keyHash);

@@ -1,5 +1,5 @@
 /**
- * The claims of the JWT ff-relay issues to SDKs (`sdk-api.md` §2.5): the Go proxy's set
+ * The claims of the JWT ff-relay issues to SDKs (docs/sdk-api.md): the Go proxy's set
  * (`apiKey`, `environment`, `clusterIdentifier`, `iat`, `nbf`, no `exp`) plus the SaaS claims
  * SDKs put in headers when they are known.
  */

@@ -3,7 +3,7 @@ import type { Target } from '../model/target.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 
 /**
- * FORWARD_TARGETS (`upstream-api.md` §6): re-sends an SDK's auth with its target to Harness so
+ * FORWARD_TARGETS (docs/upstream.md): re-sends an SDK's auth with its target to Harness so
  * that SaaS registers the target. Fire and forget: the SDK's own auth never waits for it or
  * fails because of it. Only a primary forwards (AuthModule decides): a read replica makes no
  * upstream call, offline has no upstream.

@@ -35,6 +35,7 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
   private running?: Promise<CacheStatus>;
   private readonly emptiedListeners = new Set<() => void>();
   private readonly recoveredListeners = new Set<() => void>();
+  private readonly failedListeners = new Set<() => void>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -70,6 +71,12 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
   onEmptied(listener: () => void): () => void {
     this.emptiedListeners.add(listener);
     return () => this.emptiedListeners.delete(listener);
+  }
+
+  /** Calls `listener` each time the cache stops answering. */
+  onFailed(listener: () => void): () => void {
+    this.failedListeners.add(listener);
+    return () => this.failedListeners.delete(listener);
   }
 
   /** Calls `listener` each time the cache answers again after it failed. */
@@ -150,10 +157,12 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
       }
       this.healthy.labels(this.store.kind).set(next === 'healthy' ? 1 : 0);
     }
-    const recovered = this.current === 'unhealthy' && next === 'healthy';
+    const previous = this.current;
     this.current = next;
-    if (recovered) {
+    if (previous === 'unhealthy' && next === 'healthy') {
       this.recoveredListeners.forEach((listener) => listener());
+    } else if (previous === 'healthy' && next === 'unhealthy') {
+      this.failedListeners.forEach((listener) => listener());
     }
     return next;
   }

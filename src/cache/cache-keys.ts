@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Every Redis key name ff-relay reads or writes, exactly as the Harness proxy lays them out
- * (`cache-and-ha.md` §2), so Go replicas and tooling keep working against the same database.
+ * (docs/redis-layout.md), so Go replicas and tooling keep working against the same database.
  */
 export const CACHE_KEYS = {
   authKey: (keyHash: string) => `auth-key-${keyHash}`,
@@ -17,7 +17,7 @@ export const CACHE_KEYS = {
   inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}-inventory`,
   latest: (listKey: string) => `${listKey}-latest`,
   streamHealth: 'ffproxy_saas_stream_health',
-  /** Redis streams between a primary and its read replicas (`cache-and-ha.md` §5). */
+  /** Redis streams between a primary and its read replicas (docs/redis-layout.md). */
   sseEventsStream: 'proxy:sse_events',
   controlEventsStream: 'proxy:primary_to_replica_control_events',
   sdkMetricsStream: 'stream:sdk_metrics',
@@ -57,7 +57,7 @@ export function loggableKey(key: string): string {
   return key.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…');
 }
 
-/** SHA-256 as 64 lower-case hex characters: how SDK keys are hashed for lookup (`sdk-api.md` §2.3). */
+/** SHA-256 as 64 lower-case hex characters: how SDK keys are looked up (docs/sdk-api.md). */
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }

@@ -17,6 +17,7 @@ import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
 import { FleetCounts } from './fleet-counts.js';
+import { FollowedChanges } from './followed-changes.js';
 import { ProxyKeyVault } from './proxy-key-vault.js';
 import { SealedStateReports } from './sealed-state-reports.service.js';
 import { SdkKeyRegistry } from './sdk-key-registry.service.js';
@@ -40,7 +41,7 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
       provide: CacheStore,
       inject: [RedisClient, MemoryMirror, CacheMetrics, MemoizeMetrics],
       // Only Redis is measured: Harness names in-memory metrics `in_mem` only in its broken
-      // generate-offline mode, and nothing watches them (prometheus-metrics.md §2.5).
+      // generate-offline mode, and nothing watches them (docs/prometheus-metrics.md).
       useFactory: (
         redis: RedisClient | null,
         mirror: MemoryMirror,
@@ -73,6 +74,7 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
     CacheHealthService,
     InventoryRepository,
     FleetCounts,
+    FollowedChanges,
     SealedStateReports,
     StoredSdkKeys,
   ],
@@ -89,6 +91,7 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
     ProxyKeyVault,
     SdkKeyRegistry,
     FleetCounts,
+    FollowedChanges,
     SealedStateReports,
     StoredSdkKeys,
   ],

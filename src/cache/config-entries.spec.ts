@@ -4,11 +4,28 @@ import type { Segment } from '../model/segment.js';
 import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
 import { flagEntries, segmentEntries } from './config-entries.js';
 
-const flags = [
-  { feature: 'a', kind: 'boolean', state: 'on', offVariation: 'false', variations: [] },
-  { feature: 'b "quoted"', kind: 'json', state: 'off', offVariation: 'x', rules: [] },
-] as unknown as FeatureConfig[];
-const segments = [{ identifier: 's1', name: 'S', included: [] }] as unknown as Segment[];
+const serve = { variation: 'false' };
+const quoted: FeatureConfig = {
+  feature: 'b "quoted"',
+  kind: 'json',
+  state: 'off',
+  offVariation: 'x',
+  defaultServe: serve,
+  variations: [],
+  rules: [],
+};
+const flags: FeatureConfig[] = [
+  {
+    feature: 'a',
+    kind: 'boolean',
+    state: 'on',
+    offVariation: 'false',
+    defaultServe: serve,
+    variations: [],
+  },
+  quoted,
+];
+const segments: Segment[] = [{ identifier: 's1', name: 'S', included: [] }];
 
 describe('config entries', () => {
   it('writes the list as JSON.stringify of the normalised items, its hash, then each item', () => {
@@ -19,7 +36,7 @@ describe('config entries', () => {
       JSON.stringify(sha256Hex(list)),
     );
     expect(entries.get(CACHE_KEYS.featureConfig('env', 'b "quoted"'))).toBe(
-      JSON.stringify(normaliseFlag(flags[1] as FeatureConfig)),
+      JSON.stringify(normaliseFlag(quoted)),
     );
     expect([...entries.keys()]).toHaveLength(4);
   });

@@ -22,7 +22,7 @@ export interface EnvironmentWrite {
 }
 
 /**
- * Writes environment config in the Harness layout (`cache-and-ha.md` §4). Readers serve items
+ * Writes environment config in the Harness layout (docs/redis-layout.md). Readers serve items
  * from the list version they decoded, and each environment is written as one unit, so no
  * reader sees half an environment.
  */

@@ -4,9 +4,9 @@ import { CacheStore } from './cache-store.js';
 type Entries = readonly (readonly [string, string])[];
 
 /**
- * The Redis store with the Harness cache metrics around every key operation (§2.5 [DEV]: all
- * keys, not only the memoized ones). A batch is one round trip and counts as a write, or as a
- * delete when it only deletes. Pings are health checks, not cache operations.
+ * The Redis store with the Harness cache metrics around every key operation (all keys, not only the
+ * memoized ones Harness measures: docs/prometheus-metrics.md). A batch is one round trip and counts
+ * as a write, or as a delete when it only deletes. Pings are health checks, not cache operations.
  */
 export class InstrumentedCacheStore extends CacheStore {
   readonly kind: CacheStore['kind'];

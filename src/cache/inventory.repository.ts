@@ -6,7 +6,7 @@ const INVENTORY_KEY = /^key-.+-inventory$/;
 const LIST_KEY = /-(feature-configs|segments)$/;
 
 /**
- * The inventory of a proxy key (`cache-and-ha.md` §7): the set of cache keys its config owns,
+ * The inventory of a proxy key (docs/redis-layout.md): the set of cache keys its config owns,
  * stored as `{"<key>": ""}` so the Go tooling can read it. Only the primary writes it, and all
  * of its writes run one at a time through the sync queue.
  */

@@ -14,7 +14,7 @@ export interface RedisTarget {
 }
 
 /**
- * Parses `REDIS_ADDRESS` the way the Harness proxy does (`cache-and-ha.md` §10): `host:port`,
+ * Parses `REDIS_ADDRESS` the way the Harness proxy does (docs/redis-layout.md): `host:port`,
  * `redis://host:port/db`, `rediss://` for TLS, or a comma-separated list for a cluster. URL
  * credentials are ignored (they come from REDIS_USERNAME/REDIS_PASSWORD only). REDIS_DB applies
  * when the URL has no path, which fixes the Go proxy ignoring it.

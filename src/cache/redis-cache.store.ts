@@ -16,7 +16,7 @@ return 0`;
 
 /**
  * The Redis cache: single-key commands only (no TTLs, no hashes), matching the Harness layout
- * (`cache-and-ha.md` §3). On one server several commands go out as one pipeline (a MULTI for a
+ * (docs/redis-layout.md). On one server several commands go out as one pipeline (a MULTI for a
  * batch); on a cluster a pipeline must stay within one slot, so each command is sent on its own
  * (following the cluster's redirections). Commands for one key keep their order.
  */

@@ -10,7 +10,7 @@ const BACKOFF_MAX_MS = 60_000;
 /** Messages per read unless the subscriber asks for another number. */
 const BATCH = 100;
 
-/** Every message carries one field, `event`, holding a JSON document (`cache-and-ha.md` §5). */
+/** Every message carries one field, `event`, holding a JSON document (docs/redis-layout.md). */
 const FIELD = 'event';
 /**
  * Ours, beside `event` (other readers ignore it): the producer's id for a message it may append
@@ -54,6 +54,15 @@ export class RedisStreams {
     const fields = producerId === undefined ? [FIELD, json] : [FIELD, json, ID_FIELD, producerId];
     const id = await this.redis.connection.xadd(stream, 'MAXLEN', maxLen, '*', ...fields);
     return id ?? '';
+  }
+
+  /** Whether the stream still holds the message `id`, and how many messages it holds. */
+  async holds(stream: string, id: string): Promise<{ found: boolean; length: number }> {
+    const [found, length] = await Promise.all([
+      this.redis.connection.xrange(stream, id, id, 'COUNT', 1),
+      this.redis.connection.xlen(stream),
+    ]);
+    return { found: found.length > 0, length };
   }
 
   /** The id of the newest message, or `0-0` for an empty stream: where "from now on" starts. */
@@ -135,7 +144,8 @@ async function readBatch(
   const messages: StreamMessage[] = [];
   for (const [, entries] of reply ?? []) {
     for (const [id, fields] of entries) {
-      // Readers ignore messages without an `event` field (§5); the id still advances.
+      // Readers ignore messages without an `event` field (docs/redis-layout.md); the id still
+      // advances.
       messages.push({
         id,
         json: field(fields, FIELD) ?? '',

@@ -46,7 +46,10 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     return { key, hash };
   }
 
-  /** Schedules the end of the key with this fingerprint; undefined when there is none. */
+  /**
+   * Schedules the end of the key with this fingerprint and returns its hash; a fingerprint that
+   * names no key of the environment is a NotFoundError (404).
+   */
   async remove(environment: string, fingerprint: string, graceMs: number): Promise<string> {
     const hash = this.requireEnvironment(environment).apiKeys.find((h) =>
       h.startsWith(fingerprint),

@@ -1,7 +1,7 @@
 import { normaliseSegment } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
 
-/** Which rule representation an SDK asked for (`sdk-api.md` §4.3). */
+/** Which rule representation an SDK asked for (docs/sdk-api.md). */
 export type RulesVersion = 'v1' | 'v2';
 
 /**

@@ -68,6 +68,12 @@ export class StreamPositions {
     return end;
   }
 
+  /** The position stored under `key`, or null when there is none (or it is not an id). */
+  async stored(key: string): Promise<string | null> {
+    const value = await this.redis.connection.get(key);
+    return value !== null && STREAM_ID.test(value) ? value : null;
+  }
+
   /** Moves the position to `id` if that is later; false when the stored one is not earlier. */
   async advance(key: string, id: string): Promise<boolean> {
     if (!STREAM_ID.test(id)) {

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigReader } from '../cache/config-reader.service.js';
+import { FollowedChanges } from '../cache/followed-changes.js';
 import type { RulesVersion } from '../cache/segment-set.js';
 import { NotFoundError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**
- * The server-SDK reads (`sdk-api.md` §4). Bodies are the pre-serialised bytes of the current
+ * The server-SDK reads (docs/sdk-api.md). Bodies are the pre-serialised bytes of the current
  * config version; an unknown environment is an empty list, never a 404, as in Harness.
  */
 @Injectable()
@@ -13,13 +14,16 @@ export class ClientConfigService {
   constructor(
     private readonly reader: ConfigReader,
     private readonly config: AppConfig,
+    private readonly followed: FollowedChanges,
   ) {}
 
   async featureConfigs(env: string): Promise<Buffer> {
     return (await this.reader.flags(env)).listBody;
   }
 
+  /** What a server SDK fetches after an event: on a replica, once that event is applied here. */
   async featureConfig(env: string, feature: string): Promise<Buffer> {
+    await this.followed.caughtUp();
     const body = (await this.reader.flags(env)).itemBody(feature);
     if (!body) {
       throw new NotFoundError(`flag ${feature}`);
@@ -32,6 +36,7 @@ export class ClientConfigService {
   }
 
   async targetSegment(env: string, identifier: string, rules: RulesVersion): Promise<Buffer> {
+    await this.followed.caughtUp();
     const body = (await this.reader.segments(env)).itemBody(identifier, this.served(rules));
     if (!body) {
       throw new NotFoundError(`segment ${identifier}`);

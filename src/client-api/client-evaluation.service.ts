@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigReader } from '../cache/config-reader.service.js';
+import { FollowedChanges } from '../cache/followed-changes.js';
 import { EvaluationFailedError, NotFoundError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Evaluation } from '../model/evaluation.js';
@@ -13,7 +14,7 @@ interface ResolvedTarget {
   key: string;
 }
 
-/** The client-SDK evaluation routes (`sdk-api.md` §5). */
+/** The client-SDK evaluation routes (docs/sdk-api.md). */
 @Injectable()
 export class ClientEvaluationService {
   private readonly logger = new Logger(ClientEvaluationService.name);
@@ -22,9 +23,12 @@ export class ClientEvaluationService {
   constructor(
     private readonly reader: ConfigReader,
     private readonly config: AppConfig,
+    private readonly followed: FollowedChanges,
   ) {}
 
+  /** Client SDKs fetch these after each event (a segment's: the whole list), so a replica waits. */
   async evaluations(env: string, targetId: string, header?: string): Promise<Buffer> {
+    await this.followed.caughtUp();
     if (header) {
       // A browser sends the same header on every call: answer a repeat without decoding it.
       const evaluator = await this.evaluator(env);
@@ -50,6 +54,7 @@ export class ClientEvaluationService {
     feature: string,
     header?: string,
   ): Promise<Evaluation> {
+    await this.followed.caughtUp();
     const [evaluator, resolved] = await Promise.all([
       this.evaluator(env),
       this.resolveTarget(env, targetId, header),

@@ -6,7 +6,7 @@ import type { AttributeValue, Target } from '../model/target.js';
  * Decodes the `Harness-Target` header the JS client sends: base64 (standard alphabet) of the
  * target's UTF-8 JSON. Returns undefined when it is absent or unusable (bad base64, bad JSON, a
  * non-string identifier), in which case the caller falls back to the stored target
- * (`sdk-api.md` §5.3). Decoding is lenient: the JS SDK's encoder produces CESU-8 for emoji.
+ * (docs/sdk-api.md). Decoding is lenient: the JS SDK's encoder produces CESU-8 for emoji.
  */
 export function decodeTargetHeader(header: string | undefined): Target | undefined {
   if (!header) {

@@ -1,5 +1,5 @@
 /**
- * Every public path of the Harness SDK contract (`sdk-api.md` §0.2), in one place. Controllers use
+ * Every public path of the Harness SDK contract (docs/sdk-api.md), in one place. Controllers use
  * these constants, so the whole wire contract can be read here. Parameter names follow the Go
  * proxy, because Prometheus `url` labels carry the route template verbatim.
  */
@@ -19,7 +19,8 @@ export const ROUTES = {
   prometheus: 'metrics',
 } as const;
 
-/** Health probes and the scrape: neither counted as SDK traffic (§2.2) nor access-logged. */
+/** Health probes and the scrape: neither counted as SDK traffic
+ * (docs/prometheus-metrics.md) nor access-logged. */
 export const PROBE_ROUTES: ReadonlySet<string> = new Set([
   `/${ROUTES.health}`,
   `/${ROUTES.livez}`,

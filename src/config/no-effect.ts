@@ -18,7 +18,7 @@ const POOL_ONLY: Readonly<Record<string, string>> = {
  * Settings of other Harness versions (V1, and releases newer than the V2 docs) that ff-relay does
  * not read, and what it does instead.
  */
-const NOT_READ: Readonly<Record<string, string>> = {
+export const NOT_READ: Readonly<Record<string, string>> = {
   API_KEYS:
     'Relay Proxy V1 only, not read: SDK keys come from the proxy key (online) or auth_config.json (offline)',
   FLAG_STREAM_ENABLED:

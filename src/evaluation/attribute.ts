@@ -5,7 +5,7 @@ import { formatGoFloat, formatGoValue } from './go-compat.js';
 const JSONITER_ESCAPED = /[<>&\u2028\u2029]/g;
 
 /**
- * The string a clause or a bucketing rule compares for `name` (evaluation.md §3). `""` means
+ * The string a clause or a bucketing rule compares for `name` (docs/evaluation.md). `""` means
  * "no value": null target, empty name, or an absent attribute. Only `identifier` and `name`
  * are read from the target itself (exact, case-sensitive); there is no nested-path lookup.
  */
@@ -27,7 +27,7 @@ export function attributeValue(target: Target | null, name: string): string {
   return value === undefined ? '' : attributeToString(value);
 }
 
-/** Converts a decoded JSON attribute value the way the Go evaluator does (evaluation.md §3). */
+/** Converts a decoded JSON attribute value the way the Go evaluator does (docs/evaluation.md). */
 export function attributeToString(value: AttributeValue): string {
   if (value === null || Array.isArray(value)) {
     return formatGoValue(value);

@@ -9,7 +9,7 @@ import { OPERATORS, operatorMatches } from './operators.js';
 // (a segment rule may be a `segmentMatch` clause).
 
 /**
- * Whether one clause matches (evaluation.md §7). `negate` is ignored, as in both SDKs.
+ * Whether one clause matches (docs/evaluation.md). `negate` is ignored, as in both SDKs.
  * `visiting` holds the segments whose rules are being evaluated further up the stack.
  */
 export function clauseMatches(
@@ -45,7 +45,7 @@ export function allClausesMatch(
 }
 
 /**
- * Segment membership over a list of segment ids (evaluation.md §8). A missing segment is skipped
+ * Segment membership over a list of segment ids (docs/evaluation.md). A missing segment is skipped
  * (Go proxy and Node; the bare Go SDK fails the whole check). A segment reached again through its
  * own `segmentMatch` rules is a cycle and counts as not matching.
  */

@@ -12,7 +12,7 @@ function split(bucketBy: string, ...weights: [string, number][]): Distribution {
   return { bucketBy, variations: weights.map(([variation, weight]) => ({ variation, weight })) };
 }
 
-// evaluation.md §9, cross-checked against the Go and Node SDK unit tests.
+// docs/evaluation.md, cross-checked against the Go and Node SDK unit tests.
 const KNOWN_ANSWERS: [string, number, number][] = [
   ['identifier:harness', 3586580905, 6],
   ['identifier:test', 728187856, 57],

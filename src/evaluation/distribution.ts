@@ -6,7 +6,7 @@ import { attributeValue } from './attribute.js';
 const IDENTIFIER = 'identifier';
 
 /**
- * The variation a percentage rollout serves (evaluation.md §9): the first entry whose cumulative
+ * The variation a percentage rollout serves (docs/evaluation.md): the first entry whose cumulative
  * weight reaches the target's bucket, else the last entry, or `""` for no/empty distribution.
  */
 export function distributionVariation(

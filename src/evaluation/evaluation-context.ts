@@ -15,7 +15,7 @@ export interface EvaluationContext {
 }
 
 /**
- * Prepares flags and segments as the Go SDK does when storing them (evaluation.md §2.1).
+ * Prepares flags and segments as the Go SDK does when storing them (docs/evaluation.md).
  * Inputs are never mutated: an object whose rules need reordering is replaced by a shallow copy.
  * When an identifier repeats, the last object wins, as in a keyed store.
  */

@@ -12,7 +12,7 @@ export type EvaluateOneResult =
   | { readonly status: 'error' };
 
 /**
- * The variation served to `target` (evaluation.md §4), or `undefined` on an evaluation error.
+ * The variation served to `target` (docs/evaluation.md), or `undefined` on an evaluation error.
  * Unmet prerequisites serve `offVariation` whatever the flag's state. `flag` need not come from
  * `ctx` (its rules are sorted if needed); its prerequisites and segments are looked up in `ctx`.
  */

@@ -8,7 +8,7 @@ import type { Target } from '../model/target.js';
 import { createEvaluationContext } from './evaluation-context.js';
 import { type EvaluateOneResult, evaluateOne } from './evaluator.js';
 
-// The shared drone/ff-test-cases vectors (evaluation.md §12), run through the same function the
+// The shared drone/ff-test-cases vectors (docs/evaluation.md), run through the same function the
 // by-feature endpoint uses. Each file gets its own context, as in the Go runner.
 
 interface VectorFile {
@@ -92,7 +92,7 @@ function servedEvaluation(result: EvaluateOneResult): Evaluation {
   return result.evaluation;
 }
 
-/** The served string as an SDK converts it for the flag's kind (evaluation.md §12). */
+/** The served string as an SDK converts it for the flag's kind (docs/evaluation.md). */
 function asServed(kind: string, value: string): unknown {
   switch (kind) {
     case 'boolean':

@@ -6,7 +6,7 @@ import type { EvaluationContext } from './evaluation-context.js';
 
 /**
  * A flag's own variation for the target, ignoring its prerequisites (Go `evaluateFlag`,
- * evaluation.md §4). `undefined` is an evaluation error: nothing served, or an unknown
+ * docs/evaluation.md). `undefined` is an evaluation error: nothing served, or an unknown
  * variation identifier. Expects `flag.rules` in priority order (see the context).
  */
 export function evaluateFlag(

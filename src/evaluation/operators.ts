@@ -26,8 +26,9 @@ export function createOperatorPatterns(): OperatorPatterns {
 }
 
 /**
- * Whether the string operator `op` holds for the attribute string `attribute` (evaluation.md
- * §7). `segmentMatch` is not handled here; unknown operators are false. `values` is non-empty.
+ * Whether the string operator `op` holds for the attribute string `attribute` (docs/evaluation.md,
+ * "Clauses"). `segmentMatch` is not handled here; unknown operators are false. `values` is
+ * non-empty.
  */
 export function operatorMatches(
   op: string,

@@ -26,12 +26,12 @@ export function servedBy(
 }
 
 /**
- * Whether the flag's prerequisites hold for the target (Go `checkPreRequisite`, evaluation.md
- * §5). Go quirks kept on purpose: a missing prerequisite flag, or one that fails to evaluate,
- * satisfies the whole list at once. Each prerequisite's value comes from `evaluateFlag`, so its
- * own prerequisites are only checked by the recursion. `visiting` holds the flags whose
- * prerequisites are being checked further up the stack; meeting one again is a cycle, which
- * Go would overflow on, and counts as not satisfied.
+ * Whether the flag's prerequisites hold for the target (Go `checkPreRequisite`,
+ * docs/evaluation.md). Go quirks kept on purpose: a missing prerequisite flag, or one that fails to
+ * evaluate, satisfies the whole list at once. Each prerequisite's value comes from `evaluateFlag`,
+ * so its own prerequisites are only checked by the recursion. `visiting` holds the flags whose
+ * prerequisites are being checked further up the stack; meeting one again is a cycle, which Go
+ * would overflow on, and counts as not satisfied.
  */
 export function prerequisitesSatisfied(
   ctx: EvaluationContext,

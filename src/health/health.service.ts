@@ -14,7 +14,7 @@ export class HealthService {
   ) {}
 
   /**
-   * The Harness health object (`sdk-api.md` §8). Without config to serve: 503 while the first
+   * The Harness health object (docs/sdk-api.md). Without config to serve: 503 while the first
    * sync runs (or, on a replica, until a primary has filled Redis) and 500 once it failed, as
    * Harness. With config in the cache (from before this process, or synced earlier) the proxy
    * is serving SDKs, so it answers 200 and shows the sync state, and why when a person must act

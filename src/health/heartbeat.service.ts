@@ -12,7 +12,7 @@ export interface HeartbeatResult {
 }
 
 /**
- * `HEARTBEAT_INTERVAL` (`upstream-api.md` §11.4): the process asks its own `/health` and logs
+ * `HEARTBEAT_INTERVAL` (docs/upstream.md): the process asks its own `/health` and logs
  * the answer, so a wedged server shows up in the logs. 0 disables it (the Go proxy panics).
  */
 @Injectable()

@@ -12,7 +12,7 @@ interface Instruments {
 
 /**
  * `ff_proxy_redis_cache_{write,read,delete,scan}_duration` and `…_{write,read,remove,scan}_count`
- * (`prometheus-metrics.md` §2.5). `error` is "true" for any failure; a key not found is a
+ * (docs/prometheus-metrics.md). `error` is "true" for any failure; a key not found is a
  * success ("false"), as in Harness.
  */
 @Injectable()
@@ -55,9 +55,10 @@ export class CacheMetrics {
 }
 
 /**
- * The memoize counters (§2.5). Our memo is the decoded-value memory SDK reads are served from:
- * a read that finds its value decoded is a hit, one that must decode it a miss; every value
- * serialised for a write is a write_marshal. `hit_with_unmarshal` cannot happen and stays 0.
+ * The memoize counters (docs/prometheus-metrics.md). Our memo is the decoded-value memory SDK reads
+ * are served from: a read that finds its value decoded is a hit, one that must decode it a miss;
+ * every value serialised for a write is a write_marshal. `hit_with_unmarshal` cannot happen and
+ * stays 0.
  */
 @Injectable()
 export class MemoizeMetrics {

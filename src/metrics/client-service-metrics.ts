@@ -16,7 +16,7 @@ export interface ClientServiceCall {
 
 /**
  * `ff_proxy_to_client_service_requests` and `ff_proxy_to_ff_client_service_requests_duration`
- * (`prometheus-metrics.md` §2.3): calls to the Harness client service that got an HTTP answer.
+ * (docs/prometheus-metrics.md): calls to the Harness client service that got an HTTP answer.
  */
 @Injectable()
 export class ClientServiceMetrics {

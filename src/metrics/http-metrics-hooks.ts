@@ -11,7 +11,7 @@ declare module 'fastify' {
 }
 
 /**
- * The HTTP metrics as an `onRequest`/`onResponse` hook pair (`prometheus-metrics.md` §2.2). They
+ * The HTTP metrics as an `onRequest`/`onResponse` hook pair (docs/prometheus-metrics.md). They
  * are the Nest adapter's own lifecycle hooks, the only ones that run before its 503-at-shutdown
  * and CORS hooks, so everything is counted: 401s, 404s, CORS preflights, shutdown 503s.
  * Durations use Fastify's own start time (`reply.elapsedTime`), taken before any hook.

@@ -14,7 +14,7 @@ const CODES = Array.from({ length: 600 }, (_, code) => String(code));
 
 /**
  * `ff_proxy_http_requests_total`, `ff_proxy_http_requests_duration` and
- * `ff_http_requests_content_length_histogram` (`prometheus-metrics.md` §2.2), recorded by the
+ * `ff_http_requests_content_length_histogram` (docs/prometheus-metrics.md), recorded by the
  * outermost HTTP hook (`http-server.ts`). It runs on every SDK request, so each route's labels
  * and duration series are worked out on its first request and reused.
  */

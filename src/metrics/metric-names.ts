@@ -1,22 +1,22 @@
 /**
  * Every metric ff-relay exports. The `ff_*` names, types, labels and buckets are fixed by the
- * Harness dashboard and users' alerts (`prometheus-metrics.md` §2), inconsistencies included (no
+ * Harness dashboard and users' alerts (docs/prometheus-metrics.md), inconsistencies included (no
  * `_total` on their counters but one); ours follow `ff_proxy_<subject>_<unit>` with `_total`.
  */
 export const METRIC_NAMES = {
-  /** §2.1: pre-initialised for `gathering` and `encoding`. */
+  /** Runtime and exporter: pre-initialised for `gathering` and `encoding`. */
   scrapeErrors: 'promhttp_metric_handler_errors_total',
-  /** §2.2: inbound HTTP, counted by the outermost hook. */
+  /** Inbound HTTP, counted by the outermost hook. */
   httpRequests: 'ff_proxy_http_requests_total',
   httpDuration: 'ff_proxy_http_requests_duration',
   httpContentLength: 'ff_http_requests_content_length_histogram',
-  /** §2.3: calls to the Harness client service that got an HTTP answer. */
+  /** Calls to the Harness client service that got an HTTP answer. */
   clientServiceRequests: 'ff_proxy_to_client_service_requests',
   clientServiceDuration: 'ff_proxy_to_ff_client_service_requests_duration',
-  /** §2.4 */
+  /** SDK metrics forwarding (primary). */
   metricsForwarded: 'ff_proxy_metrics_forwarded',
   sdkUsage: 'ff_proxy_sdk_usage',
-  /** §2.5: Redis cache operations (not the streams, which have §2.7). */
+  /** Cache: Redis operations (not the streams, which have their own counters). */
   cacheWriteDuration: 'ff_proxy_redis_cache_write_duration',
   cacheReadDuration: 'ff_proxy_redis_cache_read_duration',
   cacheDeleteDuration: 'ff_proxy_redis_cache_delete_duration',
@@ -25,14 +25,14 @@ export const METRIC_NAMES = {
   cacheReadCount: 'ff_proxy_redis_cache_read_count',
   cacheRemoveCount: 'ff_proxy_redis_cache_remove_count',
   cacheScanCount: 'ff_proxy_redis_cache_scan_count',
-  /** §2.5: the decoded-value memory SDK reads are served from stands in for Go's memoize cache. */
+  /** Cache: the decoded-value memory SDK reads are served from stands in for Go's memoize cache. */
   memoizeHit: 'ff_proxy_memoize_cache_hit',
   memoizeMiss: 'ff_proxy_memoize_cache_miss',
   memoizeWriteMarshal: 'ff_proxy_memoize_cache_write_marshal',
   memoizeHitWithUnmarshal: 'ff_proxy_memoize_cache_hit_with_unmarshal',
-  /** §2.6 */
+  /** Upstream stream state. */
   streamHealth: 'ff_proxy_stream_health',
-  /** §2.6: primary only. */
+  /** Upstream stream state, primary only. */
   pollingStatus: 'ff_proxy_polling_status',
   /** Ours: SDK metrics entries given up after failed forwarding (Go drops them silently). */
   sdkMetricsDropped: 'ff_proxy_sdk_metrics_dropped_total',
@@ -65,7 +65,7 @@ export const METRIC_NAMES = {
 } as const;
 
 /**
- * §2.7: the prefixes of the three stream message counters, one per stream endpoint. Each is
+ * The prefixes of the three stream message counters, one per stream endpoint. Each is
  * registered only in the role whose code owns that endpoint.
  */
 export const STREAM_PREFIXES = {

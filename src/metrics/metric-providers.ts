@@ -13,7 +13,7 @@ import { METRIC_NAMES, STREAM_PREFIXES, type StreamPrefix } from './metric-names
 import { StreamCounters } from './stream-counters.js';
 
 /*
- * Metrics live in the app's own Registry (`prometheus-metrics.md` §1), so two apps in one process
+ * Metrics live in the app's own Registry (docs/prometheus-metrics.md), so two apps in one process
  * (a primary and a replica in a test) never share a counter. willsoto's make*Provider always
  * register in prom-client's global registry, so these build the same providers on ours: same
  * tokens, and `@InjectMetric(name)` works unchanged.
@@ -46,9 +46,9 @@ function metric(name: string, create: (registry: Registry) => unknown): Provider
   return { provide: getToken(name), inject: [Registry], useFactory: create };
 }
 
-/** §2.2: Prometheus' default buckets, as client_golang uses them. */
+/** Inbound HTTP: Prometheus' default buckets, as client_golang uses them. */
 const HTTP_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** §2.2: `prometheus.ExponentialBuckets(100, 2, 10)`. */
+/** Inbound HTTP: `prometheus.ExponentialBuckets(100, 2, 10)`. */
 const BODY_BYTES = [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200];
 const CLIENT_SERVICE_SECONDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1];
 const CACHE_SECONDS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5];
@@ -194,8 +194,8 @@ function sdkProducer(prefix: StreamPrefix): Provider[] {
 }
 
 /**
- * Metrics only one role has (§3). The module that wires a role lists its group, so a replica
- * never exports a primary's series, and the other way round.
+ * Metrics only one role has (docs/prometheus-metrics.md). The module that wires a role lists its
+ * group, so a replica never exports a primary's series, and the other way round.
  */
 export const ROLE_METRIC_PROVIDERS = {
   primarySync: [

@@ -1,5 +1,5 @@
 // Owns the app's Prometheus registry and every metric provider (Node process metrics stand in
-// for the Go runtime ones, as prometheus-metrics.md §2.1 allows). ScrapeModule serves it.
+// for the Go runtime ones, as docs/prometheus-metrics.md allows). ScrapeModule serves it.
 import { Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CacheMetrics, MemoizeMetrics } from './cache-metrics.js';

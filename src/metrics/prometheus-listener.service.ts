@@ -18,8 +18,9 @@ const IDLE_TIMEOUT_MS = 60_000;
 const SCRAPE_PATH = `/${ROUTES.prometheus}`;
 
 /**
- * The plain-HTTP listener on PROMETHEUS_PORT when it differs from PORT (`prometheus-metrics.md`
- * §1). It serves `GET /metrics` and nothing else, gzipped when the scraper asks for it.
+ * The plain-HTTP listener on PROMETHEUS_PORT when it differs from PORT
+ * (docs/prometheus-metrics.md). It serves `GET /metrics` and nothing else, gzipped when the scraper
+ * asks for it.
  */
 @Injectable()
 export class PrometheusListener implements OnApplicationBootstrap, OnApplicationShutdown {

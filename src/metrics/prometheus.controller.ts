@@ -4,7 +4,7 @@ import { ROUTES } from '../common/routes.js';
 import { MetricsScrape, SCRAPE_CONTENT_TYPE } from './metrics-scrape.service.js';
 
 /**
- * The scrape endpoint on the main port, open like the Harness one (`prometheus-metrics.md` §1).
+ * The scrape endpoint on the main port, open like the Harness one (docs/prometheus-metrics.md).
  * Mounted only while PROMETHEUS_PORT is the main port.
  */
 @Controller(ROUTES.prometheus)

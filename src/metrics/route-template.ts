@@ -6,7 +6,7 @@ export interface RouteLabels {
   readonly url: string;
   /** The path parameter that fills the `envID` label, if the route has one. */
   readonly envParam: 'environment_uuid' | undefined;
-  /** False for `/health` and the scrape route, which Harness leaves out (§2.2). */
+  /** False for `/health` and the scrape route, which Harness does not count either. */
   readonly measured: boolean;
   /** `/stream` is timed until its headers are sent, not for the life of the stream. */
   readonly untilHeaders: boolean;

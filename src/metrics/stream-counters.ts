@@ -1,7 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { StreamPrefix } from './metric-names.js';
 
-/** The `error` label of the stream counters (`prometheus-metrics.md` §2.7); never `"true"`. */
+/** The `error` label of the stream counters (docs/prometheus-metrics.md); never `"true"`. */
 export type StreamOutcome =
   | 'false'
   | 'stream_disconnect'

@@ -1,4 +1,4 @@
-/** One element of the client-SDK `/evaluations` response (`sdk-api.md` §9.3). */
+/** One element of the client-SDK `/evaluations` response (docs/sdk-api.md). */
 export interface Evaluation {
   flag: string;
   identifier: string;

@@ -1,6 +1,6 @@
 /**
  * Wire shapes of the Harness feature-flag objects, exactly as the upstream service and the
- * SDK-facing API carry them (`sdk-api.md` §9, `upstream-api.md` §4.2). Optional fields are
+ * SDK-facing API carry them (docs/sdk-api.md, docs/upstream.md). Optional fields are
  * omitted (never `null`) once an object has been normalised for storage.
  */
 

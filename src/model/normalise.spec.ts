@@ -3,17 +3,20 @@ import { normaliseFlag, normaliseSegment } from './normalise.js';
 import type { Segment } from './segment.js';
 
 describe(normaliseFlag.name, () => {
-  const flag = {
-    version: 3,
-    feature: 'dark-mode',
-    kind: 'boolean',
-    state: 'on',
-    offVariation: 'false',
-    defaultServe: { variation: 'false' },
-    variations: [{ identifier: 'true', value: 'true', name: null, extra: 1 }],
-    variationToTargetMap: null,
-    unknownField: 'dropped',
-  } as unknown as FeatureConfig;
+  // Upstream JSON as production decodes it: nulls and unknown fields included.
+  const flag: FeatureConfig = JSON.parse(
+    JSON.stringify({
+      version: 3,
+      feature: 'dark-mode',
+      kind: 'boolean',
+      state: 'on',
+      offVariation: 'false',
+      defaultServe: { variation: 'false' },
+      variations: [{ identifier: 'true', value: 'true', name: null, extra: 1 }],
+      variationToTargetMap: null,
+      unknownField: 'dropped',
+    }),
+  );
 
   it('writes known fields in Go order, drops nulls and unknown fields', () => {
     expect(JSON.stringify(normaliseFlag(flag))).toBe(

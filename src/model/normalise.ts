@@ -11,45 +11,43 @@ import type {
 import type { GroupServingRule, Segment } from './segment.js';
 import type { Target } from './target.js';
 
-/**
- * Normalisation for storage: keep only the fields the Harness schema knows, in the alphabetical
- * order the Go proxy writes them, drop `null`s, and apply the two fix-ups every reader relies on
- * (`variationToTargetMap` is never missing; segments get their legacy `rules` back-filled). Every
- * instance, Go or ours, then serves identical bytes whichever one wrote the data.
- */
-type Json = Record<string, unknown>;
+// Normalisation for storage: keep only the fields the Harness schema knows, in the alphabetical
+// order the Go proxy writes them, drop `null`s, and apply the two fix-ups every reader relies on
+// (`variationToTargetMap` is never missing; segments get their legacy `rules` back-filled). Every
+// instance, Go or ours, then serves identical bytes whichever one wrote the data.
 
-function pick<T>(source: T, keys: readonly (keyof T & string)[]): Json {
-  const out: Json = {};
+/**
+ * `source` with only `keys`, in that order, and without `null` or absent values. The result is
+ * typed as the picked fields: a `null` the type did not allow came from outside it.
+ */
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const out: Partial<Pick<T, K>> = {};
   for (const key of keys) {
     const value = source[key];
     if (value !== undefined && value !== null) {
       out[key] = value;
     }
   }
-  return out;
+  return out as Pick<T, K>;
 }
 
-function mapList<T>(
-  list: readonly T[] | undefined | null,
-  fn: (item: T) => Json,
-): Json[] | undefined {
+function mapList<T, U>(list: readonly T[] | undefined | null, fn: (item: T) => U): U[] | undefined {
   return list === undefined || list === null ? undefined : list.map(fn);
 }
 
-const clause = (c: Clause): Json => pick(c, ['attribute', 'id', 'negate', 'op', 'values']);
+const clause = (c: Clause): Clause => pick(c, ['attribute', 'id', 'negate', 'op', 'values']);
 
-const distribution = (d: Distribution): Json => ({
+const distribution = (d: Distribution): Distribution => ({
   ...pick(d, ['bucketBy']),
   variations: (d.variations ?? []).map((v) => pick(v, ['variation', 'weight'])),
 });
 
-function serve(s: Serve): Json {
+function serve(s: Serve): Serve {
   const out = pick(s, ['variation']);
   return s.distribution ? { distribution: distribution(s.distribution), ...out } : out;
 }
 
-const rule = (r: ServingRule): Json =>
+const rule = (r: ServingRule): ServingRule =>
   pick({ ...r, clauses: mapList(r.clauses, clause) ?? [], serve: serve(r.serve ?? {}) }, [
     'clauses',
     'priority',
@@ -57,16 +55,17 @@ const rule = (r: ServingRule): Json =>
     'serve',
   ]);
 
-const variation = (v: Variation): Json => pick(v, ['description', 'identifier', 'name', 'value']);
+const variation = (v: Variation): Variation =>
+  pick(v, ['description', 'identifier', 'name', 'value']);
 
-const variationMap = (m: VariationMap): Json =>
+const variationMap = (m: VariationMap): VariationMap =>
   pick({ ...m, targets: mapList(m.targets, (t) => pick(t, ['identifier', 'name'])) }, [
     'targetSegments',
     'targets',
     'variation',
   ]);
 
-const prerequisite = (p: Prerequisite): Json => pick(p, ['feature', 'variations']);
+const prerequisite = (p: Prerequisite): Prerequisite => pick(p, ['feature', 'variations']);
 
 export function normaliseFlag(flag: FeatureConfig): FeatureConfig {
   const shaped = {
@@ -90,7 +89,7 @@ export function normaliseFlag(flag: FeatureConfig): FeatureConfig {
     'variationToTargetMap',
     'variations',
     'version',
-  ]) as unknown as FeatureConfig;
+  ]);
 }
 
 export function normaliseTarget(target: Target): Target {
@@ -105,10 +104,10 @@ export function normaliseTarget(target: Target): Target {
     'org',
     'project',
     'segments',
-  ]) as unknown as Target;
+  ]);
 }
 
-const groupRule = (r: GroupServingRule): Json =>
+const groupRule = (r: GroupServingRule): GroupServingRule =>
   pick({ ...r, clauses: mapList(r.clauses, clause) ?? [] }, ['clauses', 'priority', 'ruleId']);
 
 export function normaliseSegment(segment: Segment): Segment {
@@ -121,8 +120,8 @@ export function normaliseSegment(segment: Segment): Segment {
   }
   const shaped = {
     ...segment,
-    excluded: mapList(segment.excluded, (t) => normaliseTarget(t) as unknown as Json),
-    included: mapList(segment.included, (t) => normaliseTarget(t) as unknown as Json),
+    excluded: mapList(segment.excluded, normaliseTarget),
+    included: mapList(segment.included, normaliseTarget),
     rules,
     servingRules,
     tags: mapList(segment.tags, (t) => pick(t, ['identifier', 'name'])),
@@ -139,5 +138,5 @@ export function normaliseSegment(segment: Segment): Segment {
     'servingRules',
     'tags',
     'version',
-  ]) as unknown as Segment;
+  ]);
 }

@@ -13,7 +13,7 @@ export interface Tag {
   identifier: string;
 }
 
-/** A target group (`sdk-api.md` §9.2). */
+/** A target group (docs/sdk-api.md). */
 export interface Segment {
   identifier: string;
   name: string;

@@ -1,4 +1,4 @@
-/** Attribute values as decoded from JSON (`evaluation.md` §3 says how each is compared). */
+/** Attribute values as decoded from JSON (docs/evaluation.md says how each is compared). */
 export type AttributeValue =
   string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 

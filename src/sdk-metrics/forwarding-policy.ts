@@ -2,7 +2,7 @@ import { UpstreamError } from '../upstream/upstream-error.js';
 
 const MIB = 1024 * 1024;
 
-/** A flush starts as soon as this many request bytes are buffered (`upstream-api.md` §7.3). */
+/** A flush starts as soon as this many request bytes are buffered (docs/upstream.md). */
 export const FLUSH_AT_BYTES = MIB;
 
 /** Harness documents 60 s as the minimum flush period; shorter settings are raised to it. */

@@ -4,7 +4,7 @@ export interface MetricAttribute {
   value: string | null;
 }
 
-/** A `metricsData` entry as SDKs send it and Harness receives it (`sdk-api.md` §7.1). */
+/** A `metricsData` entry as SDKs send it and Harness receives it (docs/sdk-api.md). */
 export interface MetricsEntry {
   timestamp: number;
   count: number;
@@ -40,7 +40,7 @@ export function attributeValue(entry: MetricsEntry, key: string): string | undef
 }
 
 /**
- * The aggregation key of `upstream-api.md` §7.3: flag (`featureIdentifier`, else `featureName`),
+ * The aggregation key of docs/upstream.md: flag (`featureIdentifier`, else `featureName`),
  * variation, SDK language and SDK version. Encoded as a JSON array so that a `-` inside a flag
  * identifier cannot make two keys collide, as it can with Go's `-`-joined key.
  */

@@ -20,7 +20,7 @@ export interface EvictedPart {
 }
 
 /**
- * The primary's in-memory batch of SDK metrics (`upstream-api.md` §7.3), per environment:
+ * The primary's in-memory batch of SDK metrics (docs/upstream.md), per environment:
  * `metricsData` aggregated by flag, variation, SDK language and version (the first entry seen
  * is kept, later counts are added to it, attributes are never rewritten) and `targetData`
  * concatenated. Pure: the clock is injected and nothing here does I/O.

@@ -8,7 +8,7 @@ import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { MAX_ATTEMPTS } from './forwarding-policy.js';
 import type { MetricsEntry, PartKind } from './metrics-batch.js';
 import { type FlushCheckpoint, MetricsForwarder } from './metrics-forwarder.service.js';
-import type { MetricsSender } from './metrics-sender.service.js';
+import type { PartSender } from './metrics-sender.service.js';
 
 interface Post {
   kind: PartKind;
@@ -17,7 +17,7 @@ interface Post {
 }
 
 /** Records every POST; answers with the queued outcomes, then success. */
-class FakeSender {
+class FakeSender implements PartSender {
   readonly posts: Post[] = [];
   readonly outcomes: unknown[] = [];
   started = 0;
@@ -69,7 +69,7 @@ describe(MetricsForwarder.name, () => {
       registers: [],
     });
     const jobs = new ScheduledJobs(scheduler, histogram);
-    return new MetricsForwarder(config, sender as unknown as MetricsSender, jobs, dropped);
+    return new MetricsForwarder(config, sender, jobs, dropped);
   }
 
   const droppedTotal = async () =>

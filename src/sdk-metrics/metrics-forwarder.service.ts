@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnModuleInit,
@@ -19,7 +20,7 @@ import {
 } from './forwarding-policy.js';
 import type { PartEntries, PartKind, SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsBuffer } from './metrics-buffer.js';
-import { MetricsSender } from './metrics-sender.service.js';
+import { MetricsSender, type PartSender } from './metrics-sender.service.js';
 import { MetricsSink } from './metrics-sink.js';
 import type { BufferedPart } from './part-buffer.js';
 
@@ -34,7 +35,7 @@ const MAX_JITTER_MS = 10_000;
 const SHUTDOWN_FLUSH_MS = 10_000;
 
 /**
- * The primary's metrics pipeline (`upstream-api.md` §7.3): buffers SDK metrics per environment
+ * The primary's metrics pipeline (docs/upstream.md): buffers SDK metrics per environment
  * and posts them upstream every METRIC_POST_DURATION seconds, as soon as 1 MiB is buffered, and
  * once more at shutdown. Failed POSTs are kept and retried with the next flush, within bounds.
  */
@@ -54,7 +55,7 @@ export class MetricsForwarder
 
   constructor(
     private readonly config: AppConfig,
-    private readonly sender: MetricsSender,
+    @Inject(MetricsSender) private readonly sender: PartSender,
     private readonly jobs: ScheduledJobs,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
   ) {

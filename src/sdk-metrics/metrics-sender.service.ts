@@ -11,9 +11,17 @@ import {
 } from './metrics-batch.js';
 import { SdkLabelBudget } from './sdk-labels.js';
 
-/** Posts one environment's part upstream and accounts for it in Prometheus (§2.4). */
+/** What the forwarder needs of a sender: one part posted, its failure returned, never thrown. */
+export interface PartSender {
+  send<K extends PartKind>(kind: K, env: string, entries: PartEntries[K][]): Promise<unknown>;
+}
+
+/**
+ * Posts one environment's part upstream and accounts for it in Prometheus
+ * (`ff_proxy_metrics_forwarded`, `ff_proxy_sdk_usage`: docs/prometheus-metrics.md).
+ */
 @Injectable()
-export class MetricsSender {
+export class MetricsSender implements PartSender {
   private readonly labels = new SdkLabelBudget();
 
   constructor(

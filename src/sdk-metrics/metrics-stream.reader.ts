@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { CacheHealthService } from '../cache/cache-health.service.js';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams, type StreamSubscription } from '../cache/redis-streams.js';
 import { StreamPositions } from '../cache/stream-positions.js';
@@ -15,7 +16,7 @@ import type { SdkMetricsBatch } from './metrics-batch.js';
 import { MetricsForwarder } from './metrics-forwarder.service.js';
 
 /**
- * The primary's side of `stream:sdk_metrics` (`cache-and-ha.md` §5.3): what read replicas took
+ * The primary's side of `stream:sdk_metrics` (docs/redis-layout.md): what read replicas took
  * from their SDKs goes into the same forwarding pipeline as the primary's own. Where to resume
  * is stored in Redis from the first read on (Harness starts at `$` and loses what came in while
  * no primary read): the first primary, or the first replica to append if it came earlier,
@@ -30,6 +31,7 @@ import { MetricsForwarder } from './metrics-forwarder.service.js';
 export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsStreamReader.name);
   private subscription?: StreamSubscription;
+  private unsubscribe?: () => void;
   /** The last position this primary stored, so an idle flush does not write it again. */
   private committed?: string;
 
@@ -38,6 +40,7 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
     private readonly streams: RedisStreams,
     private readonly positions: StreamPositions,
     private readonly forwarder: MetricsForwarder,
+    private readonly health: CacheHealthService,
     @InjectMetric(STREAM_PREFIXES.primaryMetricsConsumer) private readonly counters: StreamCounters,
   ) {}
 
@@ -58,10 +61,17 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
       mark: () => this.subscription?.position ?? from,
       commit: (position) => this.commit(position),
     });
-    this.logger.log({ from }, 'forwarding the sdk metrics of read replicas');
+    // What this primary read is safe only in Redis and in its memory: while Redis is in trouble
+    // (it may come back empty), forward it now rather than at the next interval.
+    this.unsubscribe = this.health.onFailed(() => {
+      this.logger.log('cache unavailable: forwarding the sdk metrics read so far now');
+      this.forwarder.flush().catch(() => undefined);
+    });
+    this.logger.log({ from }, 'forwarding the sdk metrics of every instance');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
     await this.subscription?.close();
   }
 

@@ -1,106 +1,156 @@
 import { randomUUID } from 'node:crypto';
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter } from 'prom-client';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams } from '../cache/redis-streams.js';
 import { StreamPositions } from '../cache/stream-positions.js';
+import { MetricsNotStoredError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { type DroppedLabel, METRIC_NAMES, STREAM_PREFIXES } from '../metrics/metric-names.js';
+import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
+import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { MAX_RETAINED_BYTES } from './forwarding-policy.js';
 import type { SdkMetricsBatch } from './metrics-batch.js';
+import { type Appended, MetricsCustody } from './metrics-custody.js';
 import { MetricsSink } from './metrics-sink.js';
 
-const RETRY_MS = 1_000;
-const SHUTDOWN_DRAIN_MS = 5_000;
-
-interface Pending {
-  env: string;
-  json: string;
-  /** Lets the primary skip it if a retry writes it twice. */
-  id: string;
-}
+/** An SDK waits at most this long for its metrics to be stored before it is told to retry. */
+const APPEND_DEADLINE_MS = 3_000;
+const CUSTODY_CHECK_MS = 5_000;
+const STREAM = CACHE_KEYS.sdkMetricsStream;
 
 /**
- * A read replica's SDK metrics go to its primary through `stream:sdk_metrics`
- * (`cache-and-ha.md` §5.3), one message per SDK request. The SDK is answered at once; messages
- * Redis cannot take yet wait in order (16 MiB at most, then the oldest are dropped and counted)
- * and are appended once it answers again, so a Redis restart loses none. Before its first append
- * a replica makes sure the primary's position exists (`StreamPositions.claim`): a replica that
- * takes metrics before any primary has read the stream leaves them ahead of where one starts.
+ * Every instance's SDK metrics go to the primary's forwarder through `stream:sdk_metrics`
+ * (docs/redis-layout.md), one message per SDK request; the primary's own too, so that a primary
+ * killed before it flushed leaves them to its successor. An SDK is answered 200 only once Redis
+ * took its metrics, 503 `METRICS_NOT_STORED` otherwise (SDKs post them again): nothing is
+ * acknowledged that a killed instance would lose. What was appended stays in custody until the
+ * primary's stored position passes it, and is appended again if Redis lost it meanwhile (came
+ * back empty, failed over before replicating it). Before its first append an instance makes sure
+ * the primary's position exists (`StreamPositions.claim`).
  */
 @Injectable()
-export class RedisMetricsSink extends MetricsSink implements BeforeApplicationShutdown {
+export class RedisMetricsSink extends MetricsSink implements OnModuleInit {
   private readonly logger = new Logger(RedisMetricsSink.name);
-  private readonly pending: Pending[] = [];
-  private pendingBytes = 0;
-  private draining?: Promise<void>;
+  private readonly custody = new MetricsCustody(MAX_RETAINED_BYTES);
   private positionClaimed = false;
+  private failing = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly streams: RedisStreams,
     private readonly positions: StreamPositions,
-    @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
+    private readonly jobs: ScheduledJobs,
     @InjectMetric(STREAM_PREFIXES.replicaMetricsProducer) private readonly counters: StreamCounters,
   ) {
     super();
   }
 
-  accept(env: string, batch: SdkMetricsBatch): void {
+  onModuleInit(): void {
+    this.jobs.every('sdk-metrics-custody', CUSTODY_CHECK_MS, () => this.checkCustody());
+  }
+
+  async accept(env: string, batch: SdkMetricsBatch): Promise<void> {
     const json = JSON.stringify({
       environment_id: env,
       ...(batch.metricsData ? { metricsData: batch.metricsData } : {}),
       ...(batch.targetData ? { targetData: batch.targetData } : {}),
     });
-    this.pending.push({ env, json, id: randomUUID() });
-    this.pendingBytes += json.length;
-    while (this.pendingBytes > MAX_RETAINED_BYTES && this.pending.length > 1) {
-      const oldest = this.pending.shift() as Pending;
-      this.pendingBytes -= oldest.json.length;
-      this.dropped.inc({ envID: oldest.env, kind: 'request', reason: 'overflow' });
-    }
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-  }
-
-  /** Gives what is still waiting one last chance before Redis closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    // A Redis that is gone would keep the drain retrying: give it a few seconds, not forever.
-    const bounded = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_DRAIN_MS).unref());
-    await Promise.race([this.draining, bounded]);
-    if (this.pending.length > 0) {
-      this.logger.warn({ requests: this.pending.length }, 'sdk metrics not handed to the primary');
+    const producerId = randomUUID();
+    try {
+      const id = await withDeadline(this.append(json, producerId), APPEND_DEADLINE_MS);
+      this.custody.keep({ id, json, producerId });
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) {
+        this.logger.warn({ err }, 'redis did not take sdk metrics: sdks are told to post again');
+        this.failing = true;
+      }
+      throw new MetricsNotStoredError();
     }
   }
 
-  private async drain(): Promise<void> {
-    let next: Pending | undefined;
-    while ((next = this.pending[0])) {
+  /** How many appended requests wait for the primary to forward them. */
+  get inCustody(): number {
+    return this.custody.size;
+  }
+
+  private async append(json: string, producerId: string): Promise<string> {
+    try {
+      if (!this.positionClaimed) {
+        await this.positions.claim(CACHE_KEYS.sdkMetricsPosition, STREAM);
+        this.positionClaimed = true;
+      }
+      const id = await this.streams.append(
+        STREAM,
+        json,
+        this.config.sdkMetrics.streamMaxLen,
+        producerId,
+      );
+      this.counters.published(STREAM);
+      return id;
+    } catch (err) {
+      this.counters.published(STREAM, 'err_publishing');
+      // Redis may come back empty, without the position: make sure of it again first.
+      this.positionClaimed = false;
+      throw err;
+    }
+  }
+
+  /** Lets go of what was forwarded; appends again what Redis lost before it was. */
+  private async checkCustody(): Promise<void> {
+    if (!this.custody.oldest) {
+      return;
+    }
+    const position = await this.positions.stored(CACHE_KEYS.sdkMetricsPosition);
+    if (position !== null) {
+      this.custody.forwardedUpTo(position);
+    }
+    const oldest = this.custody.oldest as Appended | undefined;
+    if (!oldest) {
+      return;
+    }
+    const { found, length } = await this.streams.holds(STREAM, oldest.id);
+    if (found) {
+      return;
+    }
+    const kept = this.custody.takeAll();
+    if (length >= this.config.sdkMetrics.streamMaxLen) {
+      // Trimmed by MAXLEN while no primary read: an overflow, not a loss of Redis's data.
+      this.logger.warn(
+        { requests: kept.length },
+        'sdk metrics trimmed from the full stream unread',
+      );
+      return;
+    }
+    this.logger.warn(
+      { requests: kept.length },
+      'redis lost sdk metrics not yet forwarded: appending them again',
+    );
+    // The position went with them: claimed again before the first append, so that a primary
+    // that starts now reads them rather than starting after them.
+    this.positionClaimed = false;
+    await this.appendAgain(kept);
+  }
+
+  private async appendAgain(entries: Appended[]): Promise<void> {
+    for (const [index, entry] of entries.entries()) {
       try {
-        if (!this.positionClaimed) {
-          await this.positions.claim(CACHE_KEYS.sdkMetricsPosition, CACHE_KEYS.sdkMetricsStream);
-          this.positionClaimed = true;
-        }
-        await this.streams.append(
-          CACHE_KEYS.sdkMetricsStream,
-          next.json,
-          this.config.sdkMetrics.streamMaxLen,
-          next.id,
-        );
-        this.counters.published(CACHE_KEYS.sdkMetricsStream);
-        // Unless an overflow dropped it (and counted its bytes) meanwhile.
-        if (this.pending[0] === next) {
-          this.pending.shift();
-          this.pendingBytes -= next.json.length;
-        }
-      } catch (err) {
-        this.counters.published(CACHE_KEYS.sdkMetricsStream, 'err_publishing');
-        this.logger.warn({ err, waiting: this.pending.length }, 'redis did not take sdk metrics');
-        // Redis may come back empty, without the position: make sure of it again first.
-        this.positionClaimed = false;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+        const id = await this.append(entry.json, entry.producerId);
+        this.custody.keep({ ...entry, id });
+      } catch {
+        // Kept under their old ids: the next check finds them missing and tries again.
+        entries.slice(index).forEach((rest) => this.custody.keep(rest));
+        return;
       }
     }
   }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from redis in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -13,8 +13,11 @@ export class SdkMetricsController {
   @Post(ROUTES.sdkMetrics)
   @HttpCode(200)
   @Header('Content-Type', 'application/json; charset=utf-8')
-  post(@Param('environment_uuid') env: string, @Body() body: PostMetricsDto): Buffer {
-    this.metrics.accept(env, body);
+  async post(
+    @Param('environment_uuid') env: string,
+    @Body() body: PostMetricsDto,
+  ): Promise<Buffer> {
+    await this.metrics.accept(env, body);
     return NULL_BODY;
   }
 }

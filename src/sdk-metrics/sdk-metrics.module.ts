@@ -1,6 +1,7 @@
-// Owns SDK usage metrics: POST /metrics/{env} intake and where they go, chosen here by mode: a
-// primary batches them (with those its read replicas pass on through Redis) and forwards them to
-// the Harness metrics service; a replica appends them to Redis for its primary; offline drops them.
+// Owns SDK usage metrics: POST /metrics/{env} intake and where they go, chosen here by mode: with
+// Redis every instance appends them to a Redis stream, which the primary reads, batches and
+// forwards to the Harness metrics service; a primary without Redis batches its own; offline drops
+// them.
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -27,11 +28,16 @@ function sinkProviders(config: AppConfig): Provider[] {
   if (config.mode !== 'primary' || !flushInterval(config.sdkMetrics.postDurationSeconds)) {
     return [];
   }
+  const forwarding = [MetricsSender, MetricsForwarder];
+  if (!config.redis) {
+    return [...forwarding, { provide: MetricsSink, useExisting: MetricsForwarder }];
+  }
   return [
-    MetricsSender,
-    MetricsForwarder,
-    { provide: MetricsSink, useExisting: MetricsForwarder },
-    ...(config.redis ? [...ROLE_METRIC_PROVIDERS.primaryMetricsReader, MetricsStreamReader] : []),
+    ...forwarding,
+    ...ROLE_METRIC_PROVIDERS.primaryMetricsReader,
+    MetricsStreamReader,
+    ...ROLE_METRIC_PROVIDERS.replicaMetricsSink,
+    { provide: MetricsSink, useClass: RedisMetricsSink },
   ];
 }
 

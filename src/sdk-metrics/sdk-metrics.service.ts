@@ -18,9 +18,9 @@ export class SdkMetricsService {
     return this.dropped;
   }
 
-  accept(env: string, batch: PostMetricsDto): void {
+  async accept(env: string, batch: PostMetricsDto): Promise<void> {
     if (this.sink) {
-      this.sink.accept(env, batch);
+      await this.sink.accept(env, batch);
       return;
     }
     const entries = (batch.metricsData?.length ?? 0) + (batch.targetData?.length ?? 0);

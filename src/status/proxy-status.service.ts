@@ -20,7 +20,7 @@ export interface ConfigSnapshot extends StatusSnapshot<ConfigState> {
 }
 
 /**
- * The process's view of its own sync state (`upstream-api.md` §11): whether config is loaded and
+ * The process's view of its own sync state (docs/upstream.md): whether config is loaded and
  * whether the upstream stream is connected. Sync writes it; health, SDK streams and the
  * readiness gate read it.
  */

@@ -1,4 +1,4 @@
-/** A change notification as SDKs receive it over `/stream` (`sdk-api.md` §6.3). */
+/** A change notification as SDKs receive it over `/stream` (docs/sdk-api.md). */
 export interface SdkEvent {
   event: string;
   domain: string;

@@ -14,7 +14,7 @@ import type { SseConnection } from './sse-connection.js';
 import { StreamHub } from './stream-hub.service.js';
 import { StreamSlots } from './stream-slots.service.js';
 
-/** Decides whether an SDK may hold a `/stream` and on which environment (`sdk-api.md` §6.1). */
+/** Decides whether an SDK may hold a `/stream` and on which environment (docs/sdk-api.md). */
 @Injectable()
 export class StreamService {
   constructor(

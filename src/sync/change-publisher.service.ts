@@ -13,24 +13,41 @@ import { ChangeRelay } from './config-source.js';
 @Injectable()
 export class ChangePublisher {
   private readonly logger = new Logger(ChangePublisher.name);
+  /** The last relayed event's local publish: the next one runs after it. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly hub: StreamHub,
     @Optional() private readonly relay?: ChangeRelay,
-    /** The primary's or a replica's SDK producer counters; offline mode has none (§2.7). */
+    /** The primary's or a replica's SDK producer counters; offline mode has none. */
     @Optional() @Inject(SDK_STREAM_COUNTERS) private readonly sdkCounters?: StreamCounters,
   ) {}
 
+  /**
+   * With read replicas, this instance's SDKs hear of a change only once the replicas can see it
+   * too: an SDK fetches the changed flag through the load balancer, and a replica answers such
+   * a fetch once it has applied every change it can see (FollowedChanges). In order: each event
+   * waits for the ones before it.
+   */
   publish(event: SdkEvent): void {
     // Every change this instance applied, once, whichever way it came (stream, resync, poll).
     this.logger.log(configChangeFields(event), 'config changed');
-    // Removal events carry no environment of their own: nothing to publish locally (§5.1 [DEV]).
+    if (!this.relay) {
+      this.publishHere(event);
+      return;
+    }
+    const relayed = this.relay.relay(event);
+    this.tail = this.tail.then(() => relayed).then(() => this.publishHere(event));
+  }
+
+  private publishHere(event: SdkEvent): void {
+    // Removal events carry no environment of their own: nothing to publish locally (Go publishes
+    // them to an empty channel name); the relay to replicas still carries them.
     if (event.environment) {
       this.hub.publish(event);
       // One publish per event and environment, however many SDKs listen (Harness: Pushpin).
       this.sdkCounters?.published(event.environment);
     }
-    this.relay?.relay(event);
   }
 
   publishAll(events: readonly SdkEvent[]): void {

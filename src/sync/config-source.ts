@@ -14,5 +14,6 @@ export abstract class ConfigSource {
  * `proxy:sse_events` stream its read replicas follow. Not provided elsewhere.
  */
 export abstract class ChangeRelay {
-  abstract relay(event: SdkEvent): void;
+  /** Resolves once the replicas can see the event, or once waiting longer would hold SDKs up. */
+  abstract relay(event: SdkEvent): Promise<void>;
 }

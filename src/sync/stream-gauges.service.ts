@@ -19,7 +19,7 @@ export class StreamGauges implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly status: ProxyStatus,
     @InjectMetric(METRIC_NAMES.streamHealth) private readonly health: Gauge<'host'>,
-    /** Primary only (§2.6): a replica never polls upstream. */
+    /** Primary only (docs/prometheus-metrics.md): a replica never polls upstream. */
     @Optional()
     @InjectMetric(METRIC_NAMES.pollingStatus)
     private readonly polling?: Gauge<'host'>,

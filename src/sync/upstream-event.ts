@@ -1,4 +1,4 @@
-/** A message from the account-level stream, decoded and checked (`upstream-api.md` §8.3). */
+/** A message from the account-level stream, decoded and checked (docs/upstream.md). */
 export interface UpstreamEvent {
   event: string;
   domain: string;

@@ -8,7 +8,7 @@ export interface ProxyConfigPage {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Decodes one `/proxy/config` page (`upstream-api.md` §4.2). Missing or null arrays are empty
+ * Decodes one `/proxy/config` page (docs/upstream.md). Missing or null arrays are empty
  * (the Go proxy panics on them); an environment whose id is not a UUID is skipped and reported.
  */
 export function parseConfigPage(raw: unknown, skip: (reason: string) => void): ProxyConfigPage {

@@ -31,7 +31,8 @@ export async function send(
   try {
     response = await request(url, init);
   } catch (err) {
-    // No answer at all (refused, reset, timed out): nothing to count (§2.3).
+    // No answer at all (refused, reset, timed out): the client-service request metrics count
+    // only calls that got an HTTP answer (docs/prometheus-metrics.md).
     throw new UpstreamError(path, 0, networkDetail(err));
   }
   const contentType = response.headers['content-type'];
@@ -83,7 +84,11 @@ export function harnessHeaders(session: UpstreamSession, env: string): Record<st
   };
 }
 
-/** fetch reports "fetch failed" with the useful part (ECONNREFUSED…) as the cause. */
+/**
+ * The error's message, with the code or message of its cause when it wraps one: the stream's
+ * `fetch` says only "fetch failed" and keeps the useful part (ECONNREFUSED…) in the cause;
+ * undici's `request` names the code in the message itself.
+ */
 export function networkDetail(err: unknown): string {
   const error = err as Error & { cause?: { code?: string; message?: string } };
   const cause = error.cause?.code ?? error.cause?.message;

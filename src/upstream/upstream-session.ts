@@ -9,7 +9,7 @@ export interface UpstreamSession {
 
 /**
  * Reads the claims without verifying the signature, as the Go proxy does: the token is only
- * ever sent back to the service that issued it (`upstream-api.md` §3.1).
+ * ever sent back to the service that issued it (docs/upstream.md).
  */
 export function sessionFromToken(token: string): UpstreamSession {
   const parts = token.split('.');

@@ -34,12 +34,15 @@ interface CallOptions {
 }
 
 const PROXY_AUTH: ClientServiceCall = { url: '/proxy/auth', envID: '' };
-/** One observation per page; `envID` stays empty even for one environment's config (§2.3). */
+/**
+ * One observation per page; `envID` stays empty even for one environment's config
+ * (docs/prometheus-metrics.md).
+ */
 const PROXY_CONFIG: ClientServiceCall = { url: '/proxy/config', envID: '' };
 const CLIENT_AUTH: ClientServiceCall = { url: '/client/auth', envID: '' };
 
 /**
- * The one owner of HTTP calls to the Harness service (`upstream-api.md`). It keeps the current
+ * The one owner of HTTP calls to the Harness service (docs/upstream.md). It keeps the current
  * proxy token and re-authenticates once when a call is refused with 401/403. Honours
  * HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the Go proxy does.
  */

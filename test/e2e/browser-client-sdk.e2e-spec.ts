@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ConfigReader } from '../../src/cache/config-reader.service.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import {
   type BrowserTarget,
   decodeTargetHeader,
@@ -16,6 +15,7 @@ import {
   type ExampleTarget,
   type ExpectedTargetEvaluations,
 } from '../support/example-config.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 const PRODUCTION = EXAMPLE_ENVIRONMENTS.production;
 const FLAGS = Object.keys(PRODUCTION.flags);
@@ -130,7 +130,7 @@ describe('unmodified @harnessio/ff-javascript-client-sdk in Chromium', { timeout
       throw new Error('legacy-reports missing from the example config');
     }
     const changedAt = Date.now();
-    await t.app.get(ConfigUpdater).upsertFlag(PRODUCTION.uuid, {
+    await new OfflineConfigEditor(t.app).upsertFlag(PRODUCTION.uuid, {
       ...legacy,
       state: 'on',
       version: (legacy.version ?? 0) + 1,

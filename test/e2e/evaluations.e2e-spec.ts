@@ -1,6 +1,5 @@
 import type { Evaluation } from '../../src/model/evaluation.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   EXAMPLE_ENVIRONMENTS,
@@ -11,6 +10,7 @@ import {
   STAGING_ENV_UUID,
 } from '../support/example-config.js';
 import { authenticate, bearer } from '../support/sdk-requests.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 const production = EXAMPLE_ENVIRONMENTS.production;
 
@@ -128,7 +128,7 @@ describe('GET /client/env/:env/target/:target/evaluations', () => {
       FeatureConfig[]
     >();
     const legacy = flags.find((f) => f.feature === 'legacy-reports') as FeatureConfig;
-    await t.app.get(ConfigUpdater).upsertFlag(PRODUCTION_ENV_UUID, {
+    await new OfflineConfigEditor(t.app).upsertFlag(PRODUCTION_ENV_UUID, {
       ...legacy,
       state: 'on',
       defaultServe: { variation: 'true' },

@@ -20,7 +20,7 @@ import {
 } from '../support/differential/sdk-comparison.js';
 
 // Property-based differential test: random environments inside the domain where the Go
-// (normative) and Node evaluators agree (evaluation.md §11), each evaluated by our evaluator and
+// (normative) and Node evaluators agree (docs/evaluation.md), each evaluated by our evaluator and
 // by the unmodified Node server SDK polling a tiny config server. Any difference is a bug.
 const SEED = 20_240_611;
 const NUM_RUNS = 1_000;

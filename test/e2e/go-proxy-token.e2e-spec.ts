@@ -2,7 +2,6 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, TEST_AUTH_SECRET, type TestApp } from '../support/create-test-app.js';
 import {
   PRODUCTION_CLIENT_SDK_KEY,
@@ -10,6 +9,7 @@ import {
   PRODUCTION_SERVER_SDK_KEY,
 } from '../support/example-config.js';
 import { nextChange, nodeSdkClient } from '../support/node-sdk.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 const ADMIN = {
   authorization: 'Bearer go-token-admin-of-at-least-32-characters',
@@ -150,7 +150,7 @@ describe('a token the Go relay proxy issued, with AUTH_SECRET kept', () => {
   });
 
   async function flip(feature: string, variation: 'true' | 'false'): Promise<void> {
-    const updater = t.app.get(ConfigUpdater);
+    const updater = new OfflineConfigEditor(t.app);
     const response = await fetch(`${t.url}${BASE}/feature-configs/${feature}`, {
       headers: { authorization: `Bearer ${await freshToken()}` },
     });

@@ -4,6 +4,7 @@
  * (or the Go spelling METRIC_…) is how many messages the primary takes per read.
  */
 import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
 import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import { SdkMetricsService } from '../../src/sdk-metrics/sdk-metrics.service.js';
@@ -11,6 +12,7 @@ import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { parseScrape } from '../support/prometheus-text.js';
 import { testRedisClient, testRedisDb } from '../support/redis.js';
+import { RedisMonitor } from '../support/redis-monitor.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 const ENV = '8b597a12-8eae-476d-ba41-0d9785b95e5a';
@@ -42,7 +44,7 @@ describe('stream:sdk_metrics settings', () => {
     t = await createTestApp({ READ_REPLICA: 'true', METRICS_STREAM_MAX_LEN: '3' });
     const metrics = t.app.get(SdkMetricsService);
     for (let count = 1; count <= 6; count += 1) {
-      metrics.accept(ENV, batch(count));
+      await metrics.accept(ENV, batch(count));
     }
     const counts = async () =>
       (await plain.xrange(CACHE_KEYS.sdkMetricsStream, '-', '+')).map(([, fields]) => {
@@ -67,13 +69,10 @@ describe('stream:sdk_metrics settings', () => {
     ])(
       '%s=%s: the primary reads that many messages at a time, and all of them',
       async (name, n) => {
-        const admin = testRedisClient();
-        const monitor = await admin.monitor();
-        admin.disconnect();
         const counts = new Set<string>();
-        monitor.on('monitor', (_time: string, args: string[], _source: string, db: string) => {
+        const monitor = await RedisMonitor.start(inject('redisPort'), ({ db, args }) => {
           if (args[0]?.toLowerCase() === 'xread' && args.includes(CACHE_KEYS.sdkMetricsStream)) {
-            if (Number(db) === testRedisDb()) {
+            if (db === testRedisDb()) {
               counts.add(`${args[1]} ${args[2]}`);
             }
           }
@@ -92,7 +91,7 @@ describe('stream:sdk_metrics settings', () => {
           await expect.poll(() => messagesRead(t as TestApp)).toBe(10);
           expect([...counts]).toEqual([`COUNT ${n}`]);
         } finally {
-          monitor.disconnect();
+          monitor.stop();
         }
       },
     );

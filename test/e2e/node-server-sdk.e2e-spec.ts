@@ -1,7 +1,6 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { SdkMetricsService } from '../../src/sdk-metrics/sdk-metrics.service.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   EXAMPLE_ENVIRONMENTS,
@@ -9,6 +8,7 @@ import {
   type ExampleEnvironmentName,
 } from '../support/example-config.js';
 import { nextChange, nodeSdkClient, variation } from '../support/node-sdk.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 describe('unmodified @harnessio/ff-nodejs-server-sdk against the proxy', () => {
   let t: TestApp;
@@ -55,7 +55,7 @@ describe('unmodified @harnessio/ff-nodejs-server-sdk against the proxy', () => {
     const flags = await fetchFlags(EXAMPLE_ENVIRONMENTS.production.uuid);
     const legacy = flags.find((f) => f.feature === 'legacy-reports') as FeatureConfig;
     const changed = nextChange(client);
-    await t.app.get(ConfigUpdater).upsertFlag(EXAMPLE_ENVIRONMENTS.production.uuid, {
+    await new OfflineConfigEditor(t.app).upsertFlag(EXAMPLE_ENVIRONMENTS.production.uuid, {
       ...legacy,
       state: 'on',
       defaultServe: { variation: 'true' },

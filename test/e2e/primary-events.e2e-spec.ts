@@ -9,7 +9,7 @@ import { SseClient } from '../support/sse-client.js';
 import { booleanFlag, environmentSeed, segment } from '../support/upstream-emulator/fixtures.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
-/** Every upstream event type (upstream-api.md §9), against a primary with SDKs connected. */
+/** Every upstream event type (docs/upstream.md), against a primary with SDKs connected. */
 describe('primary mode: upstream events', () => {
   let emulator: UpstreamEmulator;
   let t: TestApp;

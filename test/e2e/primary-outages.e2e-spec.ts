@@ -10,7 +10,7 @@ import { booleanFlag, environmentSeed } from '../support/upstream-emulator/fixtu
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 /**
- * Stream loss, dead streams, token expiry and resync (upstream-api.md §8.4, §8.5); plain drops
+ * Stream loss, dead streams, token expiry and resync (docs/upstream.md); plain drops
  * of a healthy upstream are in primary-stream-reconnect.e2e-spec.ts.
  */
 describe('primary mode: upstream outages', () => {

@@ -54,12 +54,16 @@ describe(ReplicaBroadcast.name, () => {
 
   it('announces changes made while Redis was down once it is back, in order', async () => {
     await redis.kill();
-    broadcast.relay(flagChange('first', 1));
-    broadcast.relay(flagChange('second', 2));
+    // The primary's own SDKs are not held up by a Redis that is down: both settle meanwhile.
+    const relayed = Promise.all([
+      broadcast.relay(flagChange('first', 1)),
+      broadcast.relay(flagChange('second', 2)),
+    ]);
     // Redis has refused the first append (not merely queued it) before it comes back.
     await expect
       .poll(async () => (await registry.metrics()).includes('error="err_publishing"'))
       .toBe(true);
+    await relayed;
     await redis.restart();
     const seen: string[] = [];
     subscription = streams.subscribe(CACHE_KEYS.sseEventsStream, '0-0', (m) => {

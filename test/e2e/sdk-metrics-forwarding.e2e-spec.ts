@@ -1,11 +1,14 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import { PROXY_VERSION } from '../../src/common/version.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import type { EnvInput } from '../../src/config/env-vars.js';
 import type { MetricsEntry, SdkMetricsBatch } from '../../src/sdk-metrics/metrics-batch.js';
 import { MetricsForwarder } from '../../src/sdk-metrics/metrics-forwarder.service.js';
 import { SdkMetricsService } from '../../src/sdk-metrics/sdk-metrics.service.js';
 import type { TestApp } from '../support/create-test-app.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
+import { parseScrape } from '../support/prometheus-text.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { authenticate, bearer } from '../support/sdk-requests.js';
 import { environmentSeed } from '../support/upstream-emulator/fixtures.js';
@@ -52,7 +55,16 @@ describe('POST /metrics/:env forwarded upstream (primary mode)', () => {
     return t;
   }
 
+  /** Messages the primary has read from `stream:sdk_metrics` (where every instance's go). */
+  async function messagesRead(app: TestApp): Promise<number> {
+    const scrape = parseScrape((await app.app.inject({ url: '/metrics' })).body);
+    const name = `${STREAM_PREFIXES.primaryMetricsConsumer}_messages_received`;
+    return scrape.value(name, { error: 'false' });
+  }
+
+  /** Posts like an SDK and, when the primary forwards, waits until it has read them back. */
   async function post(app: TestApp, env: number, batch: SdkMetricsBatch): Promise<void> {
+    const before = await messagesRead(app);
     const token = await authenticate(app.app, keyOf(env));
     const response = await app.app.inject({
       method: 'POST',
@@ -61,6 +73,9 @@ describe('POST /metrics/:env forwarded upstream (primary mode)', () => {
       payload: batch,
     });
     expect(response.statusCode).toBe(200);
+    if (app.app.get(AppConfig).sdkMetrics.postDurationSeconds > 0) {
+      await expect.poll(() => messagesRead(app)).toBe(before + 1);
+    }
   }
 
   const forwarded = (env: number, status: number) =>

@@ -12,9 +12,26 @@ async function scrape(t: TestApp): Promise<Scrape> {
   return parseScrape((await t.app.inject({ url: '/metrics' })).body);
 }
 
+/** The app a suite's `beforeAll` starts, and the SDK headers for it. */
+class StreamAppState {
+  private app?: TestApp;
+  headers: Record<string, string> = {};
+
+  get t(): TestApp {
+    if (!this.app) {
+      throw new Error('the app is started in beforeAll');
+    }
+    return this.app;
+  }
+
+  set t(app: TestApp) {
+    this.app = app;
+  }
+}
+
 /** A test app with listening port, its SDK headers and the streams it opened (closed after). */
 function streamApp(env: Record<string, string>) {
-  const state = { t: undefined as unknown as TestApp, headers: {} as Record<string, string> };
+  const state = new StreamAppState();
   const open: SseClient[] = [];
   beforeAll(async () => {
     state.t = await createTestApp(env, { listen: true });

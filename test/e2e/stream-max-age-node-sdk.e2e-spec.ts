@@ -1,11 +1,11 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { PRODUCTION_ENV_UUID, PRODUCTION_SERVER_SDK_KEY } from '../support/example-config.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { parseScrape } from '../support/prometheus-text.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 const SEED = 20_261_201;
 const CHANGES = 36;
@@ -84,7 +84,7 @@ describe('GET /stream with SDK_STREAM_MAX_AGE and the unmodified Node server SDK
     // the SDKs over a live stream or the replay their next stream starts with.
     const random = seeded(SEED);
     const expected = new Map<string, string>();
-    const updater = t.app.get(ConfigUpdater);
+    const updater = new OfflineConfigEditor(t.app);
     for (let i = 0; i < CHANGES; i += 1) {
       const feature = i % 3 === 2 ? `max-age-${i - 2}` : `max-age-${i}`;
       const value = `change-${i}`;

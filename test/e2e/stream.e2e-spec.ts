@@ -1,6 +1,5 @@
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { ConfigUpdater } from '../../src/sync/offline/config-updater.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   PRODUCTION_CLIENT_SDK_KEY,
@@ -11,6 +10,7 @@ import {
 } from '../support/example-config.js';
 import { authenticate, bearer } from '../support/sdk-requests.js';
 import { SseClient } from '../support/sse-client.js';
+import { OfflineConfigEditor } from '../support/offline-config-editor.js';
 
 describe('GET /stream', () => {
   let t: TestApp;
@@ -60,7 +60,7 @@ describe('GET /stream', () => {
     const browser = await connect(sdkHeaders(PRODUCTION_CLIENT_SDK_KEY));
     const other = await connect(sdkHeaders(STAGING_SERVER_SDK_KEY));
     await server.waitFor(() => server.heartbeats > 0);
-    const updater = t.app.get(ConfigUpdater);
+    const updater = new OfflineConfigEditor(t.app);
     const flag = await currentFlag('dark-mode');
     await updater.upsertFlag(PRODUCTION_ENV_UUID, { ...flag, state: 'off', version: 99 });
     for (const client of [server, browser]) {
@@ -85,7 +85,7 @@ describe('GET /stream', () => {
     // Staging: production's streams would first get the replay of the event above.
     const client = await connect(sdkHeaders(STAGING_SERVER_SDK_KEY));
     await client.waitFor(() => client.heartbeats > 0);
-    const updater = t.app.get(ConfigUpdater);
+    const updater = new OfflineConfigEditor(t.app);
     await updater.upsertSegment(STAGING_ENV_UUID, {
       identifier: 'new-group',
       name: 'New',

@@ -3,8 +3,8 @@
  * unmodified Node server SDK evaluates for it. Human-readable version: `docs/example-config.md`.
  *
  * Every expected value was checked against `@harnessio/ff-nodejs-server-sdk` (polling a server
- * that served these files) and against an independent implementation of `evaluation.md`. The
- * config stays inside the domain where the Go and Node evaluators agree (`evaluation.md` §11).
+ * that served these files) and against an independent implementation of docs/evaluation.md. The
+ * config stays inside the domain where the Go and Node evaluators agree (docs/evaluation.md).
  */
 import { fileURLToPath } from 'node:url';
 import type { FlagKind } from '../../src/model/feature-config.js';

@@ -10,15 +10,56 @@ const quietLogger = {
   error: () => undefined,
 };
 
-/** An in-memory AsyncKeyValueStore, one per client. */
-function memoryStore(): NonNullable<Options['store']> {
-  const values = new Map<string, unknown>();
-  return {
-    set: (key: string, value: unknown) => Promise.resolve((values.set(key, value), true as const)),
-    get: <T>(key: string) => Promise.resolve(values.get(key) as T),
-    del: (key: string) => Promise.resolve(values.delete(key)),
-    keys: () => Promise.resolve(values.keys()),
-  } as unknown as NonNullable<Options['store']>;
+type KeyValueStore = NonNullable<Options['cache']>;
+type AsyncKeyValueStore = NonNullable<Options['store']>;
+
+/** The SDK's in-memory cache, one per client. */
+class MemoryCache implements KeyValueStore {
+  private readonly values = new Map<string, unknown>();
+
+  set(key: string, value: unknown): void {
+    this.values.set(key, value);
+  }
+
+  get(key: string): unknown {
+    return this.values.get(key);
+  }
+
+  delete(key: string): void {
+    this.values.delete(key);
+  }
+
+  *keys(): Generator<string, void, void> {
+    yield* this.values.keys();
+  }
+}
+
+/** The SDK's store, in memory, one per client. */
+class MemoryStore implements AsyncKeyValueStore {
+  private readonly values = new Map<string, unknown>();
+
+  set(key: string, value: unknown): Promise<true> {
+    this.values.set(key, value);
+    return Promise.resolve(true);
+  }
+
+  /** The SDK reads back what it stored under the same key, so `T` is what it wrote. */
+  get<T>(key: string): Promise<T> {
+    return Promise.resolve(this.values.get(key) as T);
+  }
+
+  del(key: string): Promise<boolean> {
+    return Promise.resolve(this.values.delete(key));
+  }
+
+  keys(): Promise<Generator<string, void, void>> {
+    const values = this.values;
+    return Promise.resolve(
+      (function* () {
+        yield* values.keys();
+      })(),
+    );
+  }
 }
 
 /**
@@ -30,9 +71,8 @@ export function nodeSdkClient(sdkKey: string, baseUrl: string, options: Options 
   return new Client(sdkKey, {
     baseUrl,
     eventsUrl: baseUrl,
-    // A Map satisfies the SDK's KeyValueStore (get/set/delete/keys).
-    cache: new Map<string, unknown>() as unknown as Options['cache'],
-    store: memoryStore(),
+    cache: new MemoryCache(),
+    store: new MemoryStore(),
     logger: quietLogger,
     ...options,
   });

@@ -102,6 +102,8 @@ export interface TopologyOptions {
   clusterReplicas?: 0 | 1;
   /** False: no instance runs yet, the test starts them in the order it needs. */
   started?: boolean;
+  /** Boolean flags beside `dark-mode` (none unless told): a bigger environment to apply. */
+  extraFlags?: number;
 }
 
 /**
@@ -117,7 +119,8 @@ export async function startTopology(
     kind === 'cluster'
       ? await RedisCluster.start({ replicas: options.clusterReplicas ?? 0 })
       : await RedisServer.start();
-  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode')] });
+  const extra = Array.from({ length: options.extraFlags ?? 0 }, (_, i) => booleanFlag(`flag-${i}`));
+  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode'), ...extra] });
   const upstream = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
   const trap = new UpstreamEmulator({ seed: { environments: [] } });
   await Promise.all([upstream.start(), trap.start()]);

@@ -15,6 +15,8 @@ export interface MetricsLedger {
   duplicated: number;
   /** Lost batches by the faults under way when the relay took them. */
   lostDuring: Record<string, number>;
+  /** Posts answered 503 (not stored) and posted again, as the Node SDK does. */
+  retried?: number;
 }
 
 /** Batch by batch: what was posted (with the faults under way then) against what arrived. */

@@ -5,18 +5,21 @@ import { type FailureRecord, tokenKid } from './failures.js';
 import { ledgerOf, type MetricsLedger, METRICS_FEATURE, receivedCounts } from './metrics-ledger.js';
 
 const TIMEOUT_MS = 10_000;
+const RETRY_FOR_MS = 120_000;
 
 /**
  * Posts SDK metrics as SDKs do (`POST /metrics/{env}` with an SDK token), one batch a second,
  * each batch under a variation of its own (`batch-<n>`), so that what reaches the upstream can
- * be matched batch by batch even though the primary adds up entries of the same key. A batch
- * the relay did not take (no 2xx) is a failed SDK request (an SDK does not post it again); one
- * it took and the upstream never got is lost.
+ * be matched batch by batch even though the primary adds up entries of the same key. A 503 is
+ * posted again (as the Node SDK does); a batch the relay still did not take is a failed SDK
+ * request, and one it took (2xx) that the upstream never got is lost.
  */
 export class MetricsPoster {
   readonly failures: FailureRecord[] = [];
   /** Batches tried. */
   attempts = 0;
+  /** Posts answered 503 and posted again. */
+  retried = 0;
   private readonly posted = new Map<string, { count: number; phase: string }>();
   private token = '';
   private stopped = false;
@@ -45,7 +48,7 @@ export class MetricsPoster {
 
   /** What the upstream got of what was posted, batch by batch. */
   ledger(upstream: UpstreamEmulator): MetricsLedger {
-    return ledgerOf(this.posted, receivedCounts(upstream));
+    return { ...ledgerOf(this.posted, receivedCounts(upstream)), retried: this.retried };
   }
 
   private async run(): Promise<void> {
@@ -71,9 +74,29 @@ export class MetricsPoster {
         return failure;
       }
     }
-    return this.attempt('metrics', () =>
-      this.call(`/metrics/${this.env}`, metricsBody(batch, count), this.token),
+    return this.postUntilStored(() =>
+      this.attempt('metrics', () =>
+        this.call(`/metrics/${this.env}`, metricsBody(batch, count), this.token),
+      ),
     );
+  }
+
+  /**
+   * A 503 (the relay could not store them) is posted again after a growing pause, as the Node
+   * SDK's HTTP client does (it retries every failed metrics POST, without end), for 2 minutes.
+   */
+  private async postUntilStored(
+    post: () => Promise<FailureRecord | undefined>,
+  ): Promise<FailureRecord | undefined> {
+    const giveUpAt = Date.now() + RETRY_FOR_MS;
+    for (let pauseMs = 500; ; pauseMs = Math.min(pauseMs * 2, 8_000)) {
+      const failure = await post();
+      if (failure?.status !== 503 || Date.now() > giveUpAt || this.stopped) {
+        return failure;
+      }
+      this.retried += 1;
+      await sleep(pauseMs);
+    }
   }
 
   /** One call, and once more if it got no answer at all (a connection cut), as SDKs do. */

@@ -126,7 +126,7 @@ export function renderChaos(r: ChaosResults, budgets: readonly Budget[]): string
     ...r.events.map((event) => `* ${event}`),
     '',
     `SDK metrics: ${r.metrics.batches} batches (${r.metrics.posted} evaluations) taken by the relays, ${r.metrics.received} received upstream, ` +
-      `${r.metrics.lost} lost, ${r.metrics.duplicated} received twice.` +
+      `${r.metrics.lost} lost, ${r.metrics.duplicated} received twice; ${r.metrics.retried ?? 0} posts answered 503 were posted again, as the Node SDK does.` +
       (r.metrics.lostBatches > 0
         ? ` Lost batches by what was under way when a relay took them: ${Object.entries(
             r.metrics.lostDuring,

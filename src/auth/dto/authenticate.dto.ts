@@ -12,7 +12,7 @@ import {
 import { MaxJsonBytes } from '../../common/decorators/max-json-bytes.decorator.js';
 import type { AttributeValue } from '../../model/target.js';
 
-/** What Harness SaaS accepts as a target identifier (`sdk-api.md` §2.2 step 5). */
+/** What Harness SaaS accepts as a target identifier (docs/sdk-api.md, "Auth"). */
 export const TARGET_IDENTIFIER_PATTERN = /^[A-Za-z0-9.@_-]*$/;
 /** Unicode letters, ASCII digits (Go RE2 `\d`), space, `.`, `@`, `_`, `-` (step 6). */
 export const TARGET_NAME_PATTERN = /^[\p{L}0-9 .@_-]*$/u;

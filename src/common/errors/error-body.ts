@@ -4,7 +4,7 @@ import { ProxyError } from './proxy-error.js';
 /**
  * The JSON body of every error response. Harness SDKs only need a JSON object (the Go SDK treats a
  * 401 as final only when the body parses as one); `error` and `message` both carry the text
- * because the Go proxy uses either key depending on which layer failed (`sdk-api.md` §0.4).
+ * because the Go proxy uses either key depending on which layer failed (docs/sdk-api.md).
  */
 export interface ErrorBody {
   statusCode: number;

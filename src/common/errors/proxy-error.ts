@@ -120,6 +120,20 @@ export class CacheUnavailableError extends ProxyError {
   }
 }
 
+/**
+ * SDK metrics could not be stored where the primary forwards them from. 503, so the SDK posts
+ * them again (the Node SDK retries until it can): answering 200 would promise what a killed
+ * instance cannot keep.
+ */
+export class MetricsNotStoredError extends ProxyError {
+  readonly status = 503;
+  readonly code = 'METRICS_NOT_STORED';
+  override readonly headers = { 'Retry-After': '5' };
+  constructor() {
+    super('the sdk metrics could not be stored: post them again shortly');
+  }
+}
+
 export class EvaluationFailedError extends ProxyError {
   readonly status = 500;
   readonly code = 'EVALUATION_FAILED';

@@ -1,5 +1,5 @@
-import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { PrimaryOnly } from '../decorators/primary-only.decorator.js';
 import { PrimaryOnlyError } from '../errors/proxy-error.js';
 import { ReplicaModeGuard } from './replica-mode.guard.js';
@@ -11,11 +11,9 @@ class Routes {
   read(): void {}
 }
 
-function contextFor(handler: keyof Routes): ExecutionContext {
-  return {
-    getHandler: () => Routes.prototype[handler],
-    getClass: () => Routes,
-  } as unknown as ExecutionContext;
+/** The context Nest builds for a call of `handler`, with no request: the guard reads none. */
+function contextFor(handler: keyof Routes): ExecutionContextHost {
+  return new ExecutionContextHost([], Routes, Routes.prototype[handler]);
 }
 
 describe(ReplicaModeGuard.name, () => {

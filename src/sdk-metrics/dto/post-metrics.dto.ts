@@ -45,7 +45,7 @@ export class TargetDataDto {
   attributes?: TargetAttributeDto[];
 }
 
-/** An SDK's metrics batch (`sdk-api.md` §7.1); both parts are optional. */
+/** An SDK's metrics batch (docs/sdk-api.md); both parts are optional. */
 export class PostMetricsDto {
   @IsOptional()
   @IsArray()

@@ -1,6 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
+import type { FeatureConfig } from '../../model/feature-config.js';
+import type { Segment } from '../../model/segment.js';
+import type { Target } from '../../model/target.js';
 import { StartupError } from '../../common/errors/startup-error.js';
 
 /** A config directory that cannot be used; boot stops with this message. */
@@ -16,7 +19,7 @@ const FILES = {
 } as const;
 
 /**
- * Reads the offline config layout (`offline-and-config.md` §1.1): every directory whose name
+ * Reads the offline config layout (docs/offline-config.md): every directory whose name
  * contains `env-`, anywhere under the root, is an environment; only the four known files are
  * read, each optional. A malformed file fails the whole load.
  */
@@ -37,9 +40,9 @@ export async function readOfflineConfig(root: string): Promise<EnvironmentConfig
 async function readEnvironment(dir: string): Promise<EnvironmentConfig> {
   const [apiKeys, featureConfigs, segments, targets] = await Promise.all([
     readList(join(dir, FILES.apiKeys), (v): v is string => typeof v === 'string'),
-    readList(join(dir, FILES.featureConfigs), (v) => hasString(v, 'feature')),
-    readList(join(dir, FILES.segments), (v) => hasString(v, 'identifier')),
-    readList(join(dir, FILES.targets), (v) => hasString(v, 'identifier')),
+    readList(join(dir, FILES.featureConfigs), identifiedBy<FeatureConfig>('feature')),
+    readList(join(dir, FILES.segments), identifiedBy<Segment>('identifier')),
+    readList(join(dir, FILES.targets), identifiedBy<Target>('identifier')),
   ]);
   return {
     id: basename(dir).replace(/^env-/, ''),
@@ -47,7 +50,7 @@ async function readEnvironment(dir: string): Promise<EnvironmentConfig> {
     featureConfigs,
     segments,
     targets,
-  } as unknown as EnvironmentConfig;
+  };
 }
 
 async function readList<T>(path: string, valid: (value: unknown) => value is T): Promise<T[]> {
@@ -76,10 +79,13 @@ async function readList<T>(path: string, valid: (value: unknown) => value is T):
   return parsed;
 }
 
-function hasString(value: unknown, field: string): value is Record<string, unknown> {
-  return (
+/**
+ * An item of `T` as far as the loader checks it: an object with its identifying field. The rest
+ * is Harness data passed through, normalised when it is written to the cache.
+ */
+function identifiedBy<T>(field: keyof T & string): (value: unknown) => value is T {
+  return (value): value is T =>
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Record<string, unknown>)[field] === 'string'
-  );
+    typeof (value as Record<string, unknown>)[field] === 'string';
 }

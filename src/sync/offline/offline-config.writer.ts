@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 
 /**
- * Writes the offline config layout (`offline-and-config.md` §1.4): one `env-<uuid>/` directory
+ * Writes the offline config layout (docs/offline-config.md): one `env-<uuid>/` directory
  * per environment with compact JSON files and a README. An existing directory (a mounted
  * volume) is reused and its files overwritten.
  */

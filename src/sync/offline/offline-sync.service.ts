@@ -10,7 +10,7 @@ import { ConfigUpdater } from './config-updater.service.js';
 import { readOfflineConfig } from './offline-config.reader.js';
 
 /**
- * Offline mode (`offline-and-config.md` §1.3): load CONFIG_DIR once at boot, make no network
+ * Offline mode (docs/offline-config.md): load CONFIG_DIR once at boot, make no network
  * calls. A directory that cannot be loaded stops the boot.
  */
 @Injectable()

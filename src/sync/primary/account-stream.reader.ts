@@ -10,7 +10,7 @@ export interface AccountStreamHandlers {
 /**
  * Reads the account-level SSE stream until it ends. Resolves on a clean end, rejects on a read
  * error, and aborts the connection when nothing (not even a heartbeat) arrives for `timeoutMs`:
- * a half-open TCP connection would otherwise hang forever (`upstream-api.md` §8.5).
+ * a half-open TCP connection would otherwise hang forever (docs/upstream.md).
  */
 export async function readAccountStream(
   response: Response,

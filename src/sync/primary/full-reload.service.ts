@@ -16,7 +16,7 @@ import { ProxyKey } from '../../upstream/proxy-key.js';
 const POPULATE_CONCURRENCY = 16;
 
 /**
- * "FetchAndPopulate" (`upstream-api.md` §10): authenticate, fetch every environment, write them,
+ * "FetchAndPopulate" (docs/upstream.md): authenticate, fetch every environment, write them,
  * then delete what the previous config had and this one does not (smart cleanup), purge other
  * proxy keys' data and store the new inventory. Writing before deleting means readers never see
  * a hole. The marker written last tells a cache that came back empty (see CacheHealthService).

@@ -9,8 +9,8 @@ export interface InventoryItem {
 }
 
 /**
- * The asset keys a proxy key owns for a config (`cache-and-ha.md` §7 step 2): list and item keys
- * of non-empty categories, SDK keys and the environment's key list. `-latest` keys and targets
+ * The asset keys a proxy key owns for a config (docs/redis-layout.md, "Inventory"): list and item
+ * keys of non-empty categories, SDK keys and the environment's key list. `-latest` keys and targets
  * are never in it. Segments are tracked by identifier (the Go proxy wrongly uses the name).
  */
 export function inventoryOf(

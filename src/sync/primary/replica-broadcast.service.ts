@@ -20,10 +20,15 @@ const RETRY_MAX_MS = 10_000;
 interface Pending {
   stream: string;
   json: string;
+  /** Called once appended, or once it is dropped or given up on. */
+  settled?: () => void;
 }
 
+/** How long SDKs of the primary wait for a change to reach Redis before they hear of it anyway. */
+const RELAY_WAIT_MS = 1_000;
+
 /**
- * What a primary tells its read replicas over Redis (`cache-and-ha.md` §5.1, §5.2): every change
+ * What a primary tells its read replicas over Redis (docs/redis-layout.md): every change
  * it announced, after the cache holds it, on `proxy:sse_events`; its upstream stream state on
  * `proxy:primary_to_replica_control_events`, at each change and every 20 s. Appends run one at
  * a time, so replicas see them in the order they happened. One Redis did not take waits, with
@@ -61,8 +66,15 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
     this.unsubscribe?.();
   }
 
-  relay(event: SdkEvent): void {
-    this.append(CACHE_KEYS.sseEventsStream, eventJson(event));
+  relay(event: SdkEvent): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, RELAY_WAIT_MS);
+      timer.unref();
+      this.append(CACHE_KEYS.sseEventsStream, eventJson(event), () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private sendState(state: StreamState): void {
@@ -70,10 +82,11 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
     this.append(CACHE_KEYS.controlEventsStream, eventJson({ ...message, environment: '' }));
   }
 
-  private append(stream: string, json: string): void {
-    this.pending.push({ stream, json });
+  private append(stream: string, json: string, settled?: () => void): void {
+    this.pending.push({ stream, json, settled });
     if (this.pending.length > STREAM_MAX_LEN) {
       const dropped = this.pending.shift() as Pending;
+      dropped.settled?.();
       this.logger.warn(
         { stream: dropped.stream },
         'read replicas will miss a message: too many wait',
@@ -89,6 +102,7 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
       try {
         await this.streams.append(next.stream, next.json, STREAM_MAX_LEN);
         this.counters.published(next.stream);
+        next.settled?.();
         // Unless an overflow dropped it meanwhile.
         if (this.pending[0] === next) {
           this.pending.shift();

@@ -8,7 +8,7 @@ import { ProxyStatus } from '../../status/proxy-status.service.js';
 const VERIFY_INTERVAL_MS = 60_000;
 
 /**
- * Publishes the upstream stream state (`cache-and-ha.md` §6) in the `ffproxy_saas_stream_health`
+ * Publishes the upstream stream state (docs/redis-layout.md) in the `ffproxy_saas_stream_health`
  * key read replicas start from. Memory is authoritative; a verifier rewrites the key every minute
  * if it drifted, and at once when the cache recovers or comes back empty.
  */

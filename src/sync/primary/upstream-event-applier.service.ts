@@ -12,7 +12,7 @@ import { ProxyKey } from '../../upstream/proxy-key.js';
 const KEY_HASH = /^[0-9a-f]{64}$/;
 
 /**
- * Applies one upstream event to the cache and then announces it (`upstream-api.md` §9). A
+ * Applies one upstream event to the cache and then announces it (docs/upstream.md). A
  * failed cache update throws, so the event is not announced; the next full reload repairs it.
  */
 @Injectable()

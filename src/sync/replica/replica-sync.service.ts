@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { CacheStore } from '../../cache/cache-store.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
+import { FollowedChanges } from '../../cache/followed-changes.js';
 import { RedisStreams, type StreamSubscription } from '../../cache/redis-streams.js';
 import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
 import type { StreamCounters } from '../../metrics/stream-counters.js';
@@ -13,12 +14,12 @@ import { ConfigSource } from '../config-source.js';
 import { parseUpstreamEvent, type UpstreamEvent } from '../upstream-event.js';
 import { ReplicaReadiness } from './replica-readiness.service.js';
 
-/** Three missed 20 s status broadcasts: the primary is gone (`cache-and-ha.md` §12 [DEV]). */
+/** Three missed 20 s status broadcasts: the primary is gone (docs/redis-layout.md). */
 const PRIMARY_SILENCE_MS = 60_000;
 const CHECK_INTERVAL_MS = 5_000;
 
 /**
- * Read-replica mode (`cache-and-ha.md` §11.2): no upstream traffic at all. Config is read from
+ * Read-replica mode (docs/architecture.md): no upstream traffic at all. Config is read from
  * the Redis the primary fills, into memory; the primary's change events (`proxy:sse_events`)
  * refresh memory and then reach this instance's SDK streams; its status broadcasts decide
  * whether SDK streams are held. Both streams are read from where they stood at start and
@@ -38,6 +39,7 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
     private readonly publisher: ChangePublisher,
     private readonly jobs: ScheduledJobs,
     private readonly readiness: ReplicaReadiness,
+    private readonly followed: FollowedChanges,
     @InjectMetric(STREAM_PREFIXES.replicaConsumer) private readonly counters: StreamCounters,
   ) {
     super();
@@ -49,11 +51,12 @@ export class ReplicaSyncService extends ConfigSource implements OnApplicationShu
       this.streams.lastId(CACHE_KEYS.sseEventsStream),
       this.streams.lastId(CACHE_KEYS.controlEventsStream),
     ]);
+    this.followed.follow(changesFrom);
     this.subscriptions = [
       this.streams.subscribe(
         CACHE_KEYS.sseEventsStream,
         changesFrom,
-        (m) => this.onChange(m.json),
+        (m) => this.onChange(m.json).finally(() => this.followed.applied(m.id)),
         this.counters,
       ),
       this.streams.subscribe(

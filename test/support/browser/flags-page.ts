@@ -171,7 +171,7 @@ export class FlagsPage {
   }
 }
 
-/** Decodes a `Harness-Target` header: base64 of the target's UTF-8 JSON (`sdk-api.md` §5.3). */
+/** Decodes a `Harness-Target` header: base64 of the target's UTF-8 JSON (docs/sdk-api.md). */
 export function decodeTargetHeader(header: string | undefined): unknown {
   return header === undefined ? undefined : JSON.parse(Buffer.from(header, 'base64').toString());
 }

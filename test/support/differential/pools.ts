@@ -3,7 +3,7 @@ import type { FlagKind, Variation } from '../../../src/model/feature-config.js';
 /**
  * Small alphabets for the differential test, so that clauses, segment lists and target maps match
  * often. Everything stays inside the domain where the Go and Node evaluators agree
- * (evaluation.md §11): non-empty string attributes whose case folding is the same under Go's
+ * (docs/evaluation.md): non-empty string attributes whose case folding is the same under Go's
  * `EqualFold` and JS `toLowerCase()`, and whose UTF-16 order is their code-point order.
  */
 export const IDENTIFIERS = ['u1', 'u2', 'u3', 'U1', 'u10', 'v1'] as const;

@@ -7,8 +7,8 @@ interface EnvParams {
 }
 
 /**
- * The client-service reads the proxy makes after a change event (upstream-api.md §5) and the
- * SDK auth it forwards targets to (§6).
+ * The client-service reads the proxy makes after a change event (docs/upstream.md) and the
+ * SDK auth it forwards targets to (docs/upstream.md).
  */
 export function clientRoutes(ctx: EmulatorContext): FastifyPluginCallback {
   return (app, _options, done) => {
@@ -38,7 +38,7 @@ export function clientRoutes(ctx: EmulatorContext): FastifyPluginCallback {
         return sendError(reply, 401, 'invalid api key');
       }
       const flag = ctx.envs.featureConfigs(env)[0];
-      // The SaaS SDK-token claim set (sdk-api.md §2.5); identifiers come from the data we hold.
+      // The SaaS SDK-token claim set (docs/sdk-api.md); identifiers come from the data we hold.
       const claims = {
         environment: env,
         environmentIdentifier: flag?.environment ?? env,

@@ -33,7 +33,7 @@ async function readEnvironment(dir: string): Promise<EnvironmentSeed> {
 }
 
 /**
- * Reads an offline config directory (offline-and-config.md §1.1): every directory whose name
+ * Reads an offline config directory (docs/offline-config.md): every directory whose name
  * contains `env-`, at any depth, is an environment. `auth_config.json` holds hashes only.
  */
 export async function loadConfigDir(root: string): Promise<EnvironmentSeed[]> {

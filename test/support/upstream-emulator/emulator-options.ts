@@ -63,7 +63,7 @@ export function resolveOptions(options: UpstreamEmulatorOptions): EmulatorSettin
     metricsBasePath: normaliseBasePath(options.metricsBasePath ?? '/events/api/1.0'),
     adminBasePath: normaliseBasePath(options.adminBasePath ?? '/gateway/cf'),
     proxyKeyIdentifier: options.proxyKeyIdentifier ?? 'relay-proxy',
-    // Shapes copied from the sample SaaS token in upstream-api.md §3.1.
+    // Shapes copied from the sample SaaS token in docs/upstream.md
     account: options.account ?? 'emuAccountR3zFlRxCBKSDo',
     organization: options.organization ?? 'c453a7fb-c8a1-422c-ac07-8e40385a97f4',
     cluster: options.cluster ?? '1',

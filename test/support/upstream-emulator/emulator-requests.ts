@@ -48,7 +48,7 @@ export async function proxyConfig(
   });
 }
 
-/** Opens `/stream` with the headers the proxy sends (upstream-api.md §8.1). */
+/** Opens `/stream` with the headers the proxy sends (docs/upstream.md). */
 export function accountStream(
   emulator: UpstreamEmulator,
   token: string,

@@ -3,7 +3,7 @@ import type { FeatureConfig } from '../../../src/model/feature-config.js';
 import type { Segment } from '../../../src/model/segment.js';
 import type { EnvironmentSeed } from './environment-store.js';
 
-/** A boolean flag in the shape SaaS serves (upstream-api.md §4.2). */
+/** A boolean flag in the shape SaaS serves (docs/upstream.md). */
 export function booleanFlag(
   feature: string,
   overrides: Partial<FeatureConfig> = {},

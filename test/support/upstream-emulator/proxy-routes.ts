@@ -19,7 +19,7 @@ function intParam(value: string | undefined, fallback: number): number | undefin
   return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** `POST /proxy/auth` and the paged `GET /proxy/config` (upstream-api.md §3, §4). */
+/** `POST /proxy/auth` and the paged `GET /proxy/config` (docs/upstream.md). */
 export function proxyRoutes(ctx: EmulatorContext): FastifyPluginCallback {
   return (app, _options, done) => {
     app.post<{ Body: { proxyKey?: unknown } | undefined }>('/proxy/auth', (request, reply) => {
@@ -71,7 +71,8 @@ export function proxyRoutes(ctx: EmulatorContext): FastifyPluginCallback {
         if (!ids.includes(environment)) {
           return sendError(reply, 404, `environment ${environment} not found`);
         }
-        // A token from before `environmentsAdded` does not cover the new environment (§9.5).
+        // A token from before `environmentsAdded` does not cover the new environment
+        // (docs/upstream.md).
         if (!grant.environments.includes(environment)) {
           return sendError(reply, 403, `token does not grant access to ${environment}`);
         }

@@ -1,5 +1,5 @@
 /**
- * The JSON payloads SaaS sends on the account stream (upstream-api.md §8.3). Objects are built
+ * The JSON payloads SaaS sends on the account stream (docs/upstream.md). Objects are built
  * field by field so that the serialised key order matches the documented examples.
  */
 

@@ -2,7 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { EmulatorContext } from './emulator-context.js';
 import { headerValue, keyMatches, proxyGrant, sendError } from './guards.js';
 
-/** `GET /stream`: the account-level SSE stream (upstream-api.md §8). */
+/** `GET /stream`: the account-level SSE stream (docs/upstream.md). */
 export function streamRoutes(ctx: EmulatorContext): FastifyPluginCallback {
   return (app, _options, done) => {
     app.get('/stream', (request, reply) => {

@@ -7,7 +7,7 @@ export interface ProxyGrant {
   keyId: string;
   /** The raw proxy key it was issued for: once that key is rotated out, the token dies too. */
   rawKey: string;
-  /** The `environments` claim: a snapshot taken at auth time (upstream-api.md §3.1). */
+  /** The `environments` claim: a snapshot taken at auth time (docs/upstream.md). */
   environments: string[];
 }
 

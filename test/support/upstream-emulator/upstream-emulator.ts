@@ -16,7 +16,8 @@ export type OutageMode = 'refuse' | '503';
 
 /**
  * An in-process stand-in for Harness SaaS (client, metrics and admin services) as described in
- * upstream-api.md, plus the control API (inherited from {@link EmulatorState}) tests drive it with.
+ * docs/upstream.md, plus the control API (inherited from {@link EmulatorState}) tests drive it
+ * with.
  */
 export class UpstreamEmulator extends EmulatorState {
   private readonly app: FastifyInstance;
@@ -34,7 +35,8 @@ export class UpstreamEmulator extends EmulatorState {
     // reopen it; a Fastify instance cannot listen again once closed.
     this.app = Fastify({
       logger,
-      // Metrics batches may pass the 1 MiB flush threshold by a whole request (§7.3).
+      // Metrics batches may pass the 1 MiB flush threshold by a whole request
+      // (docs/upstream.md, "SDK metrics").
       bodyLimit: 64 * 1024 * 1024,
       serverFactory: (handler) => {
         this.handler = handler;

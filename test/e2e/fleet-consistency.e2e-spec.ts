@@ -1,0 +1,49 @@
+import type { Client } from '@harnessio/ff-nodejs-server-sdk';
+import { nodeSdkClient } from '../support/node-sdk.js';
+import { PathRouter } from '../support/path-router.js';
+import { type Instance, startTopology, type Topology } from '../support/topology.js';
+
+const TARGET = { identifier: 'fleet-user', name: 'Fleet User' };
+const CHANGES = 8;
+
+/**
+ * An SDK hears of a change from one instance and fetches the flag from another, through the
+ * load balancer. The instance it fetches from must answer with the change, not the version
+ * before it: the SDK fetches once per event and never again until the next one.
+ */
+describe.each([
+  ['stream on the primary, fetches on a replica', 'primary'],
+  ['stream on a replica, fetches on the primary', 'replica'],
+] as const)('fleet consistency: %s', (_, streamOn) => {
+  let top: Topology;
+  let router: PathRouter;
+  let client: Client;
+
+  beforeAll(async () => {
+    // Many flags: a replica applies a change by reloading the environment, which takes a while.
+    top = await startTopology('single', { readReplicas: 1, extraFlags: 400 });
+    const [replica] = top.replicas as [Instance];
+    const [streams, fetches] =
+      streamOn === 'primary' ? [top.primary, replica] : [replica, top.primary];
+    router = new PathRouter((path) => (path.startsWith('/stream') ? streams.url : fetches.url));
+    await router.start();
+    client = nodeSdkClient(top.sdkKey, router.url);
+    await client.waitForInitialization();
+  }, 90_000);
+
+  afterAll(async () => {
+    client?.close();
+    await router?.stop();
+    await top?.stop();
+  });
+
+  it(`the SDK serves each of ${CHANGES} changes, one after another`, async () => {
+    await expect.poll(() => top.primary.streamState()).toBe('CONNECTED');
+    for (let i = 0; i < CHANGES; i += 1) {
+      const on = i % 2 === 0;
+      top.upstream.toggleFlag(top.env, 'dark-mode', on ? 'on' : 'off');
+      // The SDK does not poll while its stream is up: only the fetch after the event can bring it.
+      await expect.poll(() => client.boolVariation('dark-mode', TARGET, !on)).toBe(on);
+    }
+  });
+});
