@@ -23,17 +23,18 @@ export class AdminService {
 
   /**
    * SDK keys come from the cache every instance shares, so a replica lists every key as the
-   * primary does, not only those its SDKs have used. Environments this instance serves with
-   * no key left are listed with none.
+   * primary does, not only those its SDKs have used. With the cache unreachable the answer is
+   * what memory holds, and says so (`sdkKeysFrom: "memory"`): the fingerprints of the proxy key
+   * and the token secrets are what an operator needs most in an incident. Environments this
+   * instance serves with no key left are listed with none.
    */
   async listKeys(): Promise<KeysResponseDto> {
     // Offline, a PROXY_KEY that is set is not in service: listing it would say otherwise.
     const proxyKey = this.authority === 'harness' ? this.proxyKey.value : '';
-    const stored = await this.storedKeys.byEnvironment();
+    const fromCache = await this.storedKeys.byEnvironment();
+    const stored = fromCache ?? new Map<string, string[]>();
     for (const env of this.mirror.servedEnvironments()) {
-      if (!stored.has(env.id)) {
-        stored.set(env.id, []);
-      }
+      stored.set(env.id, [...new Set([...(stored.get(env.id) ?? []), ...env.apiKeys])]);
     }
     const environments = [...stored]
       .map(([id, hashes]) => ({ id, sdkKeys: hashes.map((hash) => hash.slice(0, 12)).sort() }))
@@ -55,6 +56,7 @@ export class AdminService {
         : null,
       this.keys.view(),
       environments,
+      fromCache ? 'cache' : 'memory',
     );
   }
 

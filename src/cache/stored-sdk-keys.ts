@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CacheUnavailableError } from '../common/errors/proxy-error.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 
@@ -14,8 +13,8 @@ export class StoredSdkKeys {
 
   constructor(private readonly store: CacheStore) {}
 
-  /** SHA-256 hex of each key, by environment id; a store fault is a 503, never a partial list. */
-  async byEnvironment(): Promise<Map<string, string[]>> {
+  /** SHA-256 hex of each key, by environment id; undefined when the store cannot be read. */
+  async byEnvironment(): Promise<Map<string, string[]> | undefined> {
     const prefix = CACHE_KEYS.authKey('');
     try {
       const names = (await this.store.scan(prefix)).filter((name) => name.startsWith(prefix));
@@ -29,8 +28,8 @@ export class StoredSdkKeys {
       });
       return byEnvironment;
     } catch (err) {
-      this.logger.warn({ err }, 'could not list the sdk keys in the cache');
-      throw new CacheUnavailableError();
+      this.logger.warn({ err }, 'could not list the sdk keys in the cache: listing memory');
+      return undefined;
     }
   }
 }

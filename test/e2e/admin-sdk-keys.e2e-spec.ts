@@ -181,7 +181,9 @@ describe('GET /admin/v1/keys on a read replica', () => {
   const listed = async (app: TestApp) => {
     const response = await fetch(`${app.url}/admin/v1/keys`, { headers });
     expect(response.status).toBe(200);
-    return ((await response.json()) as { environments: unknown[] }).environments;
+    const body = (await response.json()) as { environments: unknown[]; sdkKeysFrom: string };
+    expect(body.sdkKeysFrom).toBe('cache');
+    return body.environments;
   };
   const expected = () =>
     seeds
