@@ -36,6 +36,9 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
   private readonly emptiedListeners = new Set<() => void>();
   private readonly recoveredListeners = new Set<() => void>();
   private readonly failedListeners = new Set<() => void>();
+  private readonly refilledListeners = new Set<() => void>();
+  /** The seed marker as last read or written: another value means another complete load. */
+  private marker?: string;
   private unsubscribe?: () => void;
 
   constructor(
@@ -73,6 +76,16 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
     return () => this.emptiedListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` when the seed marker changed under this process: another instance wrote
+   * a complete load (a primary that re-seeded a Redis that came back empty, or one that started
+   * anew), which may hold changes no event announced.
+   */
+  onRefilled(listener: () => void): () => void {
+    this.refilledListeners.add(listener);
+    return () => this.refilledListeners.delete(listener);
+  }
+
   /** Calls `listener` each time the cache stops answering. */
   onFailed(listener: () => void): () => void {
     this.failedListeners.add(listener);
@@ -89,6 +102,7 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
   async markSeeded(): Promise<void> {
     const value = JSON.stringify({ seededAt: new Date().toISOString() });
     await this.store.set([[CACHE_KEYS.seedMarker, value]]);
+    this.marker = value;
     this.expectSeeded();
   }
 
@@ -114,7 +128,9 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
     try {
       await this.store.ping();
       if (this.expectMarker) {
-        markerPresent = (await this.store.get(CACHE_KEYS.seedMarker)) !== null;
+        const marker = await this.store.get(CACHE_KEYS.seedMarker);
+        markerPresent = marker !== null;
+        this.noteMarker(marker);
       }
     } catch (err) {
       if (this.current === 'healthy') {
@@ -145,6 +161,18 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
     // Every check until a re-seed completes, so one that failed is tried again.
     this.emptiedListeners.forEach((listener) => listener());
     return this.current;
+  }
+
+  private noteMarker(marker: string | null): void {
+    if (marker === null || marker === this.marker) {
+      return;
+    }
+    const refilled = this.marker !== undefined;
+    this.marker = marker;
+    if (refilled) {
+      this.logger.log('the cache was filled anew by another instance');
+      this.refilledListeners.forEach((listener) => listener());
+    }
   }
 
   private set(next: CacheStatus): CacheStatus {

@@ -130,6 +130,24 @@ describe(MetricsForwarder.name, () => {
     expect(await droppedTotal()).toBe(0);
   });
 
+  it('tries again within seconds when the upstream refused its credentials (a key switch)', async () => {
+    vi.useFakeTimers();
+    const f = forwarder();
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    sender.outcomes.push(new UpstreamError('/metrics/env', 401, 'status 401'));
+    await f.flush();
+    expect(f.bufferedBytes).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(sender.posts).toHaveLength(2);
+    expect(f.bufferedBytes).toBe(0);
+    // A 503 waits for the next interval: quick retries would spend the attempts of an outage.
+    f.accept('a', { metricsData: [entry('x', 1)] });
+    sender.outcomes.push(unavailable());
+    await f.flush();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(sender.posts).toHaveLength(3);
+  });
+
   it(`gives a part up after ${MAX_ATTEMPTS} failed attempts and counts it`, async () => {
     const f = forwarder();
     f.accept('a', { targetData: [{ identifier: 't1' }, { identifier: 't2' }] });

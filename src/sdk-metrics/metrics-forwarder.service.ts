@@ -10,6 +10,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { type DroppedLabel, METRIC_NAMES } from '../metrics/metric-names.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import {
   FLUSH_AT_BYTES,
@@ -33,6 +34,7 @@ const FLUSH_JOB = 'sdk-metrics-flush';
 const MAX_JITTER_MS = 10_000;
 /** A hung upstream must not hold the shutdown past what orchestrators allow (k8s: 30 s). */
 const SHUTDOWN_FLUSH_MS = 10_000;
+const AUTH_RETRY_MS = 5_000;
 
 /**
  * The primary's metrics pipeline (docs/upstream.md): buffers SDK metrics per environment
@@ -52,6 +54,9 @@ export class MetricsForwarder
   private activeFlushes = 0;
   private sizeFlushQueued = false;
   private checkpoint?: FlushCheckpoint;
+  /** A flush soon after one the upstream refused for its credentials (a proxy-key switch). */
+  private authRetry?: NodeJS.Timeout;
+  private authRefused = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -118,6 +123,7 @@ export class MetricsForwarder
 
   /** Runs before the upstream client closes, so the last batch still goes out. */
   async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.authRetry);
     if (!this.enabled) {
       return;
     }
@@ -163,10 +169,28 @@ export class MetricsForwarder
     if (mark !== undefined && kept === 0) {
       await this.checkpoint?.commit(mark);
     }
+    this.retrySoonAfterAuthRefusal();
     const posts = drained.metricsData.length + drained.targetData.length;
     if (posts > 0) {
       this.logger.debug({ posts, durationMs: Date.now() - started }, 'sdk metrics flushed');
     }
+  }
+
+  /**
+   * A 401/403 mostly means the proxy key was switched while the flush ran: the next call signs
+   * in with the key now in service, so try again in seconds rather than a whole interval later
+   * (the primary may not live that long).
+   */
+  private retrySoonAfterAuthRefusal(): void {
+    if (!this.authRefused || this.authRetry) {
+      return;
+    }
+    this.authRefused = false;
+    this.authRetry = setTimeout(() => {
+      this.authRetry = undefined;
+      this.flush().catch((err: unknown) => this.logger.warn({ err }, 'sdk metrics flush failed'));
+    }, AUTH_RETRY_MS);
+    this.authRetry.unref();
   }
 
   /** Posts one part; true when it failed and was kept for the next flush. */
@@ -188,6 +212,8 @@ export class MetricsForwarder
       { err: error, env: part.env, kind, failures },
       'could not forward sdk metrics: keeping them for the next flush',
     );
+    const status = error instanceof UpstreamError ? error.status : 0;
+    this.authRefused ||= status === 401 || status === 403;
     this.buffer.restore(kind, { ...part, failures });
     return true;
   }

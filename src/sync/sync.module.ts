@@ -26,6 +26,7 @@ import { ReplicaBroadcast } from './primary/replica-broadcast.service.js';
 import { StreamHealthService } from './primary/stream-health.service.js';
 import { SyncQueue } from './primary/sync-queue.service.js';
 import { UpstreamEventApplier } from './primary/upstream-event-applier.service.js';
+import { RefillResync } from './replica/refill-resync.service.js';
 import { ReplicaReadiness } from './replica/replica-readiness.service.js';
 import { ReplicaSyncService } from './replica/replica-sync.service.js';
 import { StreamGauges } from './stream-gauges.service.js';
@@ -61,6 +62,7 @@ function modeProviders(config: AppConfig): Provider[] {
         ReplicaSyncService,
         source(ReplicaSyncService),
         ReplicaReadiness,
+        RefillResync,
       ];
     case 'offline':
       return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];

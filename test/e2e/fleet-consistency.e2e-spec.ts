@@ -1,6 +1,7 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { PathRouter } from '../support/path-router.js';
+import type { RedisServer } from '../support/redis-server.js';
 import { type Instance, startTopology, type Topology } from '../support/topology.js';
 
 const TARGET = { identifier: 'fleet-user', name: 'Fleet User' };
@@ -45,5 +46,37 @@ describe.each([
       // The SDK does not poll while its stream is up: only the fetch after the event can bring it.
       await expect.poll(() => client.boolVariation('dark-mode', TARGET, !on)).toBe(on);
     }
+  });
+});
+
+/**
+ * A primary that starts on a Redis that came back empty has nothing to compare its load with,
+ * so it announces nothing; a flag changed while no primary ran must still reach the SDKs of a
+ * replica that served the old version all along (their streams never dropped).
+ */
+describe('fleet consistency: a cold primary after Redis came back empty', () => {
+  let top: Topology;
+  let client: Client;
+
+  beforeAll(async () => {
+    top = await startTopology('single', { readReplicas: 1 });
+    client = nodeSdkClient(top.sdkKey, (top.replicas[0] as Instance).url);
+    await client.waitForInitialization();
+  }, 90_000);
+
+  afterAll(async () => {
+    client?.close();
+    await top?.stop();
+  });
+
+  it("the replica's SDKs get the change the cold primary loaded", async () => {
+    expect(await client.boolVariation('dark-mode', TARGET, true)).toBe(false);
+    await top.primary.kill();
+    await (top.redis as RedisServer).restart({ empty: true });
+    top.upstream.toggleFlag(top.env, 'dark-mode', 'on');
+    await top.primary.start();
+    await expect
+      .poll(() => client.boolVariation('dark-mode', TARGET, false), { timeout: 20_000 })
+      .toBe(true);
   });
 });

@@ -1,52 +1,16 @@
-import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
-import { parseScrape } from '../support/prometheus-text.js';
 import type { RedisServer } from '../support/redis-server.js';
 import { type Instance, startTopology, type Topology } from '../support/topology.js';
-import { authToken } from '../support/topology-requests.js';
+import {
+  authToken,
+  forwardedCount as forwarded,
+  metricsMessagesRead as readByPrimary,
+  postMetricsWith,
+} from '../support/topology-requests.js';
 
 const TARGET = { identifier: 'custody-user', name: 'Custody User' };
 
-const entry = (count: number): MetricsEntry => ({
-  timestamp: Date.now(),
-  count,
-  metricsType: 'FFMETRICS',
-  attributes: [
-    { key: 'featureIdentifier', value: 'dark-mode' },
-    { key: 'variationIdentifier', value: 'false' },
-    { key: 'target', value: TARGET.identifier },
-    { key: 'SDK_TYPE', value: 'server' },
-  ],
-});
-
-/** `POST /metrics/{env}` as an SDK sends it: the answer's status and code. */
-async function postMetrics(instance: Instance, top: Topology, token: string, count: number) {
-  const response = await fetch(`${instance.url}/metrics/${top.env}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ metricsData: [entry(count)] }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json()) as { code?: string } | null;
-  return {
-    status: response.status,
-    code: body?.code,
-    retryAfter: response.headers.get('retry-after'),
-  };
-}
-
-/** Evaluations of dark-mode the upstream metrics service has received, summed. */
-const forwarded = (top: Topology): number =>
-  top.upstream
-    .requests({ route: `/metrics/${top.env}` })
-    .flatMap((r) => (r.body as { metricsData?: MetricsEntry[] }).metricsData ?? [])
-    .reduce((sum, e) => sum + e.count, 0);
-
-async function readByPrimary(primary: Instance): Promise<number> {
-  const scrape = parseScrape(await (await fetch(`${primary.url}/metrics`)).text());
-  return scrape.value('ff_proxy_primary_metrics_stream_consumer_messages_received', {
-    error: 'false',
-  });
-}
+const postMetrics = (instance: Instance, top: Topology, token: string, count: number) =>
+  postMetricsWith(instance, top, token, count, TARGET);
 
 /**
  * An SDK's metrics are answered 200 only once Redis holds them, and stay in the custody of the

@@ -1,50 +1,23 @@
 import { Cluster, Redis } from 'ioredis';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
-import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
 import { freePort } from '../support/ports.js';
 import { parseScrape } from '../support/prometheus-text.js';
 import { RedisCluster } from '../support/redis-cluster.js';
 import { Instance, startTopology, type Topology } from '../support/topology.js';
+import {
+  forwardedCount as forwarded,
+  metricsEntry,
+  postMetrics as postSdkMetrics,
+} from '../support/topology-requests.js';
 
 const TARGET = { identifier: 'metrics-user', name: 'Metrics User' };
 const TOPIC = { topic: CACHE_KEYS.sdkMetricsStream, error: 'false' };
 
-const entry = (count: number): MetricsEntry => ({
-  timestamp: Date.now(),
-  count,
-  metricsType: 'FFMETRICS',
-  attributes: [
-    { key: 'featureIdentifier', value: 'dark-mode' },
-    { key: 'variationIdentifier', value: 'false' },
-    { key: 'target', value: TARGET.identifier },
-    { key: 'SDK_TYPE', value: 'server' },
-    { key: 'SDK_LANGUAGE', value: 'node' },
-    { key: 'SDK_VERSION', value: '1.8.12' },
-  ],
-});
+const entry = (count: number) => metricsEntry(count, TARGET);
 
-/** `POST /metrics/{env}` as an SDK sends it, with `count` evaluations of dark-mode. */
+/** `POST /metrics/{env}` as an SDK sends it, with `count` evaluations of dark-mode: taken. */
 async function postMetrics(instance: Instance, top: Topology, count: number): Promise<void> {
-  const auth = await fetch(`${instance.url}/client/auth`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ apiKey: top.sdkKey, target: TARGET }),
-  });
-  const { authToken } = (await auth.json()) as { authToken: string };
-  const response = await fetch(`${instance.url}/metrics/${top.env}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${authToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ metricsData: [entry(count)] }),
-  });
-  expect(response.status).toBe(200);
-}
-
-/** Evaluations of dark-mode the upstream metrics service has received, summed. */
-function forwarded(top: Topology): number {
-  return top.upstream
-    .requests({ route: `/metrics/${top.env}` })
-    .flatMap((r) => (r.body as { metricsData?: MetricsEntry[] }).metricsData ?? [])
-    .reduce((sum, e) => sum + e.count, 0);
+  expect(await postSdkMetrics(instance, top, count, TARGET)).toBe(200);
 }
 
 async function scraped(instance: Instance, name: string): Promise<number> {

@@ -22,15 +22,9 @@ export async function authToken(
   return ((await response.json()) as { authToken: string }).authToken;
 }
 
-/** `POST /metrics/{env}` as an SDK sends it, with `count` evaluations of dark-mode. */
-export async function postMetrics(
-  instance: Instance,
-  top: Topology,
-  count: number,
-  target: SdkTarget,
-): Promise<number> {
-  const token = await authToken(instance, top.sdkKey, target);
-  const entry: MetricsEntry = {
+/** One metrics entry as the Node SDK sends it: `count` evaluations of dark-mode by `target`. */
+export function metricsEntry(count: number, target: SdkTarget): MetricsEntry {
+  return {
     timestamp: Date.now(),
     count,
     metricsType: 'FFMETRICS',
@@ -43,12 +37,39 @@ export async function postMetrics(
       { key: 'SDK_VERSION', value: '1.8.12' },
     ],
   };
+}
+
+/** `POST /metrics/{env}` with a token: the answer's status, error code and `Retry-After`. */
+export async function postMetricsWith(
+  instance: Instance,
+  top: Topology,
+  token: string,
+  count: number,
+  target: SdkTarget,
+): Promise<{ status: number; code?: string; retryAfter: string | null }> {
   const response = await fetch(`${instance.url}/metrics/${top.env}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ metricsData: [entry] }),
+    body: JSON.stringify({ metricsData: [metricsEntry(count, target)] }),
+    signal: AbortSignal.timeout(10_000),
   });
-  return response.status;
+  const body = (await response.json()) as { code?: string } | null;
+  return {
+    status: response.status,
+    ...(body?.code ? { code: body.code } : {}),
+    retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+/** `POST /metrics/{env}` as an SDK sends it (after its auth): the answer's status. */
+export async function postMetrics(
+  instance: Instance,
+  top: Topology,
+  count: number,
+  target: SdkTarget,
+): Promise<number> {
+  const token = await authToken(instance, top.sdkKey, target);
+  return (await postMetricsWith(instance, top, token, count, target)).status;
 }
 
 /** Evaluations of dark-mode the upstream metrics service has received, summed. */

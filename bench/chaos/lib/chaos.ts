@@ -62,7 +62,7 @@ export async function runChaos(
   });
   try {
     const churn = new FlagChurn(cluster.upstream, cluster.env, options.seed);
-    const fleet = new SdkFleet(cluster.sdkKey, cluster.balancer.url, options.sdks);
+    const fleet = new SdkFleet(cluster.sdkKey, cluster.balancer.url, options.sdks, logDir);
     const run = new ChaosRun(cluster, churn, fleet);
     log(`starting ${options.sdks} Node SDKs, ${options.readers} readers and the metrics poster…`);
     await fleet.start();

@@ -17,11 +17,13 @@ export interface MetricsLedger {
   lostDuring: Record<string, number>;
   /** Posts answered 503 (not stored) and posted again, as the Node SDK does. */
   retried?: number;
+  /** The first lost batches and when the relay took them (ISO time), to match with its logs. */
+  lostExamples: string[];
 }
 
 /** Batch by batch: what was posted (with the faults under way then) against what arrived. */
 export function ledgerOf(
-  posted: ReadonlyMap<string, { count: number; phase: string }>,
+  posted: ReadonlyMap<string, { count: number; phase: string; at?: number }>,
   received: ReadonlyMap<string, number>,
 ): MetricsLedger {
   const ledger: MetricsLedger = {
@@ -32,8 +34,9 @@ export function ledgerOf(
     lost: 0,
     duplicated: 0,
     lostDuring: {},
+    lostExamples: [],
   };
-  for (const [batch, { count, phase }] of posted) {
+  for (const [batch, { count, phase, at }] of posted) {
     const got = received.get(batch) ?? 0;
     ledger.posted += count;
     ledger.received += Math.min(got, count);
@@ -42,6 +45,9 @@ export function ledgerOf(
       ledger.lostBatches += 1;
       ledger.lost += count - got;
       ledger.lostDuring[phase] = (ledger.lostDuring[phase] ?? 0) + 1;
+      if (ledger.lostExamples.length < 12) {
+        ledger.lostExamples.push(`${batch} ${at === undefined ? '' : new Date(at).toISOString()}`);
+      }
     }
   }
   return ledger;

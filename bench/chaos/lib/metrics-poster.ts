@@ -20,7 +20,7 @@ export class MetricsPoster {
   attempts = 0;
   /** Posts answered 503 and posted again. */
   retried = 0;
-  private readonly posted = new Map<string, { count: number; phase: string }>();
+  private readonly posted = new Map<string, { count: number; phase: string; at: number }>();
   private token = '';
   private stopped = false;
   private loop?: Promise<void>;
@@ -60,7 +60,7 @@ export class MetricsPoster {
       if (failure) {
         this.failures.push(failure);
       } else {
-        this.posted.set(batch, { count, phase: this.phase() });
+        this.posted.set(batch, { count, phase: this.phase(), at: Date.now() });
       }
       await sleep(this.intervalMs);
     }

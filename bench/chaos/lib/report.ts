@@ -132,7 +132,7 @@ export function renderChaos(r: ChaosResults, budgets: readonly Budget[]): string
             r.metrics.lostDuring,
           )
             .map(([phase, n]) => `${phase} ${n}`)
-            .join(', ')}.`
+            .join(', ')}.` + ` First lost: ${r.metrics.lostExamples.join(', ')}.`
         : ''),
     '',
     '### Relays: RSS / open fds',

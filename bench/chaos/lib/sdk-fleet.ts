@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client, Options } from '@harnessio/ff-nodejs-server-sdk';
 import type { FlagKind } from '../../../src/model/feature-config.js';
 import { nodeSdkClient, variation } from '../../../test/support/node-sdk.js';
@@ -39,6 +41,8 @@ export class SdkFleet {
     private readonly sdkKey: string,
     private readonly baseUrl: string,
     private readonly count: number,
+    /** Where each app's SDK log goes (`sdk-<target>.log`): how a stale SDK got there. */
+    private readonly logDir?: string,
   ) {}
 
   get size(): number {
@@ -91,7 +95,8 @@ export class SdkFleet {
     const deadline = Date.now() + GIVE_UP_MS;
     for (;;) {
       const said: string[] = [];
-      const client = nodeSdkClient(this.sdkKey, this.baseUrl, { logger: sdkLogger(said) });
+      const file = this.logDir ? join(this.logDir, `sdk-${target.identifier}.log`) : undefined;
+      const client = nodeSdkClient(this.sdkKey, this.baseUrl, { logger: sdkLogger(said, file) });
       const outcome = await Promise.race([
         client.waitForInitialization().then(
           () => 'ready',
@@ -122,16 +127,49 @@ export class SdkFleet {
 
 const ignore = (): void => undefined;
 
-/** The SDK's warnings and errors, kept (the last 20) to tell why an app could not start. */
-function sdkLogger(said: string[]): NonNullable<Options['logger']> {
-  const keep = (message: unknown, ...rest: unknown[]): void => {
-    said.push(
-      [message, ...rest]
-        .map((part) => (part instanceof Error ? part.message : String(part)))
-        .join(' ')
-        .slice(0, 200),
-    );
-    said.splice(0, said.length - 20);
+const text = (message: unknown, rest: unknown[]): string =>
+  [message, ...rest]
+    .map((part) =>
+      part instanceof Error
+        ? part.message
+        : typeof part === 'object'
+          ? JSON.stringify(part)
+          : String(part),
+    )
+    .join(' ')
+    .slice(0, 300);
+
+/**
+ * The SDK's warnings and errors, kept (the last 20) to tell why an app could not start; with a
+ * file, its stream, poll and event lines too, timed, appended there.
+ */
+function sdkLogger(said: string[], file?: string): NonNullable<Options['logger']> {
+  const write = (level: string, line: string): void => {
+    if (file) {
+      appendFileSync(file, `${new Date().toISOString()} ${level} ${line}\n`);
+    }
   };
-  return { trace: ignore, debug: ignore, info: ignore, warn: keep, error: keep };
+  const keep =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]): void => {
+      const line = text(message, rest);
+      said.push(line.slice(0, 200));
+      said.splice(0, said.length - 20);
+      write(level, line);
+    };
+  const trace =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]): void => {
+      const line = text(message, rest);
+      if (/SSE|stream|poll|message|Fetching/i.test(line) && !line.startsWith('SDKCODE:6')) {
+        write(level, line);
+      }
+    };
+  return {
+    trace: ignore,
+    debug: file ? trace('debug') : ignore,
+    info: file ? trace('info') : ignore,
+    warn: keep('warn'),
+    error: keep('error'),
+  };
 }

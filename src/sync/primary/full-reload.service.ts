@@ -9,7 +9,7 @@ import type { SdkEvent } from '../../stream/sdk-event.js';
 import { UpstreamClient } from '../../upstream/upstream.client.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { diffInventory, environmentsOf, inventoryOf } from './inventory.js';
-import { resyncEvents, type ServedEnvironment } from './resync-events.js';
+import { resyncEvents, type ServedEnvironment } from '../resync-events.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
 
 /** Environments written at once; each is one batch, so this bounds in-flight batches. */

@@ -1,8 +1,8 @@
-import type { EnvironmentConfig } from '../../model/environment-config.js';
-import type { FeatureConfig } from '../../model/feature-config.js';
-import { normaliseFlag, normaliseSegment } from '../../model/normalise.js';
-import type { Segment } from '../../model/segment.js';
-import type { SdkEvent } from '../../stream/sdk-event.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
+import type { FeatureConfig } from '../model/feature-config.js';
+import { normaliseFlag, normaliseSegment } from '../model/normalise.js';
+import type { Segment } from '../model/segment.js';
+import type { SdkEvent } from '../stream/sdk-event.js';
 
 /** What an environment served before a reload (as decoded in memory, already normalised). */
 export interface ServedEnvironment {

@@ -1,6 +1,6 @@
-import type { EnvironmentConfig } from '../../model/environment-config.js';
-import type { FeatureConfig } from '../../model/feature-config.js';
-import { normaliseFlag } from '../../model/normalise.js';
+import type { EnvironmentConfig } from '../model/environment-config.js';
+import type { FeatureConfig } from '../model/feature-config.js';
+import { normaliseFlag } from '../model/normalise.js';
 import { resyncEvents, type ServedEnvironment } from './resync-events.js';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
