@@ -10,6 +10,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { FrameworkLogger } from './logging/framework-logger.js';
 import { APP_OPTIONS, configureHttp, createHttpAdapter } from './http-server.js';
 
 export interface CreateAppOptions {
@@ -45,7 +46,7 @@ export async function createApp(
     // A module that cannot be created is an error for the caller, not a process.abort().
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLogger(app.get(Logger)));
   logSettings(app.get(Logger), config);
   // Boot may wait (for Redis, for the first sync): say so now, not once it is over.
   app.flushLogs();

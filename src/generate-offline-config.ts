@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import { LOG_LINE_OPTIONS } from './logging/logger-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { writeOfflineConfig } from './sync/offline/offline-config.writer.js';
@@ -10,12 +10,16 @@ import { UpstreamClient } from './upstream/upstream.client.js';
  * GENERATE_OFFLINE_CONFIG=true: fetch every environment of the proxy key and write the offline
  * config directory, then stop. No Redis, no HTTP server. Resolves to the process exit code.
  */
-export async function generateOfflineConfig(config: AppConfig): Promise<number> {
+export async function generateOfflineConfig(
+  config: AppConfig,
+  /** Where the log lines go: stdout unless a test reads them. */
+  destination?: DestinationStream,
+): Promise<number> {
   // A one-shot command outside Nest: plain pino, JSON like the server's logs.
-  const logger = pino({
-    level: config.log.level,
-    name: 'GenerateOfflineConfig',
-    ...LOG_LINE_OPTIONS,
+  // `context` names the component, as on every line the server writes.
+  const options = { level: config.log.level, ...LOG_LINE_OPTIONS };
+  const logger = (destination ? pino(options, destination) : pino(options)).child({
+    context: 'GenerateOfflineConfig',
   });
   logger.info({ config: config.startup.settings }, 'service config');
   const upstream = new UpstreamClient(config, new ProxyKey(config));

@@ -32,7 +32,7 @@ export class AdminController {
   ) {}
 
   @Get(ADMIN_ROUTES.keys)
-  keys(): KeysResponseDto {
+  keys(): Promise<KeysResponseDto> {
     return this.admin.listKeys();
   }
 

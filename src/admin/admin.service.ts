@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
 import { MemoryMirror } from '../cache/memory-mirror.js';
+import { StoredSdkKeys } from '../cache/stored-sdk-keys.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
 import { ProxyKey } from '../upstream/proxy-key.js';
@@ -15,16 +16,28 @@ export class AdminService {
   constructor(
     private readonly keys: SigningKeys,
     private readonly mirror: MemoryMirror,
+    private readonly storedKeys: StoredSdkKeys,
     private readonly proxyKey: ProxyKey,
     @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
   ) {}
 
-  listKeys(): KeysResponseDto {
+  /**
+   * SDK keys come from the cache every instance shares, so a replica lists every key as the
+   * primary does, not only those its SDKs have used. With the cache unreachable the answer is
+   * what memory holds, and says so (`sdkKeysFrom: "memory"`): the fingerprints of the proxy key
+   * and the token secrets are what an operator needs most in an incident. Environments this
+   * instance serves with no key left are listed with none.
+   */
+  async listKeys(): Promise<KeysResponseDto> {
     // Offline, a PROXY_KEY that is set is not in service: listing it would say otherwise.
     const proxyKey = this.authority === 'harness' ? this.proxyKey.value : '';
-    const environments = this.mirror
-      .servedEnvironments()
-      .map((env) => ({ id: env.id, sdkKeys: env.apiKeys.map((hash) => hash.slice(0, 12)).sort() }))
+    const fromCache = await this.storedKeys.byEnvironment();
+    const stored = fromCache ?? new Map<string, string[]>();
+    for (const env of this.mirror.servedEnvironments()) {
+      stored.set(env.id, [...new Set([...(stored.get(env.id) ?? []), ...env.apiKeys])]);
+    }
+    const environments = [...stored]
+      .map(([id, hashes]) => ({ id, sdkKeys: hashes.map((hash) => hash.slice(0, 12)).sort() }))
       .sort((a, b) => a.id.localeCompare(b.id));
     const previous = this.proxyKey.previous;
     return new KeysResponseDto(
@@ -43,6 +56,7 @@ export class AdminService {
         : null,
       this.keys.view(),
       environments,
+      fromCache ? 'cache' : 'memory',
     );
   }
 

@@ -114,7 +114,7 @@ export class ProxyKeyAdmin {
   }
 
   private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.changing.then(change);
+    const run = this.changing.then(() => this.proxyKey.whileChanging(change));
     this.changing = run.catch(() => undefined);
     return run;
   }

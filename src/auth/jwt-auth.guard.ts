@@ -107,10 +107,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         });
         return;
       }
+      this.logger.debug({ env: known.environment }, 'sdk token cache: its secret was retired');
       this.verified.forget(token);
     }
     await super.canActivate(context);
     if (token !== undefined && request.user !== undefined) {
+      // Once per token and process: later requests with it skip the signature check.
+      this.logger.debug({ env: request.user.environment }, 'sdk token verified: cached');
       this.verified.remember(token, request.user);
     }
   }
@@ -120,7 +123,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       throw err;
     }
     if (err || !user) {
-      this.logger.debug({ err, reason: describeInfo(info) }, 'sdk token rejected');
+      // passport gives `err` only for a failure of its own (a token it could not check at all).
+      this.logger.debug(
+        { ...(err ? { err } : {}), reason: describeInfo(info) },
+        'sdk token rejected',
+      );
       throw new UnauthorisedError('missing or malformed jwt');
     }
     return user;

@@ -177,7 +177,12 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
 
   private set(next: CacheStatus): CacheStatus {
     if (next !== this.current) {
-      this.logger.log({ cacheStatus: next }, 'cache status changed');
+      // Unhealthy is degraded but self-healing (SDKs are served from memory): a warning.
+      if (next === 'healthy') {
+        this.logger.log({ cacheStatus: next }, 'cache status changed');
+      } else {
+        this.logger.warn({ cacheStatus: next }, 'cache status changed');
+      }
       this.healthy.labels(this.store.kind).set(next === 'healthy' ? 1 : 0);
     }
     const previous = this.current;

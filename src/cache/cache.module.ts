@@ -25,6 +25,7 @@ import { RedisCacheStore } from './redis-cache.store.js';
 import { RedisStreams } from './redis-streams.js';
 import { RedisClient } from './redis.client.js';
 import { StreamPositions } from './stream-positions.js';
+import { StoredSdkKeys } from './stored-sdk-keys.js';
 
 @Module({
   imports: [MetricsModule, SchedulingModule],
@@ -75,6 +76,7 @@ import { StreamPositions } from './stream-positions.js';
     FleetCounts,
     FollowedChanges,
     SealedStateReports,
+    StoredSdkKeys,
   ],
   exports: [
     CacheStore,
@@ -91,6 +93,7 @@ import { StreamPositions } from './stream-positions.js';
     FleetCounts,
     FollowedChanges,
     SealedStateReports,
+    StoredSdkKeys,
   ],
 })
 export class CacheModule {}

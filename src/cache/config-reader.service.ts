@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CacheUnavailableError } from '../common/errors/proxy-error.js';
+import { AppConfig } from '../config/app-config.js';
 import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
@@ -18,6 +19,11 @@ import type { SegmentSet } from './segment-set.js';
 export class ConfigReader {
   private readonly logger = new Logger(ConfigReader.name);
   private readonly pending = new Map<string, Promise<MirrorEntry>>();
+  /**
+   * Whether each read says where it was served from. Decided once (the level never changes):
+   * every SDK read passes here, and a debug call that writes nothing still costs.
+   */
+  private readonly traceReads: boolean;
 
   constructor(
     private readonly store: CacheStore,
@@ -25,7 +31,10 @@ export class ConfigReader {
     /** Always there in the app; optional so a reader can be built by hand (cache tests). */
     @Optional() private readonly memoize?: MemoizeMetrics,
     @Optional() private readonly health?: CacheHealthService,
-  ) {}
+    @Optional() config?: AppConfig,
+  ) {
+    this.traceReads = config?.log.level === 'debug' || config?.log.level === 'trace';
+  }
 
   async flags(env: string): Promise<FlagSet> {
     return this.mirror.flags(this.memoized(await this.entry(CACHE_KEYS.featureConfigs(env))));
@@ -124,8 +133,12 @@ export class ConfigReader {
       });
     }
     if (known) {
+      if (this.traceReads) {
+        this.logger.debug({ key: loggableKey(key) }, 'cache hit in memory');
+      }
       return known.entry;
     }
+    this.logger.debug({ key: loggableKey(key) }, 'cache miss in memory: reading the store');
     try {
       return await this.refresh(key);
     } catch (err) {

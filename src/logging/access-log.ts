@@ -40,9 +40,11 @@ export class AccessLog implements OnModuleInit {
     // it: its line is written when the connection closes, with how long it was held.
     fastify.addHook('onRequest', (request, reply, done) => {
       if (STREAM_ROUTES.has(request.routeOptions.url ?? '')) {
+        // Read now: once the socket is closed it has no remote address any more.
+        const ip = request.ip;
         reply.raw.once('close', () => {
           if (!logged.has(request)) {
-            logRequest(logger, request, reply);
+            logRequest(logger, request, reply, ip);
           }
         });
       }
@@ -51,7 +53,12 @@ export class AccessLog implements OnModuleInit {
   }
 }
 
-function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+function logRequest(
+  logger: Logger,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ip: string = request.ip,
+): void {
   const route = request.routeOptions.url ?? '';
   // Probes and scrapes arrive every few seconds and say nothing about SDK traffic.
   if (PROBE_ROUTES.has(route) && request.method === 'GET') {
@@ -66,7 +73,7 @@ function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply
       env: params?.environment_uuid,
       status: reply.statusCode,
       latencyMs: Math.round(reply.elapsedTime * 10) / 10,
-      ip: request.ip,
+      ip,
     },
     'request',
   );

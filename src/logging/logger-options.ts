@@ -2,6 +2,7 @@ import { type IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
+import { errorFields } from './error-fields.js';
 
 /** Paths the logger must never print: credentials, tokens and targets. */
 export const REDACTED_PATHS = [
@@ -22,10 +23,11 @@ export const REDACTED_PATHS = [
 
 /**
  * How every ff-relay log line looks, in the server and in one-shot commands alike: text levels,
- * RFC 3339 times, secrets redacted.
+ * RFC 3339 times, secrets redacted, every error as `{type, message}`.
  */
 export const LOG_LINE_OPTIONS = {
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  serializers: { err: errorFields },
   timestamp: stdTimeFunctions.isoTime,
   formatters: { level: (label: string) => ({ level: label }) },
 };

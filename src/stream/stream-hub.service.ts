@@ -120,7 +120,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
       this.send(subscriber, Buffer.from(missed), now);
     }
     this.send(subscriber, HEARTBEAT_BYTES, now);
-    this.logger.debug({ env }, 'sdk stream opened');
+    // `replayed`: the bytes of recent events it missed, sent before the heartbeat.
+    this.logger.debug({ env, replayedBytes: missed?.length ?? 0 }, 'sdk stream opened');
   }
 
   /** Sends the event to the environment's streams and keeps it for streams that connect soon. */

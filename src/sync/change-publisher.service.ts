@@ -1,8 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SDK_STREAM_COUNTERS } from '../metrics/metric-providers.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
 import type { SdkEvent } from '../stream/sdk-event.js';
 import { StreamHub } from '../stream/stream-hub.service.js';
+import { configChangeFields } from './config-change.js';
 import { ChangeRelay } from './config-source.js';
 
 /**
@@ -11,6 +12,7 @@ import { ChangeRelay } from './config-source.js';
  */
 @Injectable()
 export class ChangePublisher {
+  private readonly logger = new Logger(ChangePublisher.name);
   /** The last relayed event's local publish: the next one runs after it. */
   private tail: Promise<void> = Promise.resolve();
 
@@ -28,6 +30,8 @@ export class ChangePublisher {
    * waits for the ones before it.
    */
   publish(event: SdkEvent): void {
+    // Every change this instance applied, once, whichever way it came (stream, resync, poll).
+    this.logger.log(configChangeFields(event), 'config changed');
     if (!this.relay) {
       this.publishHere(event);
       return;

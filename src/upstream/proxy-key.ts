@@ -12,6 +12,7 @@ export class ProxyKey {
   /** The key replaced last and until when Harness still accepts it (a rotation's grace). */
   private retired?: { key: string; validUntil: number };
   private readonly listeners = new Set<(key: string) => void>();
+  private changes = 0;
 
   constructor(config: AppConfig) {
     this.key = config.upstream.proxyKey;
@@ -24,6 +25,24 @@ export class ProxyKey {
   /** The previous key while Harness still accepts it, if the last change said until when. */
   get previous(): { key: string; validUntil: number } | undefined {
     return this.retired && this.retired.validUntil > Date.now() ? this.retired : undefined;
+  }
+
+  /**
+   * Whether an operator's key change is under way (Harness may cut the old key's stream before
+   * it answers): the stream's end is then expected, not a fault.
+   */
+  get changing(): boolean {
+    return this.changes > 0;
+  }
+
+  /** Runs `change` (a rotation or a switch) with {@link changing} true meanwhile. */
+  async whileChanging<T>(change: () => Promise<T>): Promise<T> {
+    this.changes += 1;
+    try {
+      return await change();
+    } finally {
+      this.changes -= 1;
+    }
   }
 
   use(key: string, previousValidUntil?: number): void {

@@ -247,9 +247,15 @@ describe('Admin API: proxy key rotation with the cache down', () => {
       const keys = await fetch(`${t.url}/admin/v1/keys`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       });
-      expect(
-        ((await keys.json()) as { proxyKey: { fingerprint: string } }).proxyKey.fingerprint,
-      ).toBe(body.fingerprint);
+      // Still listed with the cache down, and the SDK keys say where they come from.
+      const listed = (await keys.json()) as {
+        proxyKey: { fingerprint: string };
+        sdkKeysFrom: string;
+        environments: { sdkKeys: string[] }[];
+      };
+      expect(listed.proxyKey.fingerprint).toBe(body.fingerprint);
+      expect(listed.sdkKeysFrom).toBe('memory');
+      expect(listed.environments.flatMap((env) => env.sdkKeys).length).toBeGreaterThan(0);
     } finally {
       await redis.restart();
     }

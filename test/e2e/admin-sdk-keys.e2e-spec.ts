@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   EXAMPLE_CONFIG_DIR,
@@ -7,8 +8,11 @@ import {
 } from '../support/example-config.js';
 import { fingerprint } from '../../src/common/fingerprint.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
+import { startPrimary, waitForSync } from '../support/primary.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
+import { environmentSeed } from '../support/upstream-emulator/fixtures.js';
+import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 const ADMIN = {
   authorization: 'Bearer sdk-keys-admin-token-of-32-characters',
@@ -143,5 +147,66 @@ describe('Admin API: SDK keys (offline)', () => {
     const response = await call();
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ statusCode: status });
+  });
+});
+
+/**
+ * Every instance sharing a Redis answers the same SDK keys: they are all in Redis, so a read
+ * replica lists them too, not only those its SDKs happened to use.
+ */
+describe('GET /admin/v1/keys on a read replica', () => {
+  const token = 'replica-keys-admin-token-of-32-characters';
+  const headers = { authorization: `Bearer ${token}` };
+  const seeds = [environmentSeed(), environmentSeed({ apiKeys: [randomUUID(), randomUUID()] })];
+  let emulator: UpstreamEmulator;
+  let primary: TestApp;
+  let replica: TestApp;
+
+  beforeAll(async () => {
+    emulator = new UpstreamEmulator({ seed: { environments: seeds } });
+    await emulator.start();
+    primary = await startPrimary(emulator, { ADMIN_API_TOKEN: token });
+    await waitForSync(primary);
+    replica = await createTestApp(
+      { READ_REPLICA: 'true', ADMIN_API_TOKEN: token },
+      { keepRedis: true, listen: true },
+    );
+  });
+  afterAll(async () => {
+    await replica?.close();
+    await primary?.close();
+    await emulator?.stop();
+  });
+
+  const listed = async (app: TestApp) => {
+    const response = await fetch(`${app.url}/admin/v1/keys`, { headers });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { environments: unknown[]; sdkKeysFrom: string };
+    expect(body.sdkKeysFrom).toBe('cache');
+    return body.environments;
+  };
+  const expected = () =>
+    seeds
+      .map((seed) => ({
+        id: seed.id,
+        sdkKeys: emulator
+          .sdkKeys(seed.id)
+          .map((key) => fingerprint(key))
+          .sort(),
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+
+  it('lists every SDK key of every environment before any SDK used one, as the primary does', async () => {
+    expect(await listed(replica)).toEqual(expected());
+    expect(await listed(primary)).toEqual(expected());
+  });
+
+  it('follows a key added upstream with no SDK asking for it', async () => {
+    const added = randomUUID();
+    emulator.addApiKey(seeds[0]?.id ?? '', added);
+    await expect
+      .poll(async () => JSON.stringify(await listed(replica)), { timeout: 15_000 })
+      .toContain(fingerprint(added));
+    expect(await listed(replica)).toEqual(expected());
   });
 });

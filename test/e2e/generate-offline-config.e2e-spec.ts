@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load-config.js';
 import { generateOfflineConfig } from '../../src/generate-offline-config.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
@@ -46,15 +47,25 @@ describe('GENERATE_OFFLINE_CONFIG=true', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const generate = (proxyKey = emulator.proxyKey) =>
-    generateOfflineConfig(
+  let logged: Record<string, unknown>[] = [];
+  const generate = (proxyKey = emulator.proxyKey) => {
+    logged = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    return generateOfflineConfig(
       loadConfig({
         GENERATE_OFFLINE_CONFIG: 'true',
         PROXY_KEY: proxyKey,
         CLIENT_SERVICE: emulator.url,
         CONFIG_DIR: dir,
       }),
+      sink,
     );
+  };
 
   it('writes the offline layout for every environment and exits 0', async () => {
     expect(await generate()).toBe(0);
@@ -73,12 +84,28 @@ describe('GENERATE_OFFLINE_CONFIG=true', () => {
     expect(auth).toMatch(/^\["[0-9a-f]{64}"\]\n$/);
     expect(await readFile(join(envDir, 'targets.json'), 'utf8')).toBe('[]\n');
     expect(await readFile(join(envDir, 'README.md'), 'utf8')).toContain('Number of Features: 2');
+    // Its lines name their component as the server's do: `context`, not pino's `name`.
+    expect(logged.map((line) => line.msg)).toEqual([
+      'service config',
+      'environment has no SDK keys',
+      'offline config written',
+    ]);
+    for (const line of logged) {
+      expect(line).toMatchObject({ context: 'GenerateOfflineConfig' });
+      expect(line).not.toHaveProperty('name');
+    }
   });
 
   it('exits 1 when the upstream refuses the proxy key', async () => {
     const proxyKey = emulator.proxyKey;
     emulator.deleteProxyKey();
     expect(await generate(proxyKey)).toBe(1);
+    const failed = logged.find((line) => line.msg === 'could not generate the offline config');
+    expect(failed).toMatchObject({
+      level: 'error',
+      context: 'GenerateOfflineConfig',
+      err: { type: expect.any(String), message: expect.any(String) },
+    });
   });
 
   it('round trip: an offline proxy on the generated directory serves what the primary served', async () => {

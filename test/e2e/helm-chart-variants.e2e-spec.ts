@@ -112,11 +112,20 @@ describe('helm chart: variants', () => {
     expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(monitor.metadata.labels.release).toBe('kube-prometheus');
     expect(monitor.spec.endpoints).toEqual([
-      expect.objectContaining({ port: 'metrics', path: '/metrics', scheme: 'http' }),
+      expect.objectContaining({
+        port: 'metrics',
+        path: '/metrics',
+        scheme: 'http',
+        honorLabels: false,
+      }),
     ]);
+    // One scrape job for the whole release (the dashboard's $job): the primary's and the
+    // replicas' Services give the label it is read from the same value.
+    expect(monitor.spec.jobLabel).toBe('app.kubernetes.io/part-of');
     for (const name of [PRIMARY, REPLICA]) {
       const service = find(manifests, 'Service', name);
       expect(matches(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
+      expect(service.metadata.labels['app.kubernetes.io/part-of']).toBe('relay-ff-relay');
       expect(service.spec.ports).toContainEqual(
         expect.objectContaining({ name: 'metrics', port: 9091, targetPort: 'metrics' }),
       );

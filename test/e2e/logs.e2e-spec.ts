@@ -94,11 +94,43 @@ describe('logs', () => {
     for (const line of access) {
       expect(typeof line.latencyMs).toBe('number');
       expect(line.requestId).toEqual(expect.any(String));
+      // The stream's line too, though it is written once its socket has closed.
+      expect(line.ip).toBe('127.0.0.1');
     }
+    // Nest's boot chatter (a line per module and route) is below INFO.
+    expect(
+      all.filter((l) => ['InstanceLoader', 'RouterExplorer'].includes(l.context ?? '')),
+    ).toEqual([]);
     // Neither the token nor the concrete path (it may carry target identifiers) is logged.
     expect(proxy.stdout()).not.toContain(authToken);
     expect(proxy.stdout()).not.toContain('/no/such/route');
     expect(all.find((l) => l.msg === 'ff-relay listening')).toMatchObject({ context: 'FfRelay' });
+  });
+
+  it('follows one request at DEBUG: the token check, with no secret and no "err":null', async () => {
+    const { proxy, base } = await start({ LOG_LEVEL: 'DEBUG' });
+    const authToken = await token(base);
+    const url = `${base}/client/env/${PRODUCTION_ENV_UUID}/feature-configs`;
+    await fetch(url, { headers: { authorization: `Bearer ${authToken}` } });
+    await fetch(url, { headers: { authorization: 'Bearer not-a-jwt' } });
+    await stopProxy(proxy);
+    const all = lines(proxy);
+    expect(all.some((l) => l.context === 'InstanceLoader' && l.level === 'debug')).toBe(true);
+    expect(all.find((l) => l.msg === 'sdk token verified: cached')).toMatchObject({
+      level: 'debug',
+      env: PRODUCTION_ENV_UUID,
+    });
+    expect(all.find((l) => l.msg === 'cache hit in memory')).toMatchObject({
+      level: 'debug',
+      context: 'ConfigReader',
+      key: `env-${PRODUCTION_ENV_UUID}-feature-configs`,
+    });
+    const rejected = all.find((l) => l.msg === 'sdk token rejected');
+    expect(rejected).toMatchObject({ level: 'debug', reason: 'jwt malformed' });
+    expect(rejected).not.toHaveProperty('err');
+    expect(proxy.stdout()).not.toContain('"err":null');
+    expect(proxy.stdout()).not.toContain(authToken);
+    expect(all.filter((line) => typeof line.context !== 'string')).toEqual([]);
   });
 
   it('leaves requests out with ACCESS_LOG=false and everything below error out with LOG_LEVEL=ERROR', async () => {

@@ -54,3 +54,54 @@ export function familyOf(name: string, types: ReadonlyMap<string, string>): stri
   }
   return undefined;
 }
+
+/** One `metric{label="…",…}` selector of an expression: the metric and the labels it matches on. */
+export interface Selector {
+  metric: string;
+  labels: string[];
+  /** The matchers as written, strings included (`job="$job"`). */
+  matchers: string[];
+}
+
+/** Every selector with braces in a PromQL expression (or a `label_values(…)` query). */
+export function selectors(expr: string): Selector[] {
+  const found: Selector[] = [];
+  for (const [, metric = '', body = ''] of expr.matchAll(
+    /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}/g,
+  )) {
+    const matchers = [
+      ...body.matchAll(/[a-zA-Z_][a-zA-Z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"/g),
+    ];
+    const written = matchers.map(([m]) => m.replace(/\s+/g, ''));
+    found.push({
+      metric,
+      labels: written.map((m) => /^[a-zA-Z0-9_]+/.exec(m)?.[0] ?? ''),
+      matchers: written,
+    });
+  }
+  return found;
+}
+
+/**
+ * The labels an expression names outside selectors: grouping and matching clauses (`by`,
+ * `without`, `on`, `ignoring`, `group_left`/`group_right`) and the label of `label_values`.
+ */
+export function clauseLabels(expr: string): string[] {
+  const stripped = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const labels = new Set<string>();
+  for (const [, list = ''] of stripped.matchAll(
+    /\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g,
+  )) {
+    list
+      .split(',')
+      .map((label) => label.trim())
+      .filter((label) => label !== '')
+      .forEach((label) => labels.add(label));
+  }
+  for (const [, label = ''] of stripped.matchAll(
+    /\blabel_values\s*\((?:[^(),{}]|\{[^}]*\})*,\s*([a-zA-Z_]\w*)\s*\)/g,
+  )) {
+    labels.add(label);
+  }
+  return [...labels];
+}

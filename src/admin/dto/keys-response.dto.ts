@@ -10,6 +10,12 @@ export class KeysResponseDto {
     } | null,
     readonly authSecret: SigningKeysView,
     readonly environments: { id: string; sdkKeys: string[] }[],
+    /**
+     * `cache`: every SDK key the shared cache holds (on every instance alike); `memory`: the
+     * cache could not be read, so only the keys this instance holds in memory (a read replica
+     * holds only those its SDKs have used).
+     */
+    readonly sdkKeysFrom: 'cache' | 'memory',
   ) {}
 }
 

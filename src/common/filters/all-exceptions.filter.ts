@@ -39,7 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (!shape) {
       // Known errors carry their status; only the unexpected ones are a bug worth an error log.
-      this.logger.error({ err: exception, requestId: request.id }, 'request failed');
+      const stack = exception instanceof Error ? exception.stack : undefined;
+      this.logger.error({ err: exception, stack, requestId: request.id }, 'request failed');
       shape = { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
     }
     const url = request.url ?? '';

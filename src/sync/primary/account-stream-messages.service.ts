@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { errorText } from '../../common/errors/error-text.js';
 import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
 import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { parseUpstreamEvent } from '../upstream-event.js';
@@ -47,10 +46,7 @@ export class AccountStreamMessages {
           this.sse.received(ACCOUNT_TOPIC, 'unexpected_error');
           // Most likely the cache failed: the reload once it answers again brings the change.
           this.queue.markDirty(err);
-          this.logger.warn(
-            { err: errorText(err), event: event.event },
-            'upstream event not applied',
-          );
+          this.logger.warn({ err, event: event.event }, 'upstream event not applied');
         },
       ),
     );

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { errorText } from '../../common/errors/error-text.js';
 import { fingerprint } from '../../common/fingerprint.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
@@ -10,10 +9,9 @@ import { ChangePublisher } from '../change-publisher.service.js';
 import { AccountStreamMessages } from './account-stream-messages.service.js';
 import { readAccountStream } from './account-stream.reader.js';
 import { ReconnectBackoff, STABLE_STREAM_MS } from './reconnect-backoff.js';
+import { END_OF_STREAM, streamEndLine } from './stream-end.js';
 import { SyncQueue } from './sync-queue.service.js';
 import { WakeableTimer } from './wakeable-timer.js';
-
-const END_OF_STREAM = new Error('endOfStream received');
 
 /** What a 401/403 from the stream led to: a fresh token, or the proxy key refused too. */
 type Reauth = 'renewed' | 'key-refused' | 'failed';
@@ -23,6 +21,8 @@ interface Attempt {
   /** How long it delivered blocks (ms); undefined when it never did. */
   liveMs?: number;
   reauth?: Reauth;
+  /** Why it failed; undefined when upstream ended it cleanly. */
+  err?: unknown;
 }
 
 /**
@@ -90,20 +90,22 @@ export class AccountStreamService {
     // One free retry: a token refused by the stream but renewed is not an outage.
     this.retriedAuth = attempt.reauth === 'renewed' && !this.retriedAuth;
     if (this.retriedAuth) {
+      this.logDisconnect(attempt, 0);
       return;
     }
     const wait = this.backoff.next();
+    this.logDisconnect(attempt, wait);
     const failed = attempt.liveMs === undefined && wait > 0;
     // A key refused right after a drop is most likely revoked by a rotation whose new key is
     // on its way (Harness cuts the stream before the rotation call answers): an outage only
     // if no new key came during the first wait.
     const keyRefused = attempt.reauth === 'key-refused';
     if (failed && !keyRefused) {
-      await this.queue.enqueue(() => this.markDown());
+      await this.queue.enqueue(() => this.markDown(wait));
     }
     await this.pause(wait);
     if (failed && keyRefused) {
-      await this.queue.enqueue(() => this.markDown());
+      await this.queue.enqueue(() => this.markDown(0));
     }
   }
 
@@ -129,19 +131,22 @@ export class AccountStreamService {
         },
         onData: (data) => this.messages.receive(data, () => abort.abort(END_OF_STREAM)),
       });
-      this.logEnd('upstream stream ended', undefined, liveMs());
     } catch (err) {
-      this.logEnd('upstream stream failed', err, liveMs());
       if (err instanceof UpstreamError && err.isAuthFailure && !this.stopped) {
-        return { liveMs: liveMs(), reauth: await this.reauthenticate() };
+        return { liveMs: liveMs(), err, reauth: await this.reauthenticate() };
       }
+      return { liveMs: liveMs(), err };
     }
     return { liveMs: liveMs() };
   }
 
-  private logEnd(message: string, err: unknown, liveMs: number | undefined): void {
-    if (!this.stopped && !this.switching) {
-      this.logger.warn({ ...(err === undefined ? {} : { err: errorText(err) }), liveMs }, message);
+  /** One line per disconnection, with why and when the next attempt is (stream-end.ts). */
+  private logDisconnect(attempt: Attempt, retryInMs: number): void {
+    const line = streamEndLine(attempt.err, attempt.liveMs, retryInMs, this.proxyKey.changing);
+    if (line?.level === 'info') {
+      this.logger.log(line.fields, 'upstream stream disconnected');
+    } else if (line) {
+      this.logger.warn(line.fields, 'upstream stream disconnected');
     }
   }
 
@@ -150,7 +155,7 @@ export class AccountStreamService {
       await this.upstream.authenticate();
       return 'renewed';
     } catch (err) {
-      this.logger.warn({ err: errorText(err) }, 'proxy re-authentication failed');
+      this.logger.warn({ err }, 'proxy re-authentication failed');
       return err instanceof UpstreamError && err.isAuthFailure ? 'key-refused' : 'failed';
     }
   }
@@ -162,17 +167,20 @@ export class AccountStreamService {
       await this.queue.reloadNow('reconnect');
     }
     this.status.setStream('CONNECTED');
-    this.logger.log({ resynced: resync || down }, 'upstream stream connected');
+    this.logger.log({ state: 'CONNECTED', resynced: resync || down }, 'upstream stream connected');
   }
 
   /** The stream could not be reopened at once: the upstream is unreachable for now. */
-  private async markDown(): Promise<void> {
+  private async markDown(retryInMs: number): Promise<void> {
     // A key switch under way reopens the stream at once: not an outage.
     if (this.switching || this.stopped || this.status.stream.state === 'DISCONNECTED') {
       return;
     }
     this.status.setStream('DISCONNECTED');
-    this.logger.warn('upstream stream unreachable: SDK streams closed, polling until it is back');
+    this.logger.warn(
+      { state: 'DISCONNECTED', retryInMs, pollIntervalMs: this.config.sync.pollIntervalMs },
+      'upstream stream unreachable: SDK streams closed, polling until it is back',
+    );
     // SDKs fall back to polling this proxy, which polls upstream meanwhile.
     this.publisher.closeAll();
     await this.queue.reloadNow('stream lost');

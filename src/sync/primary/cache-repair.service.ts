@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
-import { errorText } from '../../common/errors/error-text.js';
 import { AppConfig } from '../../config/app-config.js';
 import { UpstreamError } from '../../upstream/upstream-error.js';
 import { FullReloadService } from './full-reload.service.js';
@@ -98,7 +97,7 @@ export class CacheRepairService {
           this.lastFailedRepair = Date.now();
         }
       } catch (err) {
-        this.logger.warn({ err: errorText(err) }, 'could not re-seed the cache');
+        this.logger.warn({ err }, 'could not re-seed the cache');
       } finally {
         this.repairing = false;
       }

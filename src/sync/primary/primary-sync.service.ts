@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { ProxyKeyVault } from '../../cache/proxy-key-vault.js';
-import { errorText } from '../../common/errors/error-text.js';
 import { StartupError } from '../../common/errors/startup-error.js';
 import { fingerprint } from '../../common/fingerprint.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
@@ -61,10 +60,7 @@ export class PrimarySyncService extends ConfigSource implements OnApplicationShu
       if (err instanceof StartupError) {
         throw err;
       }
-      this.logger.warn(
-        { err: errorText(err) },
-        'could not read a rotated proxy key: using PROXY_KEY',
-      );
+      this.logger.warn({ err }, 'could not read a rotated proxy key: using PROXY_KEY');
       return undefined;
     });
     if (rotated !== undefined) {

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { errorText } from '../../common/errors/error-text.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { FullReloadService } from './full-reload.service.js';
@@ -74,7 +73,7 @@ export class SyncQueue {
       this.status.setConfig('SYNCED');
       return true;
     } catch (err) {
-      this.logger.warn({ err: errorText(err), reason }, 'config sync failed');
+      this.logger.warn({ err, reason }, 'config sync failed');
       this.markDirty(err);
       if (isProxyKeyRefusal(err)) {
         this.keyHealth.refused(`POST /proxy/auth answered ${err.status}`);

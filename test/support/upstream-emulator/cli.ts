@@ -64,11 +64,16 @@ async function main(): Promise<void> {
     pageSize: values['page-size'] === undefined ? undefined : Number(values['page-size']),
   });
   await emulator.start(Number(values.port));
+  // As `NAME=value` lines: what a primary needs, then what the proxy-key rotation of the
+  // Admin API needs (README "Admin API"), ready to paste into its environment.
   console.log(`upstream emulator listening
   CLIENT_SERVICE=${emulator.url}
   METRIC_SERVICE=${emulator.metricsUrl}
   PROXY_KEY=${emulator.proxyKey}
-  admin API: ${emulator.adminUrl} (x-api-key: ${emulator.adminApiKey}, accountIdentifier=${emulator.account})
+  ADMIN_SERVICE=${emulator.adminUrl}
+  ADMIN_SERVICE_TOKEN=${emulator.adminApiKey}
+  ACCOUNT_IDENTIFIER=${emulator.account}
+  PROXY_KEY_IDENTIFIER=${emulator.proxyKeyIdentifier}
 ${describeEnvironments(emulator)}
 ${HELP}`);
 

@@ -103,6 +103,11 @@ export class UpstreamEmulator extends EmulatorState {
     return this.settings.account;
   }
 
+  /** The identifier of the proxy key it was started with (the admin API's path parameter). */
+  get proxyKeyIdentifier(): string {
+    return this.settings.proxyKeyIdentifier;
+  }
+
   get adminApiKey(): string {
     return this.settings.adminApiKey;
   }
