@@ -7,11 +7,12 @@ import {
   startStaticServer,
 } from '../support/browser/static-server.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import type { TestApp } from '../support/create-test-app.js';
+import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import { EXAMPLE_ENVIRONMENTS, EXPECTED_EVALUATIONS } from '../support/example-config.js';
 import { nextChange, nodeSdkClient } from '../support/node-sdk.js';
-import { exampleSeed } from '../support/ofrep.js';
+import { exampleSeed, untilReady } from '../support/ofrep.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
+import { RedisServer } from '../support/redis-server.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
 const KINDS = EXAMPLE_ENVIRONMENTS.production.flags;
@@ -35,29 +36,48 @@ describe(
     let browser: Browser;
     let site: StaticServer;
     let upstream: UpstreamEmulator;
+    let trap: UpstreamEmulator;
+    let redis: RedisServer;
     let t: TestApp;
+    let replica: TestApp;
     let page: FlagsPage | undefined;
 
     beforeAll(async () => {
+      redis = await RedisServer.start();
       upstream = new UpstreamEmulator({ seed: { environments: [seed] } });
+      trap = new UpstreamEmulator({ seed: { environments: [] } });
       [browser, site] = await Promise.all([
         launchChromium(),
         startStaticServer(OFREP_FILES),
         upstream.start(),
+        trap.start(),
       ]);
-      t = await startPrimary(upstream);
+      t = await startPrimary(upstream, { REDIS_ADDRESS: redis.address }, { keepRedis: true });
       await waitForSync(t);
+      // A read replica on the primary's Redis that would reach no upstream (the trap).
+      replica = await createTestApp(
+        {
+          OFFLINE: 'false',
+          READ_REPLICA: 'true',
+          REDIS_ADDRESS: redis.address,
+          CLIENT_SERVICE: trap.url,
+          METRIC_SERVICE: trap.metricsUrl,
+        },
+        { listen: true, keepRedis: true },
+      );
+      await untilReady(replica);
     });
     afterAll(async () => {
       await page?.close();
       await browser?.close();
       await site?.close();
+      await replica?.close();
       await t?.close();
-      await upstream?.stop();
+      await Promise.all([upstream?.stop(), trap?.stop()]);
+      await redis?.stop();
     });
 
-    async function openPage(): Promise<FlagsPage> {
-      const proxyUrl = t.url ?? '';
+    async function openPage(proxyUrl = t.url ?? ''): Promise<FlagsPage> {
       expect(new URL(site.url).origin).not.toBe(new URL(proxyUrl).origin);
       const target = alice?.target;
       const opened = await FlagsPage.open(browser, site.url, {
@@ -134,6 +154,28 @@ describe(
         expect.objectContaining({ path: '/ofrep/v1/events', status: 200 }),
       );
       expect(page.problems).toEqual([]);
+    });
+
+    it('works the same from a read replica: every flag, and an upstream change pushed over its event stream', async () => {
+      page ??= await openPage();
+      const onReplica = await openPage(replica.url ?? '');
+      try {
+        // What the primary serves now (the test before changed legacy-reports).
+        expect(await onReplica.flags()).toEqual(await page.flags());
+        await expect.poll(() => onReplica.requestsTo('/ofrep/v1/events').length).toBe(1);
+        const before = (await onReplica.flags())['legacy-reports'];
+        upstream.toggleFlag(seed.id, 'legacy-reports', before ? 'off' : 'on');
+        await expect
+          .poll(async () => (await onReplica.flags())['legacy-reports'], {
+            timeout: PUSH_TIMEOUT_MS,
+          })
+          .toBe(!before);
+        expect((await onReplica.status()).events).not.toContain('PROVIDER_ERROR');
+        expect(onReplica.problems).toEqual([]);
+        expect(trap.requests()).toEqual([]);
+      } finally {
+        await onReplica.close();
+      }
     });
 
     it('catches up on a change made while its stream was down: the browser reconnects with Last-Event-ID', async () => {

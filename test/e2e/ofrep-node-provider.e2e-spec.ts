@@ -18,6 +18,7 @@ import {
   manyTargets,
   type TestTarget,
   typedValue,
+  untilReady,
 } from '../support/ofrep.js';
 import { startPrimary, waitForSync } from '../support/primary.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -57,17 +58,6 @@ function forwardedOfrepCount(upstream: UpstreamEmulator): number {
     .flatMap((r) => (r.body as { metricsData?: MetricsEntry[] }).metricsData ?? [])
     .filter((e) => e.attributes.some((a) => a.key === 'SDK_NAME' && a.value === 'ofrep'))
     .reduce((sum, e) => sum + e.count, 0);
-}
-
-/** A plain loop, not expect.poll: this runs in beforeAll. */
-export async function untilReady(app: TestApp, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while ((await fetch(`${app.url}/health`).then((r) => r.status)) !== 200) {
-    if (Date.now() > deadline) {
-      throw new Error('the instance did not become ready');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('POST /ofrep/v1/evaluate/flags/:key with the unmodified OpenFeature Node provider', () => {
