@@ -65,6 +65,16 @@ export class RedisStreams {
     return { found: found.length > 0, length };
   }
 
+  /** The messages appended since `fromMs` (Redis stream ids are milliseconds), oldest first. */
+  async since(stream: string, fromMs: number, count = 1_000): Promise<StreamMessage[]> {
+    const entries = await this.redis.connection.xrange(stream, `${fromMs}-0`, '+', 'COUNT', count);
+    return entries.map(([id, fields]) => ({
+      id,
+      json: field(fields, FIELD) ?? '',
+      producerId: field(fields, ID_FIELD),
+    }));
+  }
+
   /** The id of the newest message, or `0-0` for an empty stream: where "from now on" starts. */
   async lastId(stream: string): Promise<string> {
     const newest = await this.redis.connection.xrevrange(stream, '+', '-', 'COUNT', 1);

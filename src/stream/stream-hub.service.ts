@@ -24,7 +24,7 @@ const SWEEP_INTERVAL_MS = 1_000;
  * instance died, the upstream was away, a resync ran) would otherwise stay stale until the next
  * change. At worst an SDK fetches a flag it already had once more.
  */
-const REPLAY_WINDOW_MS = 2 * 60_000;
+export const REPLAY_WINDOW_MS = 2 * 60_000;
 /** Per environment: a full resync's changes, far more than a live stream ever sends in 2 min. */
 const MAX_REPLAYED_PER_ENVIRONMENT = 1_000;
 
@@ -131,6 +131,15 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
     this.recent.add(event.environment, frame, now);
     this.broadcast(event.environment, 'sdk', frame, now);
     this.publishListeners.forEach((listener) => listener(event));
+  }
+
+  /**
+   * An event the fleet announced before this instance started (read back from Redis), kept for
+   * the streams that connect within the replay window: an SDK whose instance went away may
+   * reconnect to this new one having missed it.
+   */
+  remember(event: SdkEvent, at: number): void {
+    this.recent.add(event.environment, eventFrame(event), at);
   }
 
   /** Calls `listener` with every event published, once this instance's cache holds it. */

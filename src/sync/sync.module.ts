@@ -30,6 +30,7 @@ import { UpstreamEventApplier } from './primary/upstream-event-applier.service.j
 import { RefillResync } from './replica/refill-resync.service.js';
 import { ReplicaReadiness } from './replica/replica-readiness.service.js';
 import { ReplicaSyncService } from './replica/replica-sync.service.js';
+import { ReplaySeed } from './replay-seed.service.js';
 import { StreamGauges } from './stream-gauges.service.js';
 import { SyncService } from './sync.service.js';
 
@@ -56,7 +57,7 @@ function modeProviders(config: AppConfig): Provider[] {
         ConfigLists,
         StreamHealthService,
         // Read replicas can only follow a primary that shares a Redis with them.
-        ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }] : []),
+        ...(config.redis ? [{ provide: ChangeRelay, useClass: ReplicaBroadcast }, ReplaySeed] : []),
       ];
     case 'replica':
       return [
@@ -65,6 +66,7 @@ function modeProviders(config: AppConfig): Provider[] {
         source(ReplicaSyncService),
         ReplicaReadiness,
         RefillResync,
+        ReplaySeed,
       ];
     case 'offline':
       return [OfflineSyncService, source(OfflineSyncService), ConfigUpdater, StreamHealthService];

@@ -2,7 +2,9 @@ import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { PathRouter } from '../support/path-router.js';
 import type { RedisServer } from '../support/redis-server.js';
+import { SseClient } from '../support/sse-client.js';
 import { type Instance, startTopology, type Topology } from '../support/topology.js';
+import { authToken } from '../support/topology-requests.js';
 
 const TARGET = { identifier: 'fleet-user', name: 'Fleet User' };
 const CHANGES = 8;
@@ -78,5 +80,52 @@ describe('fleet consistency: a cold primary after Redis came back empty', () => 
     await expect
       .poll(() => client.boolVariation('dark-mode', TARGET, false), { timeout: 20_000 })
       .toBe(true);
+  });
+});
+
+/**
+ * An SDK whose instance went away may reconnect to one that started after a change was
+ * announced: that instance replays what the fleet announced in the last two minutes too.
+ */
+describe('fleet consistency: an instance started after a change replays it', () => {
+  let top: Topology;
+
+  beforeAll(async () => {
+    top = await startTopology('single', { readReplicas: 2, started: false });
+    await top.primary.start();
+    await (top.replicas[0] as Instance).start();
+  }, 90_000);
+
+  afterAll(async () => {
+    await top?.stop();
+  });
+
+  it('a stream opened on a replica started after the change gets the change first', async () => {
+    const version = top.upstream.toggleFlag(top.env, 'dark-mode', 'on').version;
+    // Announced: the running replica serves it.
+    const token = await authToken(top.primary, top.sdkKey, TARGET);
+    const served = async (instance: Instance) => {
+      const response = await fetch(
+        `${instance.url}/client/env/${top.env}/feature-configs/dark-mode`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      return ((await response.json()) as { version?: number }).version;
+    };
+    await expect.poll(() => served(top.replicas[0] as Instance)).toBe(version);
+    const late = top.replicas[1] as Instance;
+    await late.start();
+    const stream = await SseClient.connect(`${late.url}/stream?cluster=1`, {
+      headers: { authorization: `Bearer ${token}`, 'API-Key': top.sdkKey },
+    });
+    try {
+      await stream.waitFor(() => stream.chunks.join('').includes('"identifier":"dark-mode"'));
+      // In the very first chunk, before the heartbeat: the Node SDK drops a chunk that starts
+      // with `:`.
+      expect(stream.chunks[0]).toMatch(/^event: \*\ndata: .*"identifier":"dark-mode","version":/);
+    } finally {
+      stream.close();
+    }
   });
 });
