@@ -17,7 +17,9 @@ describe(OfrepStreamTokens.name, () => {
   const jwt = new JwtService({});
   const tokens = new OfrepStreamTokens(jwt, fakeKeys(secret));
   const grant = { environment: 'env-1', keyHash: 'a'.repeat(64) };
-  const now = Date.UTC(2026, 11, 3, 8, 1);
+  // The start of the current 15-minute issue window: the token it gives must verify now (a
+  // fixed date here expired an hour after it was written).
+  const now = Math.floor(Date.now() / (15 * 60_000)) * 15 * 60_000 + 60_000;
 
   it('issues a token that grants its environment and key, the same one all window long', async () => {
     const token = tokens.issue(grant, now);

@@ -1,10 +1,10 @@
-import type { SdkMetricsBatch } from '../sdk-metrics/metrics-batch.js';
-import type { MetricsSink } from '../sdk-metrics/metrics-sink.js';
+import type { SdkMetricsBatch } from '../sdk-metrics/sdk-metrics-batch.js';
+import type { SdkMetricsSink } from '../sdk-metrics/sdk-metrics-sink.js';
 import { SdkMetricsService } from '../sdk-metrics/sdk-metrics.service.js';
 import type { OfrepAnswer } from './ofrep-answers.js';
 import { OfrepUsage } from './ofrep-usage.service.js';
 
-class RecordingSink implements MetricsSink {
+class RecordingSink implements SdkMetricsSink {
   readonly batches: [string, SdkMetricsBatch][] = [];
   accept(env: string, batch: SdkMetricsBatch): void {
     this.batches.push([env, batch]);

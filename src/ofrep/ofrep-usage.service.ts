@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Target } from '../model/target.js';
-import type { MetricsEntry, TargetEntry } from '../sdk-metrics/metrics-batch.js';
+import type { MetricsEntry, TargetEntry } from '../sdk-metrics/sdk-metrics-batch.js';
 import { SdkMetricsService } from '../sdk-metrics/sdk-metrics.service.js';
 import { isFailure, type OfrepAnswer } from './ofrep-answers.js';
 

@@ -1,4 +1,4 @@
-import { jsonBytes } from './metrics-batch.js';
+import { jsonBytes } from './sdk-metrics-batch.js';
 
 /** One environment's buffered entries of one kind, as drained for a POST or retained for retry. */
 export interface BufferedPart<T> {

@@ -10,11 +10,11 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { SchedulingModule } from '../scheduling/scheduling.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { flushInterval } from './forwarding-policy.js';
-import { MetricsForwarder } from './metrics-forwarder.service.js';
-import { MetricsSender } from './metrics-sender.service.js';
-import { MetricsSink } from './metrics-sink.js';
-import { MetricsStreamReader } from './metrics-stream.reader.js';
-import { RedisMetricsSink } from './redis-metrics.sink.js';
+import { SdkMetricsForwarder } from './sdk-metrics-forwarder.service.js';
+import { SdkMetricsSender } from './sdk-metrics-sender.service.js';
+import { SdkMetricsSink } from './sdk-metrics-sink.js';
+import { SdkMetricsStreamReader } from './sdk-metrics-stream.reader.js';
+import { RedisSdkMetricsSink } from './redis-sdk-metrics.sink.js';
 import { SdkMetricsController } from './sdk-metrics.controller.js';
 import { SdkMetricsService } from './sdk-metrics.service.js';
 
@@ -22,21 +22,21 @@ function sinkProviders(config: AppConfig): Provider[] {
   if (config.mode === 'replica') {
     return [
       ...ROLE_METRIC_PROVIDERS.replicaMetricsSink,
-      { provide: MetricsSink, useClass: RedisMetricsSink },
+      { provide: SdkMetricsSink, useClass: RedisSdkMetricsSink },
     ];
   }
   if (config.mode !== 'primary' || !flushInterval(config.sdkMetrics.postDurationSeconds)) {
     return [];
   }
-  const forwarding = [MetricsSender, MetricsForwarder];
+  const forwarding = [SdkMetricsSender, SdkMetricsForwarder];
   if (!config.redis) {
-    return [...forwarding, { provide: MetricsSink, useExisting: MetricsForwarder }];
+    return [...forwarding, { provide: SdkMetricsSink, useExisting: SdkMetricsForwarder }];
   }
   return [
     ...forwarding,
     ...ROLE_METRIC_PROVIDERS.primaryMetricsReader,
-    MetricsStreamReader,
-    { provide: MetricsSink, useClass: RedisMetricsSink },
+    SdkMetricsStreamReader,
+    { provide: SdkMetricsSink, useClass: RedisSdkMetricsSink },
   ];
 }
 

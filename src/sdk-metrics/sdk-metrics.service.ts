@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { PostMetricsDto } from './dto/post-metrics.dto.js';
-import { MetricsSink } from './metrics-sink.js';
+import { SdkMetricsSink } from './sdk-metrics-sink.js';
 
 /**
  * Takes SDK metrics in and hands them to the sink of this mode. Without one (offline, and with
@@ -11,7 +11,7 @@ export class SdkMetricsService {
   private readonly logger = new Logger(SdkMetricsService.name);
   private dropped = 0;
 
-  constructor(@Optional() private readonly sink?: MetricsSink) {}
+  constructor(@Optional() private readonly sink?: SdkMetricsSink) {}
 
   /** Entries accepted and dropped because this mode forwards nothing. */
   get droppedCount(): number {

@@ -8,8 +8,8 @@ import {
 } from '@openfeature/server-sdk';
 import type { Evaluation } from '../../src/model/evaluation.js';
 import { OfrepUsage } from '../../src/ofrep/ofrep-usage.service.js';
-import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
-import { MetricsForwarder } from '../../src/sdk-metrics/metrics-forwarder.service.js';
+import type { MetricsEntry } from '../../src/sdk-metrics/sdk-metrics-batch.js';
+import { SdkMetricsForwarder } from '../../src/sdk-metrics/sdk-metrics-forwarder.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
 import {
   contextOf,
@@ -161,7 +161,7 @@ describe('POST /ofrep/v1/evaluate/flags/:key with the unmodified OpenFeature Nod
     primary.app.get(OfrepUsage).flush();
     await expect
       .poll(async () => {
-        await primary.app.get(MetricsForwarder).flush();
+        await primary.app.get(SdkMetricsForwarder).flush();
         return forwardedOfrepCount(upstream);
       })
       .toBe(expected);

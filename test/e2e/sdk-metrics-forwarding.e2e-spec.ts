@@ -3,8 +3,8 @@ import { PROXY_VERSION } from '../../src/common/version.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import type { EnvInput } from '../../src/config/env-vars.js';
-import type { MetricsEntry, SdkMetricsBatch } from '../../src/sdk-metrics/metrics-batch.js';
-import { MetricsForwarder } from '../../src/sdk-metrics/metrics-forwarder.service.js';
+import type { MetricsEntry, SdkMetricsBatch } from '../../src/sdk-metrics/sdk-metrics-batch.js';
+import { SdkMetricsForwarder } from '../../src/sdk-metrics/sdk-metrics-forwarder.service.js';
 import { SdkMetricsService } from '../../src/sdk-metrics/sdk-metrics.service.js';
 import type { TestApp } from '../support/create-test-app.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
@@ -96,7 +96,7 @@ describe('POST /metrics/:env forwarded upstream (primary mode)', () => {
 
   it('forwards an unmodified Node SDK’s metrics, aggregated, with the Harness headers', async () => {
     const app = await boot();
-    const forwarder = app.app.get(MetricsForwarder);
+    const forwarder = app.app.get(SdkMetricsForwarder);
     const evaluate = async (identifier: string, times: number): Promise<void> => {
       const client: Client = nodeSdkClient(keyOf(0), app.url ?? '');
       await client.waitForInitialization();
@@ -139,7 +139,7 @@ describe('POST /metrics/:env forwarded upstream (primary mode)', () => {
       targetData: [{ identifier: 'u1' }],
     });
     await post(app, 1, { metricsData: [entry('a', 7)] });
-    await app.app.get(MetricsForwarder).flush();
+    await app.app.get(SdkMetricsForwarder).flush();
 
     expect(counts(0)).toEqual([
       ['a', 7],
@@ -161,7 +161,7 @@ describe('POST /metrics/:env forwarded upstream (primary mode)', () => {
     'loses nothing when the metrics service is down (%s) during a flush',
     async (outage) => {
       const app = await boot();
-      const forwarder = app.app.get(MetricsForwarder);
+      const forwarder = app.app.get(SdkMetricsForwarder);
       await post(app, 0, { metricsData: [entry('a', 4)], targetData: [{ identifier: 'u1' }] });
       await emulator.goDown(outage);
       await forwarder.flush();

@@ -1,4 +1,4 @@
-import type { MetricsEntry } from '../../src/sdk-metrics/metrics-batch.js';
+import type { MetricsEntry } from '../../src/sdk-metrics/sdk-metrics-batch.js';
 import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import { parseScrape } from './prometheus-text.js';
 import type { Instance, Topology } from './topology.js';

@@ -10,9 +10,9 @@ import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { MAX_RETAINED_BYTES } from './forwarding-policy.js';
-import type { SdkMetricsBatch } from './metrics-batch.js';
-import { type Appended, MetricsCustody } from './metrics-custody.js';
-import { MetricsSink } from './metrics-sink.js';
+import type { SdkMetricsBatch } from './sdk-metrics-batch.js';
+import { type Appended, SdkMetricsCustody } from './sdk-metrics-custody.js';
+import { SdkMetricsSink } from './sdk-metrics-sink.js';
 
 /** An SDK waits at most this long for its metrics to be stored before it is told to retry. */
 const APPEND_DEADLINE_MS = 3_000;
@@ -30,9 +30,9 @@ const STREAM = CACHE_KEYS.sdkMetricsStream;
  * the primary's position exists (`StreamPositions.claim`).
  */
 @Injectable()
-export class RedisMetricsSink extends MetricsSink implements OnModuleInit {
-  private readonly logger = new Logger(RedisMetricsSink.name);
-  private readonly custody = new MetricsCustody(MAX_RETAINED_BYTES);
+export class RedisSdkMetricsSink extends SdkMetricsSink implements OnModuleInit {
+  private readonly logger = new Logger(RedisSdkMetricsSink.name);
+  private readonly custody = new SdkMetricsCustody(MAX_RETAINED_BYTES);
   private positionClaimed = false;
   private failing = false;
 

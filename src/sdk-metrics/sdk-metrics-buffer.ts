@@ -5,7 +5,7 @@ import {
   type PartKind,
   type SdkMetricsBatch,
   type TargetEntry,
-} from './metrics-batch.js';
+} from './sdk-metrics-batch.js';
 import { type BufferedPart, PartBuffer } from './part-buffer.js';
 
 /** Everything buffered, per kind and environment, as taken out for a flush. */
@@ -25,7 +25,7 @@ export interface EvictedPart {
  * is kept, later counts are added to it, attributes are never rewritten) and `targetData`
  * concatenated. Pure: the clock is injected and nothing here does I/O.
  */
-export class MetricsBuffer {
+export class SdkMetricsBuffer {
   private readonly metrics = new PartBuffer<MetricsEntry>({
     keyOf: aggregationKey,
     merge: (kept, entry) => {

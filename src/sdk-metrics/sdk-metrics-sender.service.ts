@@ -8,7 +8,7 @@ import {
   type MetricsEntry,
   type PartEntries,
   type PartKind,
-} from './metrics-batch.js';
+} from './sdk-metrics-batch.js';
 import { SdkLabelBudget } from './sdk-labels.js';
 
 /** What the forwarder needs of a sender: one part posted, its failure returned, never thrown. */
@@ -21,7 +21,7 @@ export interface PartSender {
  * (`ff_proxy_metrics_forwarded`, `ff_proxy_sdk_usage`: docs/prometheus-metrics.md).
  */
 @Injectable()
-export class MetricsSender implements PartSender {
+export class SdkMetricsSender implements PartSender {
   private readonly labels = new SdkLabelBudget();
 
   constructor(

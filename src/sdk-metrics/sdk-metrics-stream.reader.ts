@@ -12,8 +12,8 @@ import { StreamPositions } from '../cache/stream-positions.js';
 import { AppConfig } from '../config/app-config.js';
 import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
-import type { SdkMetricsBatch } from './metrics-batch.js';
-import { MetricsForwarder } from './metrics-forwarder.service.js';
+import type { SdkMetricsBatch } from './sdk-metrics-batch.js';
+import { SdkMetricsForwarder } from './sdk-metrics-forwarder.service.js';
 
 /**
  * The primary's side of `stream:sdk_metrics` (docs/redis-layout.md): what read replicas took
@@ -28,8 +28,8 @@ import { MetricsForwarder } from './metrics-forwarder.service.js';
  * read takes and decodes before the next: what the primary holds in hand at once.
  */
 @Injectable()
-export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MetricsStreamReader.name);
+export class SdkMetricsStreamReader implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SdkMetricsStreamReader.name);
   private subscription?: StreamSubscription;
   private unsubscribe?: () => void;
   /** The last position this primary stored, so an idle flush does not write it again. */
@@ -39,7 +39,7 @@ export class MetricsStreamReader implements OnApplicationBootstrap, OnApplicatio
     private readonly config: AppConfig,
     private readonly streams: RedisStreams,
     private readonly positions: StreamPositions,
-    private readonly forwarder: MetricsForwarder,
+    private readonly forwarder: SdkMetricsForwarder,
     private readonly health: CacheHealthService,
     @InjectMetric(STREAM_PREFIXES.primaryMetricsConsumer) private readonly counters: StreamCounters,
   ) {}

@@ -1,5 +1,5 @@
-import type { MetricsEntry, SdkMetricsBatch, TargetEntry } from './metrics-batch.js';
-import { MetricsBuffer } from './metrics-buffer.js';
+import type { MetricsEntry, SdkMetricsBatch, TargetEntry } from './sdk-metrics-batch.js';
+import { SdkMetricsBuffer } from './sdk-metrics-buffer.js';
 
 const ENV_A = 'env-a';
 const ENV_B = 'env-b';
@@ -35,12 +35,12 @@ const target = (identifier: string, name = identifier): TargetEntry => ({
 
 const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
-describe(MetricsBuffer.name, () => {
+describe(SdkMetricsBuffer.name, () => {
   let clock: number;
-  let buffer: MetricsBuffer;
+  let buffer: SdkMetricsBuffer;
   beforeEach(() => {
     clock = 1000;
-    buffer = new MetricsBuffer(() => clock);
+    buffer = new SdkMetricsBuffer(() => clock);
   });
 
   describe('metricsData', () => {

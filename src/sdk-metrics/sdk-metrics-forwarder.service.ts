@@ -19,10 +19,10 @@ import {
   MAX_RETAINED_BYTES,
   retryDecision,
 } from './forwarding-policy.js';
-import type { PartEntries, PartKind, SdkMetricsBatch } from './metrics-batch.js';
-import { MetricsBuffer } from './metrics-buffer.js';
-import { MetricsSender, type PartSender } from './metrics-sender.service.js';
-import { MetricsSink } from './metrics-sink.js';
+import type { PartEntries, PartKind, SdkMetricsBatch } from './sdk-metrics-batch.js';
+import { SdkMetricsBuffer } from './sdk-metrics-buffer.js';
+import { SdkMetricsSender, type PartSender } from './sdk-metrics-sender.service.js';
+import { SdkMetricsSink } from './sdk-metrics-sink.js';
 import type { BufferedPart } from './part-buffer.js';
 
 export interface FlushCheckpoint {
@@ -42,12 +42,12 @@ const AUTH_RETRY_MS = 5_000;
  * once more at shutdown. Failed POSTs are kept and retried with the next flush, within bounds.
  */
 @Injectable()
-export class MetricsForwarder
-  extends MetricsSink
+export class SdkMetricsForwarder
+  extends SdkMetricsSink
   implements OnModuleInit, BeforeApplicationShutdown
 {
-  private readonly logger = new Logger(MetricsForwarder.name);
-  private readonly buffer = new MetricsBuffer();
+  private readonly logger = new Logger(SdkMetricsForwarder.name);
+  private readonly buffer = new SdkMetricsBuffer();
   private readonly interval: FlushInterval | undefined;
   /** Flushes run one after another; this is the end of the queue. */
   private tail: Promise<void> = Promise.resolve();
@@ -60,7 +60,7 @@ export class MetricsForwarder
 
   constructor(
     private readonly config: AppConfig,
-    @Inject(MetricsSender) private readonly sender: PartSender,
+    @Inject(SdkMetricsSender) private readonly sender: PartSender,
     private readonly jobs: ScheduledJobs,
     @InjectMetric(METRIC_NAMES.sdkMetricsDropped) private readonly dropped: Counter<DroppedLabel>,
   ) {

@@ -16,7 +16,7 @@ export interface Appended {
  * here is then appended again. At most `maxBytes` are kept, the oldest let go first: those are
  * then only as safe as Redis.
  */
-export class MetricsCustody {
+export class SdkMetricsCustody {
   private entries: Appended[] = [];
   private bytes = 0;
 

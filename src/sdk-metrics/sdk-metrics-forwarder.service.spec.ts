@@ -6,9 +6,9 @@ import { UpstreamError } from '../upstream/upstream-error.js';
 import type { DroppedLabel } from '../metrics/metric-names.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { MAX_ATTEMPTS } from './forwarding-policy.js';
-import type { MetricsEntry, PartKind } from './metrics-batch.js';
-import { type FlushCheckpoint, MetricsForwarder } from './metrics-forwarder.service.js';
-import type { PartSender } from './metrics-sender.service.js';
+import type { MetricsEntry, PartKind } from './sdk-metrics-batch.js';
+import { type FlushCheckpoint, SdkMetricsForwarder } from './sdk-metrics-forwarder.service.js';
+import type { PartSender } from './sdk-metrics-sender.service.js';
 
 interface Post {
   kind: PartKind;
@@ -55,12 +55,12 @@ class FakeCheckpoint implements FlushCheckpoint {
   }
 }
 
-describe(MetricsForwarder.name, () => {
+describe(SdkMetricsForwarder.name, () => {
   let sender: FakeSender;
   let scheduler: SchedulerRegistry;
   let dropped: Counter<DroppedLabel>;
 
-  function forwarder(env: EnvInput = {}): MetricsForwarder {
+  function forwarder(env: EnvInput = {}): SdkMetricsForwarder {
     const config = loadConfig({ PROXY_KEY: 'proxy-key', ...env });
     const histogram = new Histogram({
       name: 'jobs',
@@ -69,7 +69,7 @@ describe(MetricsForwarder.name, () => {
       registers: [],
     });
     const jobs = new ScheduledJobs(scheduler, histogram);
-    return new MetricsForwarder(config, sender, jobs, dropped);
+    return new SdkMetricsForwarder(config, sender, jobs, dropped);
   }
 
   const droppedTotal = async () =>
