@@ -7,11 +7,11 @@ import {
   startStaticServer,
 } from '../support/browser/static-server.js';
 import { StreamHub } from '../../src/stream/stream-hub.service.js';
-import { createTestApp, type TestApp } from '../support/create-test-app.js';
+import type { TestApp } from '../support/create-test-app.js';
 import { EXAMPLE_ENVIRONMENTS, EXPECTED_EVALUATIONS } from '../support/example-config.js';
 import { nextChange, nodeSdkClient } from '../support/node-sdk.js';
-import { exampleSeed, untilReady } from '../support/ofrep.js';
-import { startPrimary, waitForSync } from '../support/primary.js';
+import { exampleSeed } from '../support/ofrep.js';
+import { startPrimary, startReadReplica, waitForSync } from '../support/primary.js';
 import { RedisServer } from '../support/redis-server.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
 
@@ -54,18 +54,7 @@ describe(
       ]);
       t = await startPrimary(upstream, { REDIS_ADDRESS: redis.address }, { keepRedis: true });
       await waitForSync(t);
-      // A read replica on the primary's Redis that would reach no upstream (the trap).
-      replica = await createTestApp(
-        {
-          OFFLINE: 'false',
-          READ_REPLICA: 'true',
-          REDIS_ADDRESS: redis.address,
-          CLIENT_SERVICE: trap.url,
-          METRIC_SERVICE: trap.metricsUrl,
-        },
-        { listen: true, keepRedis: true },
-      );
-      await untilReady(replica);
+      replica = await startReadReplica(redis.address, trap);
     });
     afterAll(async () => {
       await page?.close();

@@ -10,7 +10,7 @@ import type { Evaluation } from '../../src/model/evaluation.js';
 import { OfrepUsage } from '../../src/ofrep/ofrep-usage.service.js';
 import type { MetricsEntry } from '../../src/sdk-metrics/sdk-metrics-batch.js';
 import { SdkMetricsForwarder } from '../../src/sdk-metrics/sdk-metrics-forwarder.service.js';
-import { createTestApp, type TestApp } from '../support/create-test-app.js';
+import type { TestApp } from '../support/create-test-app.js';
 import {
   contextOf,
   exampleSeed,
@@ -18,9 +18,8 @@ import {
   manyTargets,
   type TestTarget,
   typedValue,
-  untilReady,
 } from '../support/ofrep.js';
-import { startPrimary, waitForSync } from '../support/primary.js';
+import { startPrimary, startReadReplica, waitForSync } from '../support/primary.js';
 import { RedisServer } from '../support/redis-server.js';
 import { SseClient } from '../support/sse-client.js';
 import { UpstreamEmulator } from '../support/upstream-emulator/upstream-emulator.js';
@@ -75,17 +74,7 @@ describe('POST /ofrep/v1/evaluate/flags/:key with the unmodified OpenFeature Nod
     await Promise.all([upstream.start(), trap.start()]);
     primary = await startPrimary(upstream, { REDIS_ADDRESS: redis.address }, { keepRedis: true });
     await waitForSync(primary);
-    replica = await createTestApp(
-      {
-        OFFLINE: 'false',
-        READ_REPLICA: 'true',
-        REDIS_ADDRESS: redis.address,
-        CLIENT_SERVICE: trap.url,
-        METRIC_SERVICE: trap.metricsUrl,
-      },
-      { listen: true, keepRedis: true },
-    );
-    await untilReady(replica);
+    replica = await startReadReplica(redis.address, trap);
   });
   afterAll(async () => {
     await OpenFeature.close();

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Evaluation } from '../../src/model/evaluation.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';
 import type { Segment } from '../../src/model/segment.js';
-import type { TestApp } from './create-test-app.js';
 import { EXAMPLE_ENVIRONMENTS, EXPECTED_EVALUATIONS } from './example-config.js';
 import { environmentSeed } from './upstream-emulator/fixtures.js';
 
@@ -99,19 +98,5 @@ export function typedValue(evaluation: Evaluation): unknown {
       return JSON.parse(evaluation.value) as unknown;
     default:
       return evaluation.value;
-  }
-}
-
-/**
- * Waits until an instance answers `/health` 200 (a replica: once a primary filled Redis). A
- * plain loop, not expect.poll: it runs in beforeAll.
- */
-export async function untilReady(app: TestApp, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while ((await fetch(`${app.url}/health`).then((r) => r.status)) !== 200) {
-    if (Date.now() > deadline) {
-      throw new Error('the instance did not become ready');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

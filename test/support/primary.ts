@@ -26,6 +26,35 @@ export function startPrimary(
   );
 }
 
+/**
+ * A read replica (listening) on `redisAddress`, pointed at `trap`: any request the trap records
+ * is an upstream call a replica must never make. Resolves once it serves (`/health` 200).
+ */
+export async function startReadReplica(
+  redisAddress: string,
+  trap: UpstreamEmulator,
+): Promise<TestApp> {
+  const replica = await createTestApp(
+    {
+      OFFLINE: 'false',
+      READ_REPLICA: 'true',
+      REDIS_ADDRESS: redisAddress,
+      CLIENT_SERVICE: trap.url,
+      METRIC_SERVICE: trap.metricsUrl,
+    },
+    { listen: true, keepRedis: true },
+  );
+  const deadline = Date.now() + 30_000;
+  // A plain loop, not expect.poll: this runs in beforeAll hooks.
+  while ((await fetch(`${replica.url}/health`).then((r) => r.status)) !== 200) {
+    if (Date.now() > deadline) {
+      throw new Error('the read replica did not become ready');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return replica;
+}
+
 /** Waits until the proxy reports the given config and upstream stream states. */
 export async function waitForSync(
   t: TestApp,
