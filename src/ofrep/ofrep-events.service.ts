@@ -92,15 +92,7 @@ export class OfrepEvents implements OnModuleInit, OnModuleDestroy {
       throw new StreamUnavailableError();
     }
     const current = await this.current(environment);
-    const slot = this.slots.take();
-    let connection: SseConnection;
-    try {
-      connection = open();
-    } catch (error) {
-      slot.release();
-      throw error;
-    }
-    connection.onClose(() => slot.release());
+    const connection = this.slots.open(open);
     const missed =
       lastEventId === undefined
         ? current.changedAt !== undefined && Date.now() - current.changedAt < FRESH_CHANGE_MS

@@ -4,6 +4,7 @@ import type { Counter, Gauge } from 'prom-client';
 import { StreamLimitError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
+import type { SseConnection } from './sse-connection.js';
 
 /** One held stream's place in the count; `release()` may be called more than once. */
 export interface StreamSlot {
@@ -74,6 +75,24 @@ export class StreamSlots {
         }
       },
     };
+  }
+
+  /**
+   * Opens a stream in a slot of its own (503 when none is left), in one synchronous step with
+   * the count, so no other request takes that slot in between; the slot is freed when the
+   * connection closes, or at once if opening it fails.
+   */
+  open(open: () => SseConnection): SseConnection {
+    const slot = this.take();
+    let connection: SseConnection;
+    try {
+      connection = open();
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    connection.onClose(() => slot.release());
+    return connection;
   }
 
   private warnFull(): void {

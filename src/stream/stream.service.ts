@@ -60,15 +60,7 @@ export class StreamService {
     authorization: string | undefined,
     open: () => SseConnection,
   ): void {
-    const slot = this.slots.take();
-    let connection: SseConnection;
-    try {
-      connection = open();
-    } catch (error) {
-      slot.release();
-      throw error;
-    }
-    connection.onClose(() => slot.release());
+    const connection = this.slots.open(open);
     const token = bearerToken(authorization);
     this.hub.attach(env, connection, {
       keyHash: sha256Hex(apiKey),
