@@ -167,7 +167,8 @@ export class CacheHealthService implements OnApplicationBootstrap, OnModuleDestr
     if (marker === null || marker === this.marker) {
       return;
     }
-    const refilled = this.marker !== undefined;
+    // Another value than the one seen, or one back after the cache was found without any.
+    const refilled = this.marker !== undefined || this.emptied;
     this.marker = marker;
     if (refilled) {
       this.logger.log('the cache was filled anew by another instance');

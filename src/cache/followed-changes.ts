@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { within } from '../common/within.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { RedisStreams } from './redis-streams.js';
 import { streamIdAtLeast } from './stream-ids.js';
 
 /** Longer than a replica takes to apply a burst on a loaded machine; then it answers anyway. */
 const CATCH_UP_MS = 3_000;
+/** How long Redis may take to say how far the stream goes before the read is answered anyway. */
+const ASK_MS = 500;
 
 interface Waiter {
   id: string;
@@ -63,8 +66,9 @@ export class FollowedChanges {
     }
     let newest: string;
     try {
-      newest = await this.newestAfterNow();
+      newest = await within(this.newestAfterNow(), ASK_MS);
     } catch {
+      // Redis down or hung: memory is the best answer there is, at once.
       return;
     }
     if (streamIdAtLeast(this.position, newest)) {

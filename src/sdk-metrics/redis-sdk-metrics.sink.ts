@@ -5,6 +5,7 @@ import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { RedisStreams } from '../cache/redis-streams.js';
 import { StreamPositions } from '../cache/stream-positions.js';
 import { MetricsNotStoredError } from '../common/errors/proxy-error.js';
+import { within } from '../common/within.js';
 import { AppConfig } from '../config/app-config.js';
 import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';
@@ -61,7 +62,11 @@ export class RedisSdkMetricsSink extends SdkMetricsSink implements OnModuleInit 
     });
     const producerId = randomUUID();
     try {
-      const id = await withDeadline(this.append(json, producerId), APPEND_DEADLINE_MS);
+      const id = await within(
+        this.append(json, producerId),
+        APPEND_DEADLINE_MS,
+        'answer from redis',
+      );
       this.custody.keep({ id, json, producerId });
       this.failing = false;
     } catch (err) {
@@ -148,12 +153,4 @@ export class RedisSdkMetricsSink extends SdkMetricsSink implements OnModuleInit 
       }
     }
   }
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from redis in ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -37,7 +37,13 @@ export class ChangePublisher {
       return;
     }
     const relayed = this.relay.relay(event);
-    this.tail = this.tail.then(() => relayed).then(() => this.publishHere(event));
+    this.tail = this.tail
+      .then(() => relayed)
+      .then(() => this.publishHere(event))
+      // One event that could not be announced must not hold back every later one.
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'could not announce a change to sdk streams'),
+      );
   }
 
   private publishHere(event: SdkEvent): void {

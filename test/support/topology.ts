@@ -129,7 +129,8 @@ export async function startTopology(
     AUTH_SECRET: TOPOLOGY_AUTH_SECRET,
     REDIS_READ_TIMEOUT: '500ms',
     REDIS_DIAL_TIMEOUT: '500ms',
-    LOG_LEVEL: 'ERROR',
+    // TOPOLOGY_LOG_LEVEL=DEBUG to read what the instances did (Instance.output()).
+    LOG_LEVEL: process.env.TOPOLOGY_LOG_LEVEL ?? 'ERROR',
     ADMIN_API_TOKEN: TOPOLOGY_ADMIN_TOKEN,
   };
   const primaryEnv = {
