@@ -6,7 +6,13 @@ import { RedisClient } from './redis.client.js';
 /** How long one XREAD blocks; a reader checks for shutdown in between. */
 const BLOCK_MS = 5_000;
 const BACKOFF_MIN_MS = 1_000;
-const BACKOFF_MAX_MS = 60_000;
+/**
+ * A reader retries at most this far apart: a cluster failover (or a slot map that catches up
+ * with it) can fail reads for several seconds, and a replica that then waits a minute would
+ * leave its SDKs without the changes made meanwhile for that long. An XREAD every 5 s costs
+ * nothing.
+ */
+const BACKOFF_MAX_MS = 5_000;
 /** Messages per read unless the subscriber asks for another number. */
 const BATCH = 100;
 
@@ -83,7 +89,7 @@ export class RedisStreams {
 
   /**
    * Reads `stream` after `from` until closed, calling `handle` for each message in order. Read
-   * errors back off from 1 s to 60 s and resume after the last message handled. `counters`
+   * errors back off from 1 s to 5 s and resume after the last message handled. `counters`
    * count each (re)subscription and each message by its handler's result; a handler rejects a
    * message that is not valid JSON with a SyntaxError. `batch` is how many messages one read
    * takes at most.
