@@ -119,8 +119,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err instanceof ProxyError) {
-      throw err;
+    // passport-jwt reports a failure of the key lookup as `info` (a 503 for a cache fault).
+    if (err instanceof ProxyError || info instanceof ProxyError) {
+      throw err instanceof ProxyError ? err : (info as ProxyError);
     }
     if (err || !user) {
       // passport gives `err` only for a failure of its own (a token it could not check at all).

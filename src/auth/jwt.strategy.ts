@@ -23,13 +23,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // KeyObject, not a string: jsonwebtoken would re-parse a string as a public key on every
       // verification, which dominated the cost of an SDK request. (Typings name only Buffers.)
       secretOrKeyProvider: (_request: unknown, token: string, done: KeyCallback) => {
-        void keys.verifyingFresh(token).then((key) => {
-          if (key) {
-            done(null, key as unknown as Buffer);
-          } else {
-            done(new Error('token signed with an unknown or retired secret'));
-          }
-        });
+        keys.verifyingFresh(token).then(
+          (key) => {
+            if (key) {
+              done(null, key as unknown as Buffer);
+            } else {
+              done(new Error('token signed with an unknown or retired secret'));
+            }
+          },
+          // A cache that could not say which secrets hold (503, never 401).
+          (err: unknown) => done(err as Error),
+        );
       },
       algorithms: ['HS256'],
       ignoreExpiration: false,

@@ -6,7 +6,7 @@ import { FleetCounts } from '../cache/fleet-counts.js';
 import { highestEpoch, SealedSlot } from '../cache/sealed-slot.js';
 import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
 import { type Held, judge } from '../cache/sealed-verdict.js';
-import { BadRequestError } from '../common/errors/proxy-error.js';
+import { BadRequestError, CacheUnavailableError } from '../common/errors/proxy-error.js';
 import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
@@ -63,6 +63,9 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private rotating: Promise<unknown> = Promise.resolve();
   private freshening?: Promise<void>;
   private freshAt = 0;
+  /** When the last re-read started, and whether it failed (the cache did not answer). */
+  private readStartedAt = 0;
+  private lastReadFailed = false;
 
   constructor(
     config: AppConfig,
@@ -133,7 +136,13 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     if (key !== undefined || kid === undefined || this.holds(kid)) {
       return key;
     }
-    await this.freshen();
+    // A re-read that started after this token arrived: one made a moment earlier (within
+    // FRESH_MS) may predate the rotation that made the token's secret.
+    await this.freshenSince(Date.now());
+    if (!this.holds(kid) && this.lastReadFailed) {
+      // The cache could not say: an SDK told 401 would take its token as bad for good.
+      throw new CacheUnavailableError();
+    }
     return this.verifying(token);
   }
 
@@ -152,15 +161,39 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     if (Date.now() - this.freshAt < FRESH_MS) {
       return Promise.resolve();
     }
-    this.freshening ??= this.refresh()
-      .catch((err: unknown) => {
-        this.logger.debug({ err }, 'could not re-read the token secrets: using what is held');
-      })
-      .finally(() => {
-        this.freshAt = Date.now();
-        this.freshening = undefined;
-      });
+    if (!this.freshening) {
+      this.readStartedAt = Date.now();
+      this.freshening = this.refresh()
+        .then(() => {
+          this.lastReadFailed = false;
+        })
+        .catch((err: unknown) => {
+          this.lastReadFailed = true;
+          this.logger.debug({ err }, 'could not re-read the token secrets: using what is held');
+        })
+        .finally(() => {
+          this.freshAt = Date.now();
+          this.freshening = undefined;
+        });
+    }
     return this.freshening;
+  }
+
+  /** Waits (at most FRESH_MS, plus one read) for a re-read that started at or after `since`. */
+  private async freshenSince(since: number): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (this.freshening) {
+        await this.freshening;
+      }
+      if (this.readStartedAt >= since) {
+        return;
+      }
+      const wait = this.freshAt + FRESH_MS - Date.now();
+      if (wait > 0) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      await this.freshen();
+    }
   }
 
   /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
