@@ -1,18 +1,9 @@
 import type { FeatureConfig } from '../model/feature-config.js';
+import { booleanFlag } from '../../test/support/flags.js';
 import { createEvaluationContext } from './evaluation-context.js';
 import { dependsOnTarget, servedReason } from './served-reason.js';
 
-const base: FeatureConfig = {
-  feature: 'f',
-  kind: 'boolean',
-  state: 'on',
-  offVariation: 'false',
-  defaultServe: { variation: 'true' },
-  variations: [
-    { identifier: 'true', value: 'true' },
-    { identifier: 'false', value: 'false' },
-  ],
-};
+const base: FeatureConfig = booleanFlag('f');
 const rollout = { bucketBy: 'identifier', variations: [{ variation: 'false', weight: 100 }] };
 const rule = (serve: FeatureConfig['defaultServe']) => ({
   priority: 1,
