@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import calculateSlot from 'cluster-key-slot';
 import { ask, clusterNodes, isLiveMaster, pollFor, servesSlot } from './cluster-nodes.js';
 import { freePort, waitForPort } from './ports.js';
 
@@ -12,6 +13,8 @@ const run = promisify(execFile);
 /** A cluster node also listens on its port + 10000 for the cluster bus. */
 const BUS_OFFSET = 10_000;
 const MASTERS = 3;
+/** The last slot of each master's range as `redis-cli --cluster create` splits 16,384 by 3. */
+const SHARD_ENDS = [5_460, 10_922, 16_383];
 /**
  * How long a silent node is taken for alive. Small, so a failover takes seconds; not smaller,
  * so a loaded 2-core machine does not fail masters over that were only slow.
@@ -52,6 +55,16 @@ export interface Failover {
  * which a single server never shows. With replicas, a master can be killed (SIGKILL) and its
  * replica promoted, and the killed node restarted to rejoin as a replica.
  */
+/**
+ * Which master a fresh cluster gives `key` to, as an index (0 to 2): `redis-cli --cluster
+ * create` splits the slots evenly, in order. A failover moves a shard to another node but
+ * keeps its slots together, so keys of one shard stay on one master.
+ */
+export function shardOf(key: string): number {
+  const slot = calculateSlot(key);
+  return SHARD_ENDS.findIndex((end) => slot <= end);
+}
+
 export class RedisCluster {
   private constructor(private readonly nodes: Node[]) {}
 

@@ -104,6 +104,10 @@ export interface TopologyOptions {
   started?: boolean;
   /** Boolean flags beside `dark-mode` (none unless told): a bigger environment to apply. */
   extraFlags?: number;
+  /** The environment's id (random unless told): where its keys live in a cluster. */
+  environmentId?: string;
+  /** The raw proxy key (random unless told): where its inventory lives in a cluster. */
+  proxyKey?: string;
 }
 
 /**
@@ -120,8 +124,15 @@ export async function startTopology(
       ? await RedisCluster.start({ replicas: options.clusterReplicas ?? 0 })
       : await RedisServer.start();
   const extra = Array.from({ length: options.extraFlags ?? 0 }, (_, i) => booleanFlag(`flag-${i}`));
-  const seed = environmentSeed({ featureConfigs: [booleanFlag('dark-mode'), ...extra] });
-  const upstream = new UpstreamEmulator({ seed: { environments: [seed] }, heartbeatMs: 500 });
+  const seed = environmentSeed({
+    featureConfigs: [booleanFlag('dark-mode'), ...extra],
+    ...(options.environmentId ? { id: options.environmentId } : {}),
+  });
+  const upstream = new UpstreamEmulator({
+    seed: { environments: [seed] },
+    heartbeatMs: 500,
+    proxyKey: options.proxyKey,
+  });
   const trap = new UpstreamEmulator({ seed: { environments: [] } });
   await Promise.all([upstream.start(), trap.start()]);
   const common = {

@@ -47,8 +47,16 @@ function listAccess<T>(
 }
 
 /**
- * The per-environment list updates behind flag, segment and SDK-key events, each keeping the
- * proxy key's inventory in step with what is stored.
+ * Brings the proxy key's inventory (the cleanup list, which no SDK reads) in step with what was
+ * just stored.
+ */
+export type InventoryUpdate = () => Promise<void>;
+
+/**
+ * The per-environment list updates behind flag, segment and SDK-key events. Each stores what
+ * SDKs read, then hands back the inventory update to run once the change is announced: a
+ * failed inventory write must not hide a change memory already holds (the repairing reload
+ * compares with memory, so it would find nothing left to announce).
  */
 @Injectable()
 export class ConfigLists {
@@ -62,33 +70,35 @@ export class ConfigLists {
   ) {}
 
   /** Re-fetches the environment's whole list from upstream and stores it (as the Go proxy). */
-  async refresh(kind: ListKind, env: string): Promise<void> {
-    await this.track(kind, env, await this.list(kind, env).refresh());
+  async refresh(kind: ListKind, env: string): Promise<InventoryUpdate> {
+    const ids = await this.list(kind, env).refresh();
+    return () => this.track(kind, env, ids);
   }
 
   /** Removes one item; the last one removes the list and its `-latest` too. */
-  async deleteItem(kind: ListKind, env: string, identifier: string): Promise<void> {
+  async deleteItem(kind: ListKind, env: string, identifier: string): Promise<InventoryUpdate> {
     const list = this.list(kind, env);
     const remaining = await list.without(identifier);
     if (remaining.length === 0) {
       await this.writer.deleteList(list.key);
       await this.writer.deleteKeys([this.itemKey(kind, env, identifier)]);
     }
-    await this.track(kind, env, remaining);
+    return () => this.track(kind, env, remaining);
   }
 
-  async addApiKey(env: string, hash: string): Promise<void> {
+  async addApiKey(env: string, hash: string): Promise<InventoryUpdate> {
     const name = CACHE_KEYS.authKey(hash);
     const names = await this.reader.apiKeyNames(env);
     await this.writer.addApiKey(env, hash);
     await this.writer.setApiKeys(env, names.includes(name) ? names : [...names, name]);
-    await this.inventory.update(this.proxyKey.value, (keys) => {
-      keys.add(name);
-      keys.add(CACHE_KEYS.apiConfigs(env));
-    });
+    return () =>
+      this.inventory.update(this.proxyKey.value, (keys) => {
+        keys.add(name);
+        keys.add(CACHE_KEYS.apiConfigs(env));
+      });
   }
 
-  async removeApiKey(env: string, hash: string): Promise<void> {
+  async removeApiKey(env: string, hash: string): Promise<InventoryUpdate> {
     const name = CACHE_KEYS.authKey(hash);
     const names = (await this.reader.apiKeyNames(env)).filter((n) => n !== name);
     await this.writer.deleteKeys([name]);
@@ -97,12 +107,13 @@ export class ConfigLists {
     } else {
       await this.writer.deleteKeys([CACHE_KEYS.apiConfigs(env)]);
     }
-    await this.inventory.update(this.proxyKey.value, (keys) => {
-      keys.delete(name);
-      if (names.length === 0) {
-        keys.delete(CACHE_KEYS.apiConfigs(env));
-      }
-    });
+    return () =>
+      this.inventory.update(this.proxyKey.value, (keys) => {
+        keys.delete(name);
+        if (names.length === 0) {
+          keys.delete(CACHE_KEYS.apiConfigs(env));
+        }
+      });
   }
 
   /** Replaces the environment's entries of this kind in the inventory with `ids`. */

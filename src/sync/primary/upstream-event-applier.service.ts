@@ -12,8 +12,11 @@ import { ProxyKey } from '../../upstream/proxy-key.js';
 const KEY_HASH = /^[0-9a-f]{64}$/;
 
 /**
- * Applies one upstream event to the cache and then announces it (docs/upstream.md). A
- * failed cache update throws, so the event is not announced; the next full reload repairs it.
+ * Applies one upstream event to the cache and then announces it (docs/upstream.md). A failed
+ * write of what SDKs read throws before the announcement, and the reload that repairs it
+ * announces the change (it differs from what memory holds). Once SDKs can read the change it
+ * is announced, and only then is the inventory updated: the repairing reload would find
+ * nothing to announce for a change memory already holds.
  */
 @Injectable()
 export class UpstreamEventApplier {
@@ -59,42 +62,47 @@ export class UpstreamEventApplier {
       return;
     }
     const kind = event.domain === 'flag' ? 'flags' : 'segments';
-    await (event.event === 'delete'
+    const updateInventory = await (event.event === 'delete'
       ? this.lists.deleteItem(kind, event.environment, event.identifier)
       : this.lists.refresh(kind, event.environment));
     this.publisher.publish(event);
+    await updateInventory();
   }
 
   private async removeEnvironments(event: UpstreamEvent): Promise<void> {
+    const removed: string[] = [];
     for (const env of event.environments) {
       const keys = [
         ...(await this.reader.apiKeyNames(env)),
         ...(await this.reader.environmentKeys(env)),
       ];
       await this.inventory.deleteAssets(keys);
-      await this.inventory.update(this.proxyKey.value, (set) =>
-        keys.forEach((key) => set.delete(key)),
-      );
+      removed.push(...keys);
     }
     this.publisher.closeEnvironments(event.environments);
     this.publisher.publish(event);
+    await this.inventory.update(this.proxyKey.value, (set) =>
+      removed.forEach((key) => set.delete(key)),
+    );
   }
 
   private async addApiKey(event: UpstreamEvent): Promise<void> {
     const env = this.keyEventEnvironment(event);
     if (env) {
-      await this.lists.addApiKey(env, event.apiKey);
+      const updateInventory = await this.lists.addApiKey(env, event.apiKey);
       // No SDK stream to tell; read replicas drop what they remember of the key.
       this.publisher.publish(event);
+      await updateInventory();
     }
   }
 
   private async removeApiKey(event: UpstreamEvent): Promise<void> {
     const env = this.keyEventEnvironment(event);
     if (env) {
-      await this.lists.removeApiKey(env, event.apiKey);
+      const updateInventory = await this.lists.removeApiKey(env, event.apiKey);
       this.publisher.closeEnvironments(event.environments);
       this.publisher.publish(event);
+      await updateInventory();
     }
   }
 
