@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { sha256Hex } from '../cache/cache-keys.js';
+import { CACHE_KEYS, KEY_NAMES, sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import { ConfigWriter } from '../cache/config-writer.service.js';
 import { EnvironmentMismatchError, UnauthorisedError } from '../common/errors/proxy-error.js';
 import type { Target } from '../model/target.js';
-import { AUTH_KEY_PREFIX, type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
+import { type SdkPrincipal, type SdkTokenClaims } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
 import { TargetForwarder } from './target-forwarder.service.js';
 
@@ -37,7 +37,8 @@ export class AuthService {
       this.targets.forward(apiKey, named);
     }
     const claims: SdkTokenClaims = {
-      apiKey: `${AUTH_KEY_PREFIX}${keyHash}`,
+      // The claim is the key's cache name, as the Go proxy writes it.
+      apiKey: CACHE_KEYS.authKey(keyHash),
       environment,
       clusterIdentifier: CLUSTER_IDENTIFIER,
       ...(await this.environmentClaims(environment)),
@@ -56,9 +57,7 @@ export class AuthService {
     if (typeof apiKey !== 'string' || typeof environment !== 'string') {
       throw new UnauthorisedError('missing or malformed jwt');
     }
-    const keyHash = apiKey.startsWith(AUTH_KEY_PREFIX)
-      ? apiKey.slice(AUTH_KEY_PREFIX.length)
-      : apiKey;
+    const keyHash = KEY_NAMES.authKeyHash(apiKey) ?? apiKey;
     const keyEnvironment = await this.reader.environmentOfKey(keyHash);
     if (keyEnvironment === null) {
       throw new UnauthorisedError('invalid or revoked token');

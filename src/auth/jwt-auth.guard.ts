@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { CACHE_KEYS } from '../cache/cache-keys.js';
 import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
 import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import {
@@ -12,7 +13,7 @@ import {
 import { AppConfig } from '../config/app-config.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import { AuthService } from './auth.service.js';
-import { AUTH_KEY_PREFIX, type SdkPrincipal } from './sdk-token.js';
+import type { SdkPrincipal } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
 import { bearerToken, VerifiedTokens } from './verified-tokens.js';
 
@@ -102,7 +103,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (token !== undefined && known !== undefined) {
       if (this.keys.verifying(token) !== undefined) {
         request.user = await this.auth.principalOf({
-          apiKey: `${AUTH_KEY_PREFIX}${known.keyHash}`,
+          apiKey: CACHE_KEYS.authKey(known.keyHash),
           environment: known.environment,
         });
         return;

@@ -18,5 +18,3 @@ export interface SdkPrincipal {
   environment: string;
   keyHash: string;
 }
-
-export const AUTH_KEY_PREFIX = 'auth-key-';

@@ -1,4 +1,4 @@
-import { CACHE_KEYS, loggableKey, sha256Hex } from './cache-keys.js';
+import { CACHE_KEYS, KEY_NAMES, loggableKey, sha256Hex } from './cache-keys.js';
 
 describe('CACHE_KEYS', () => {
   const env = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';
@@ -37,5 +37,44 @@ describe(loggableKey.name, () => {
     );
     expect(loggableKey(CACHE_KEYS.authKey(hash))).toBe(`auth-key-${hash.slice(0, 12)}…`);
     expect(loggableKey('env-1234-feature-configs')).toBe('env-1234-feature-configs');
+  });
+});
+
+describe('KEY_NAMES', () => {
+  const env = '515975dd-a4a6-41fe-aefb-ffc088e2b4ec';
+  const hash = sha256Hex('an sdk key');
+
+  it('reads back what CACHE_KEYS builds', () => {
+    expect(KEY_NAMES.authKeyHash(CACHE_KEYS.authKey(hash))).toBe(hash);
+    expect(KEY_NAMES.list(CACHE_KEYS.featureConfigs(env))).toEqual({ env, kind: 'flags' });
+    expect(KEY_NAMES.list(CACHE_KEYS.segments(env))).toEqual({ env, kind: 'segments' });
+    expect(KEY_NAMES.list(CACHE_KEYS.apiConfigs(env))).toEqual({ env, kind: 'apiKeys' });
+    expect(KEY_NAMES.isInventory(CACHE_KEYS.inventory('a proxy key'))).toBe(true);
+  });
+
+  it('never takes an item or a target named like a list for a list', () => {
+    for (const key of [
+      CACHE_KEYS.featureConfig(env, 'beta-segments'),
+      CACHE_KEYS.segment(env, 'all-feature-configs'),
+      CACHE_KEYS.targetConfig(env, 'user-feature-configs'),
+      CACHE_KEYS.latest(CACHE_KEYS.featureConfigs(env)),
+    ]) {
+      expect(KEY_NAMES.list(key)).toBeUndefined();
+      expect(KEY_NAMES.hasLatest(key)).toBe(false);
+    }
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.featureConfig(env, 'beta-segments'))).toBeUndefined();
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.targetConfig(env, 'user-feature-configs'))).toBe(
+      'target',
+    );
+  });
+
+  it('tells what memory serves SDKs from, and nothing else', () => {
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.featureConfigs(env))).toBe('flags');
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.segments(env))).toBe('segments');
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.authKey(hash))).toBe('authKey');
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.apiConfigs(env))).toBeUndefined();
+    expect(KEY_NAMES.servedKind(CACHE_KEYS.seedMarker)).toBeUndefined();
+    expect(KEY_NAMES.hasLatest(CACHE_KEYS.segments(env))).toBe(true);
+    expect(KEY_NAMES.isInventory(CACHE_KEYS.sdkMetricsPosition)).toBe(false);
   });
 });

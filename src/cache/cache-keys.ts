@@ -1,20 +1,32 @@
 import { createHash } from 'node:crypto';
 
+const AUTH_KEY_PREFIX = 'auth-key-';
+/** What every proxy key's inventory name ends with: how other keys' inventories are found. */
+export const INVENTORY_SUFFIX = '-inventory';
+
+/** The two kinds of per-environment list, each with an item key per entry. */
+export type ListKind = 'flags' | 'segments';
+
 /**
  * Every Redis key name ff-relay reads or writes, exactly as the Harness proxy lays them out
  * (docs/redis-layout.md), so Go replicas and tooling keep working against the same database.
  */
 export const CACHE_KEYS = {
-  authKey: (keyHash: string) => `auth-key-${keyHash}`,
+  authKey: (keyHash: string) => `${AUTH_KEY_PREFIX}${keyHash}`,
   apiConfigs: (env: string) => `env-${env}-api-configs`,
   featureConfigs: (env: string) => `env-${env}-feature-configs`,
   featureConfig: (env: string, feature: string) => `env-${env}-feature-config-${feature}`,
   segments: (env: string) => `env-${env}-segments`,
   segment: (env: string, identifier: string) => `env-${env}-segment-${identifier}`,
+  /** What every key of an environment's config and targets starts with (not its SDK keys). */
+  environmentPrefix: (env: string) => `env-${env}-`,
+  /** What the item keys of an environment's flags or segments start with. */
+  itemPrefix: (kind: ListKind, env: string) =>
+    kind === 'flags' ? `env-${env}-feature-config-` : `env-${env}-segment-`,
   targetConfigs: (env: string) => `env-${env}-target-configs`,
   targetConfig: (env: string, identifier: string) => `env-${env}-target-config-${identifier}`,
   /** Named by the proxy key's hash: the Go proxy leaks the raw key into this name. */
-  inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}-inventory`,
+  inventory: (proxyKey: string) => `key-${sha256Hex(proxyKey)}${INVENTORY_SUFFIX}`,
   latest: (listKey: string) => `${listKey}-latest`,
   streamHealth: 'ffproxy_saas_stream_health',
   /** Redis streams between a primary and its read replicas (docs/redis-layout.md). */
@@ -61,3 +73,58 @@ export function loggableKey(key: string): string {
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }
+
+/** The kinds of stored value SDK requests are served from (memory mirrors only these). */
+export type ServedKind = ListKind | 'authKey' | 'target';
+
+/** A flag or segment list, an SDK-key list or an item, by what its name says. */
+const LIST_KEY =
+  /^env-((?:(?!-feature-config-|-segment-|-target-config-).)+)-(feature-configs|segments|api-configs)$/;
+const LIST_KINDS = {
+  'feature-configs': 'flags',
+  segments: 'segments',
+  'api-configs': 'apiKeys',
+} as const;
+const INVENTORY_KEY = /^key-[0-9a-f]{64}-inventory$/;
+
+/** Reading key names back: the only place besides {@link CACHE_KEYS} that knows the layout. */
+export const KEY_NAMES = {
+  /** The SDK key hash an `auth-key-<hash>` name holds, else undefined. */
+  authKeyHash(key: string): string | undefined {
+    return key.startsWith(AUTH_KEY_PREFIX) ? key.slice(AUTH_KEY_PREFIX.length) : undefined;
+  },
+
+  /** The environment and kind of a list key (never of an item named like one), else undefined. */
+  list(key: string): { env: string; kind: ListKind | 'apiKeys' } | undefined {
+    const match = LIST_KEY.exec(key);
+    const [, env, suffix] = match ?? [];
+    return env && suffix ? { env, kind: LIST_KINDS[suffix as keyof typeof LIST_KINDS] } : undefined;
+  },
+
+  /** Flag and segment lists have a `-latest` companion (Harness layout). */
+  hasLatest(key: string): boolean {
+    const kind = KEY_NAMES.list(key)?.kind;
+    return kind === 'flags' || kind === 'segments';
+  },
+
+  isInventory(key: string): boolean {
+    return INVENTORY_KEY.test(key);
+  },
+
+  /** What memory keeps of a key, by its name; undefined: not served to SDKs, not mirrored. */
+  servedKind(key: string): ServedKind | undefined {
+    if (key.startsWith(AUTH_KEY_PREFIX)) {
+      return 'authKey';
+    }
+    if (!key.startsWith('env-')) {
+      return undefined;
+    }
+    if (key.endsWith('-feature-configs') || key.endsWith('-segments')) {
+      const kind = KEY_NAMES.list(key)?.kind;
+      if (kind === 'flags' || kind === 'segments') {
+        return kind;
+      }
+    }
+    return key.includes('-target-config-') ? 'target' : undefined;
+  },
+};

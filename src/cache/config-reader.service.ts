@@ -103,7 +103,7 @@ export class ConfigReader {
 
   /** Every key of an environment's config and targets (not its SDK keys). */
   environmentKeys(env: string): Promise<string[]> {
-    return this.store.scan(`env-${env}-`);
+    return this.store.scan(CACHE_KEYS.environmentPrefix(env));
   }
 
   /** Counts a read as a memoize hit (served decoded) or miss (about to be decoded). */

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CACHE_KEYS, loggableKey } from './cache-keys.js';
+import { CACHE_KEYS, INVENTORY_SUFFIX, KEY_NAMES, loggableKey } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
-
-const INVENTORY_KEY = /^key-.+-inventory$/;
-const LIST_KEY = /-(feature-configs|segments)$/;
 
 /**
  * The inventory of a proxy key (docs/redis-layout.md): the set of cache keys its config owns,
@@ -44,7 +41,9 @@ export class InventoryRepository {
 
   /** Deletes keys, and the `-latest` companion of any list key among them. */
   async deleteAssets(keys: Iterable<string>): Promise<void> {
-    const all = [...keys].flatMap((key) => (LIST_KEY.test(key) ? [key, `${key}-latest`] : [key]));
+    const all = [...keys].flatMap((key) =>
+      KEY_NAMES.hasLatest(key) ? [key, CACHE_KEYS.latest(key)] : [key],
+    );
     if (all.length > 0) {
       await this.store.del(all);
     }
@@ -57,8 +56,8 @@ export class InventoryRepository {
    */
   async purgeOthers(proxyKey: string, keep: ReadonlySet<string>): Promise<void> {
     const own = CACHE_KEYS.inventory(proxyKey);
-    const others = (await this.store.scan('-inventory')).filter(
-      (key) => key !== own && INVENTORY_KEY.test(key),
+    const others = (await this.store.scan(INVENTORY_SUFFIX)).filter(
+      (key) => key !== own && KEY_NAMES.isInventory(key),
     );
     for (const key of others) {
       try {

@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
-import { sha256Hex } from './cache-keys.js';
+import { KEY_NAMES, type ServedKind, sha256Hex } from './cache-keys.js';
 import { FlagSet } from './flag-set.js';
 import { SegmentSet } from './segment-set.js';
-
-/** The kinds of stored value SDK requests are served from. Everything else is not mirrored. */
-export type MirroredKind = 'flags' | 'segments' | 'authKey' | 'target';
 
 /** A bound on the entries that SDK traffic, not config, decides the number of. */
 const MAX_TARGETS = 10_000;
@@ -25,8 +22,6 @@ export interface ServedEnvironment {
   segments: SegmentSet;
 }
 
-/** A list key; the environment part excludes item keys of flags named like a list. */
-const LIST_KEY = /^env-((?:(?!-feature-config-|-segment-).)+)-(feature-configs|segments)$/;
 const EMPTY_FLAGS = new FlagSet('', []);
 const EMPTY_SEGMENTS = new SegmentSet('', []);
 
@@ -73,7 +68,7 @@ export class MemoryMirror {
   /** Records values the store now holds (after a write, or a read on a miss). */
   record(entries: Iterable<readonly [string, string | null]>, now = Date.now()): void {
     for (const [key, raw] of entries) {
-      const kind = kindOf(key);
+      const kind = KEY_NAMES.servedKind(key);
       if (kind) {
         this.put(kind, key, raw, now);
       }
@@ -101,7 +96,7 @@ export class MemoryMirror {
   /** Drops the SDK keys that belong to an environment. */
   dropKeysOf(env: string): void {
     for (const [key, entry] of this.config) {
-      if (key.startsWith('auth-key-') && this.environment(entry) === env) {
+      if (KEY_NAMES.authKeyHash(key) !== undefined && this.environment(entry) === env) {
         this.config.delete(key);
       }
     }
@@ -116,7 +111,7 @@ export class MemoryMirror {
     if (!entry) {
       return undefined;
     }
-    const rechecks = kindOf(key) === 'target' || entry.raw === null;
+    const rechecks = this.targets.has(key) || entry.raw === null;
     return { entry, fresh: !rechecks || now - entry.checkedAt < RECHECK_MS };
   }
 
@@ -157,15 +152,16 @@ export class MemoryMirror {
       return env;
     };
     for (const [key, entry] of this.config) {
-      const list = LIST_KEY.exec(key);
-      if (key.startsWith('auth-key-')) {
+      const hash = KEY_NAMES.authKeyHash(key);
+      const list = KEY_NAMES.list(key);
+      if (hash !== undefined) {
         const env = this.environment(entry);
         if (env !== null) {
-          of(env).apiKeys.push(key.slice('auth-key-'.length));
+          of(env).apiKeys.push(hash);
         }
-      } else if (list?.[1] && entry.raw !== null) {
-        const env = of(list[1]);
-        if (list[2] === 'feature-configs') {
+      } else if (list && list.kind !== 'apiKeys' && entry.raw !== null) {
+        const env = of(list.env);
+        if (list.kind === 'flags') {
           env.flags = this.flags(entry);
         } else {
           env.segments = this.segments(entry);
@@ -179,7 +175,7 @@ export class MemoryMirror {
   configBytes(): number {
     let bytes = 0;
     for (const [key, entry] of this.config) {
-      if (!key.startsWith('auth-key-')) {
+      if (KEY_NAMES.authKeyHash(key) === undefined) {
         bytes += entry.size ?? 0;
       }
     }
@@ -195,7 +191,7 @@ export class MemoryMirror {
     };
   }
 
-  private put(kind: MirroredKind, key: string, raw: string | null, now: number): void {
+  private put(kind: ServedKind, key: string, raw: string | null, now: number): void {
     const version = raw === null ? '' : sha256Hex(raw);
     if (kind === 'target') {
       const known = this.targets.get(key);
@@ -216,7 +212,7 @@ export class MemoryMirror {
     if (kind === 'authKey' && raw === null) {
       const known = this.config.get(key);
       if (known !== undefined && known.raw !== null) {
-        const hash = key.slice('auth-key-'.length);
+        const hash = KEY_NAMES.authKeyHash(key) ?? '';
         this.keyRemovedListeners.forEach((listener) => listener(hash));
       }
       this.config.delete(key);
@@ -256,22 +252,6 @@ export class MemoryMirror {
     }
     return { raw, version, checkedAt: now };
   }
-}
-
-export function kindOf(key: string): MirroredKind | undefined {
-  if (key.startsWith('auth-key-')) {
-    return 'authKey';
-  }
-  if (!key.startsWith('env-')) {
-    return undefined;
-  }
-  if (key.endsWith('-feature-configs')) {
-    return 'flags';
-  }
-  if (key.endsWith('-segments')) {
-    return 'segments';
-  }
-  return key.includes('-target-config-') ? 'target' : undefined;
 }
 
 function bounded<V>(map: Map<string, V>, max: number): Map<string, V> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import { CACHE_KEYS, type ListKind } from '../../cache/cache-keys.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { ConfigWriter } from '../../cache/config-writer.service.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
@@ -8,8 +8,6 @@ import type { FeatureConfig } from '../../model/feature-config.js';
 import type { Segment } from '../../model/segment.js';
 import { UpstreamClient } from '../../upstream/upstream.client.js';
 import { ProxyKey } from '../../upstream/proxy-key.js';
-
-export type ListKind = 'flags' | 'segments';
 
 /** One environment's list of one kind, in terms of item ids. */
 interface ListAccess {
@@ -119,7 +117,7 @@ export class ConfigLists {
   /** Replaces the environment's entries of this kind in the inventory with `ids`. */
   private async track(kind: ListKind, env: string, ids: readonly string[]): Promise<void> {
     const listKey = kind === 'flags' ? CACHE_KEYS.featureConfigs(env) : CACHE_KEYS.segments(env);
-    const prefix = kind === 'flags' ? `env-${env}-feature-config-` : `env-${env}-segment-`;
+    const prefix = CACHE_KEYS.itemPrefix(kind, env);
     await this.inventory.update(this.proxyKey.value, (keys) => {
       [...keys]
         .filter((key) => key.startsWith(prefix) || key === listKey)

@@ -3,6 +3,7 @@ import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { ConfigWriter } from '../../cache/config-writer.service.js';
 import { MemoryMirror } from '../../cache/memory-mirror.js';
+import { KEY_NAMES } from '../../cache/cache-keys.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { SdkEvent } from '../../stream/sdk-event.js';
@@ -152,7 +153,7 @@ export class FullReloadService {
         this.reader.segments(id),
         this.reader.apiKeyNames(id),
       ]);
-      const apiKeys = keys.map((name) => name.replace(/^auth-key-/, ''));
+      const apiKeys = keys.map((name) => KEY_NAMES.authKeyHash(name) ?? name);
       served.set(id, { flags: flags.flags, segments: segments.segments, apiKeys });
     }
     return served;

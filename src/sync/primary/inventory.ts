@@ -1,4 +1,4 @@
-import { CACHE_KEYS } from '../../cache/cache-keys.js';
+import { CACHE_KEYS, KEY_NAMES } from '../../cache/cache-keys.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 
 /** Where an inventory key came from, so notifications never have to parse key names. */
@@ -63,13 +63,11 @@ export function diffInventory(
   };
 }
 
-const LIST_KEY = /^env-([0-9a-f-]{36})-(feature-configs|segments|api-configs)$/;
-
 /** The environments an inventory holds lists of. */
 export function environmentsOf(inventory: Iterable<string>): string[] {
   const envs = new Set<string>();
   for (const key of inventory) {
-    const env = LIST_KEY.exec(key)?.[1];
+    const env = KEY_NAMES.list(key)?.env;
     if (env) {
       envs.add(env);
     }
