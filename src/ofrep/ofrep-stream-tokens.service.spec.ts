@@ -1,15 +1,18 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import type { SigningKeys } from '../auth/signing-keys.service.js';
 import { UnauthorisedError } from '../common/errors/proxy-error.js';
-import { OfrepStreamTokens, STREAM_TOKEN_TTL_S } from './ofrep-stream-tokens.service.js';
+import {
+  OfrepStreamTokens,
+  STREAM_TOKEN_TTL_S,
+  type StreamTokenKeys,
+} from './ofrep-stream-tokens.service.js';
 
 /** The one secret of a relay that never rotated: what SigningKeys answers then. */
-function fakeKeys(key: KeyObject): SigningKeys {
+function fakeKeys(key: KeyObject): StreamTokenKeys {
   return {
     signing: () => ({ key }),
     verifyingFresh: () => Promise.resolve(key),
-  } as unknown as SigningKeys;
+  };
 }
 
 describe(OfrepStreamTokens.name, () => {

@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { SigningKeys } from '../auth/signing-keys.service.js';
 import { UnauthorisedError } from '../common/errors/proxy-error.js';
@@ -15,6 +15,9 @@ const ISSUE_WINDOW_S = 15 * 60;
 const PURPOSE = 'ofrep-events';
 /** Tokens of the current window kept for reuse (every bulk answer names one). */
 const MAX_ISSUED = 10_000;
+
+/** What stream tokens need of the SDK-token secrets. */
+export type StreamTokenKeys = Pick<SigningKeys, 'signing' | 'verifyingFresh'>;
 
 export interface StreamGrant {
   environment: string;
@@ -36,7 +39,8 @@ export class OfrepStreamTokens {
 
   constructor(
     private readonly jwt: JwtService,
-    private readonly keys: SigningKeys,
+    /** Only what tokens need of the secrets (a test hands the one secret it signs with). */
+    @Inject(SigningKeys) private readonly keys: StreamTokenKeys,
   ) {}
 
   issue(grant: StreamGrant, nowMs = Date.now()): string {

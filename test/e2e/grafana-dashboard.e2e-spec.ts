@@ -168,8 +168,9 @@ describe('observability/grafana/ff-relay-dashboard.json', () => {
     const registries = [primary, replica].map((app) => app.app.get(Registry));
     const exported = new Map<string, string[]>();
     for (const metric of registries.flatMap((registry) => registry.getMetricsAsArray())) {
-      const { name, labelNames } = metric as unknown as { name: string; labelNames?: string[] };
-      exported.set(name, labelNames ?? []);
+      // prom-client types leave out the label names every metric object carries.
+      const labelNames = 'labelNames' in metric ? metric.labelNames : undefined;
+      exported.set(metric.name, Array.isArray(labelNames) ? labelNames.map(String) : []);
     }
     const types = new Map([...exported.keys()].map((name) => [name, 'histogram']));
     const labelsOf = (sample: string): Set<string> => {
