@@ -1,7 +1,7 @@
 import type { FeatureConfig } from '../model/feature-config.js';
 import { normaliseFlag, normaliseSegment } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
-import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
+import { CACHE_KEYS, type ListKind, sha256Hex } from './cache-keys.js';
 
 export type Entry = readonly [string, string];
 
@@ -38,21 +38,21 @@ export function apiKeyEntries(env: string, hashes: readonly string[], withList: 
   return entries;
 }
 
-/** Per-item keys of `previous` (a stored list's JSON) that are not written again. */
+/** The ids of a stored flag or segment list's JSON (none when absent or not a list). */
+export function listIds(kind: ListKind, raw: string | Buffer | null): string[] {
+  const parsed: unknown = raw?.length ? JSON.parse(raw.toString()) : [];
+  const field = kind === 'flags' ? 'feature' : 'identifier';
+  return (Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [])
+    .map((item) => item[field])
+    .filter((id): id is string => typeof id === 'string');
+}
+
+/** Item keys of the previous list's ids that are not written again. */
 export function staleItemKeys(
-  previous: string | null,
-  idOf: (item: Record<string, unknown>) => unknown,
+  previousIds: readonly string[],
   itemKey: (id: string) => string,
   written: readonly Entry[],
 ): string[] {
-  if (previous === null) {
-    return [];
-  }
   const kept = new Set(written.map(([key]) => key));
-  const items = JSON.parse(previous) as Record<string, unknown>[];
-  return items
-    .map(idOf)
-    .filter((id): id is string => typeof id === 'string')
-    .map(itemKey)
-    .filter((key) => !kept.has(key));
+  return previousIds.map(itemKey).filter((key) => !kept.has(key));
 }

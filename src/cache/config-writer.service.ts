@@ -3,13 +3,14 @@ import type { FeatureConfig } from '../model/feature-config.js';
 import { normaliseTarget } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
-import { CACHE_KEYS } from './cache-keys.js';
+import { CACHE_KEYS, type ListKind } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import {
   apiKeyEntries,
   type Entry,
   flagEntries,
+  listIds,
   segmentEntries,
   staleItemKeys,
 } from './config-entries.js';
@@ -89,28 +90,41 @@ export class ConfigWriter {
     await this.store.set(entries);
   }
 
+  /**
+   * Item keys of the lists being rewritten that the new lists leave out. The previous ids come
+   * from memory, which holds every list this instance wrote or served; the store is asked only
+   * for lists memory does not know (a primary's first load on a warm cache).
+   */
   private async staleItems(env: string, sets: readonly Entry[]): Promise<string[]> {
-    const flagsKey = CACHE_KEYS.featureConfigs(env);
-    const segmentsKey = CACHE_KEYS.segments(env);
     const writes = new Set(sets.map(([key]) => key));
-    const [flags, segments] = await this.store.mget([flagsKey, segmentsKey]);
-    return [
-      ...(writes.has(flagsKey)
-        ? staleItemKeys(
-            flags ?? null,
-            (f) => f.feature,
-            (id) => CACHE_KEYS.featureConfig(env, id),
-            sets,
-          )
-        : []),
-      ...(writes.has(segmentsKey)
-        ? staleItemKeys(
-            segments ?? null,
-            (s) => s.identifier,
-            (id) => CACHE_KEYS.segment(env, id),
-            sets,
-          )
-        : []),
+    const lists: { kind: ListKind; key: string; itemKey: (id: string) => string }[] = [
+      {
+        kind: 'flags',
+        key: CACHE_KEYS.featureConfigs(env),
+        itemKey: (id) => CACHE_KEYS.featureConfig(env, id),
+      },
+      {
+        kind: 'segments',
+        key: CACHE_KEYS.segments(env),
+        itemKey: (id) => CACHE_KEYS.segment(env, id),
+      },
     ];
+    const stale: string[] = [];
+    const unknown: typeof lists = [];
+    for (const list of lists.filter(({ key }) => writes.has(key))) {
+      const ids = this.mirror.listIds(list.kind, list.key);
+      if (ids) {
+        stale.push(...staleItemKeys(ids, list.itemKey, sets));
+      } else {
+        unknown.push(list);
+      }
+    }
+    if (unknown.length > 0) {
+      const stored = await this.store.mget(unknown.map(({ key }) => key));
+      unknown.forEach(({ kind, itemKey }, i) => {
+        stale.push(...staleItemKeys(listIds(kind, stored[i] ?? null), itemKey, sets));
+      });
+    }
+    return stale;
   }
 }

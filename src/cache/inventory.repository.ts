@@ -33,10 +33,17 @@ export class InventoryRepository {
     await this.store.set([[CACHE_KEYS.inventory(proxyKey), text]]);
   }
 
+  /**
+   * Applies `change` and writes the inventory only if it added or removed a key: a flag patched
+   * in place leaves it as it was, and rewriting it (~180,000 names at 5,000 environments) on
+   * every event would cost more than the change itself.
+   */
   async update(proxyKey: string, change: (keys: Set<string>) => void): Promise<void> {
-    const keys = await this.load(proxyKey);
+    const keys = new ChangeTrackingSet(await this.load(proxyKey));
     change(keys);
-    await this.save(proxyKey, keys);
+    if (keys.changed) {
+      await this.save(proxyKey, keys);
+    }
   }
 
   /** Deletes keys, and the `-latest` companion of any list key among them. */
@@ -73,5 +80,37 @@ export class InventoryRepository {
         );
       }
     }
+  }
+}
+
+/** A set that knows whether its keys differ from those it started with. */
+class ChangeTrackingSet extends Set<string> {
+  private readonly added = new Set<string>();
+  private readonly removed = new Set<string>();
+
+  constructor(keys: Iterable<string>) {
+    super();
+    for (const key of keys) {
+      super.add(key);
+    }
+  }
+
+  get changed(): boolean {
+    return this.added.size > 0 || this.removed.size > 0;
+  }
+
+  override add(key: string): this {
+    if (!this.has(key) && !this.removed.delete(key)) {
+      this.added.add(key);
+    }
+    return super.add(key);
+  }
+
+  override delete(key: string): boolean {
+    const deleted = super.delete(key);
+    if (deleted && !this.added.delete(key)) {
+      this.removed.add(key);
+    }
+    return deleted;
   }
 }

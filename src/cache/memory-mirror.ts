@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
-import { KEY_NAMES, type ServedKind, sha256Hex } from './cache-keys.js';
+import { KEY_NAMES, type ListKind, type ServedKind, sha256Hex } from './cache-keys.js';
+import { listIds } from './config-entries.js';
 import { FlagSet } from './flag-set.js';
 import { SegmentSet } from './segment-set.js';
 
@@ -125,6 +126,24 @@ export class MemoryMirror {
     entry.decoded ??= new SegmentSet(entry.version, decodeList(entry.raw) as Segment[]);
     entry.raw = entry.raw === null ? null : '';
     return entry.decoded as SegmentSet;
+  }
+
+  /**
+   * The item ids of a flag or segment list memory holds, without keeping a decoded copy (a
+   * primary holds its lists undecoded); undefined when memory does not know the list.
+   */
+  listIds(kind: ListKind, key: string): string[] | undefined {
+    const entry = this.config.get(key) ?? this.unknownKeys.get(key);
+    if (!entry) {
+      return undefined;
+    }
+    if (entry.decoded instanceof FlagSet) {
+      return entry.decoded.flags.map((flag) => flag.feature);
+    }
+    if (entry.decoded instanceof SegmentSet) {
+      return entry.decoded.segments.map((segment) => segment.identifier);
+    }
+    return listIds(kind, entry.raw);
   }
 
   environment(entry: MirrorEntry): string | null {

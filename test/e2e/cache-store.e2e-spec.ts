@@ -144,6 +144,19 @@ describe.each(backends)('CacheStore contract: %s', (_name, make) => {
       expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'b'))).toBeNull();
     });
 
+    it('finds them in the stored list when memory has not seen it, and in a decoded one', async () => {
+      await readerAndWriter(store).writer.writeFlags(ENV, [flag('a'), flag('b'), flag('c')]);
+      // Another instance's memory: the previous list is read from the store.
+      const { writer, reader } = readerAndWriter(store);
+      await writer.writeFlags(ENV, [flag('a', 2), flag('c', 2)]);
+      expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'b'))).toBeNull();
+      // Served once (decoded in memory), then rewritten without `c`.
+      expect((await reader.flags(ENV)).flags).toHaveLength(2);
+      await writer.writeFlags(ENV, [flag('a', 3)]);
+      expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'c'))).toBeNull();
+      expect(await store.get(CACHE_KEYS.featureConfig(ENV, 'a'))).not.toBeNull();
+    });
+
     it('serves the same bytes until the list changes, then the new version', async () => {
       const { writer, reader } = readerAndWriter(store);
       await writer.writeFlags(ENV, [flag('a')]);
