@@ -7,6 +7,7 @@ import { CacheModule } from '../cache/cache.module.js';
 import { REPLICA_FENCE } from '../common/guards/replica-mode.guard.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { StreamModule } from '../stream/stream.module.js';
 import { UpstreamModule } from '../upstream/upstream.module.js';
 import { AdminAudit } from './admin-audit.js';
 import { AdminController } from './admin.controller.js';
@@ -24,7 +25,7 @@ export class AdminModule {
     }
     return {
       module: AdminModule,
-      imports: [CacheModule, MetricsModule, SigningKeysModule, UpstreamModule],
+      imports: [CacheModule, MetricsModule, SigningKeysModule, StreamModule, UpstreamModule],
       controllers: [AdminController],
       providers: [
         AdminGuard,

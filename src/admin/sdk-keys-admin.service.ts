@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SdkKeyRegistry, type SdkKeyKind } from '../cache/sdk-key-registry.service.js';
 import { ConflictError } from '../common/errors/proxy-error.js';
+import { StreamHub } from '../stream/stream-hub.service.js';
 import type { AdminCall } from './admin-call.js';
 import { requireGracePeriod } from './dto/grace-period.js';
 import { SdkKeyCreatedDto } from './dto/sdk-keys.dto.js';
@@ -15,6 +16,7 @@ export class SdkKeysAdmin {
   constructor(
     @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,
     private readonly registry: SdkKeyRegistry,
+    private readonly streams: StreamHub,
   ) {}
 
   async create(environment: string, kind: SdkKeyKind, call: AdminCall): Promise<SdkKeyCreatedDto> {
@@ -33,7 +35,9 @@ export class SdkKeysAdmin {
   ): Promise<void> {
     this.requireOffline(call);
     call.note({ environment, fingerprint, gracePeriod });
-    await this.registry.remove(environment, fingerprint, requireGracePeriod(gracePeriod));
+    await this.registry.remove(environment, fingerprint, requireGracePeriod(gracePeriod), (hash) =>
+      this.streams.closeKey(hash),
+    );
   }
 
   private requireOffline(call: AdminCall): void {

@@ -55,16 +55,6 @@ export class MemoryMirror {
   private readonly targets = new Map<string, MirrorEntry>();
   private readonly unknownKeys = new Map<string, MirrorEntry>();
   private targetBytes = 0;
-  private readonly keyRemovedListeners = new Set<(keyHash: string) => void>();
-
-  /**
-   * Calls `listener` with the hash of every SDK key that stops being known (removed upstream, by
-   * an operator, or told by the primary), so whatever it opened (SDK streams) can be closed.
-   */
-  onKeyRemoved(listener: (keyHash: string) => void): () => void {
-    this.keyRemovedListeners.add(listener);
-    return () => this.keyRemovedListeners.delete(listener);
-  }
 
   /** Records values the store now holds (after a write, or a read on a miss). */
   record(entries: Iterable<readonly [string, string | null]>, now = Date.now()): void {
@@ -229,11 +219,6 @@ export class MemoryMirror {
       return;
     }
     if (kind === 'authKey' && raw === null) {
-      const known = this.config.get(key);
-      if (known !== undefined && known.raw !== null) {
-        const hash = KEY_NAMES.authKeyHash(key) ?? '';
-        this.keyRemovedListeners.forEach((listener) => listener(hash));
-      }
       this.config.delete(key);
       bounded(this.unknownKeys, MAX_UNKNOWN_KEYS).set(key, { raw, version, checkedAt: now });
       return;

@@ -9,6 +9,8 @@ import { ConfigWriter } from './config-writer.service.js';
 import { MemoryMirror } from './memory-mirror.js';
 
 export type SdkKeyKind = 'server' | 'client';
+/** Told the hash of a key once its removal took effect. */
+export type KeyRemoved = (keyHash: string) => void;
 
 interface Ledger {
   created: { hash: string; environment: string; kind: SdkKeyKind }[];
@@ -19,8 +21,8 @@ interface Ledger {
  * SDK keys an operator manages on an offline relay, which is then the authority for them: keys
  * created on top of CONFIG_DIR, and keys removed at the end of a grace period. Kept as a ledger
  * of hashes (never a key) in the cache, re-applied after every load of the directory, so both
- * survive restarts. Removing a key makes lookups fail; MemoryMirror then tells the stream hub,
- * which ends the streams opened with it.
+ * survive restarts. Removing a key makes lookups fail; whoever scheduled the removal is told
+ * when it happened (`onRemoved`), to end the streams opened with the key.
  */
 @Injectable()
 export class SdkKeyRegistry implements OnApplicationShutdown {
@@ -50,7 +52,12 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
    * Schedules the end of the key with this fingerprint and returns its hash; a fingerprint that
    * names no key of the environment is a NotFoundError (404).
    */
-  async remove(environment: string, fingerprint: string, graceMs: number): Promise<string> {
+  async remove(
+    environment: string,
+    fingerprint: string,
+    graceMs: number,
+    onRemoved: KeyRemoved,
+  ): Promise<string> {
     const hash = this.requireEnvironment(environment).apiKeys.find((h) =>
       h.startsWith(fingerprint),
     );
@@ -61,12 +68,12 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     const ledger = await this.load();
     ledger.removed.push({ hash, environment, at });
     await this.save(ledger);
-    this.schedule(hash, at);
+    this.schedule(hash, at, onRemoved);
     return hash;
   }
 
   /** After CONFIG_DIR was (re)loaded: the keys created since, and the removals, again. */
-  async restore(): Promise<void> {
+  async restore(onRemoved: KeyRemoved): Promise<void> {
     const ledger = await this.load();
     for (const { hash, environment } of ledger.created) {
       await this.writer.addApiKey(environment, hash);
@@ -76,7 +83,9 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     const now = Date.now();
     const due = ledger.removed.filter(({ at }) => at <= now).map(({ hash }) => hash);
     await this.writer.deleteKeys(due.map(CACHE_KEYS.authKey));
-    ledger.removed.filter(({ at }) => at > now).forEach(({ hash, at }) => this.schedule(hash, at));
+    ledger.removed
+      .filter(({ at }) => at > now)
+      .forEach(({ hash, at }) => this.schedule(hash, at, onRemoved));
     await this.save(ledger);
   }
 
@@ -84,12 +93,15 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
     this.timers.forEach((cancel) => cancel());
   }
 
-  private schedule(hash: string, at: number): void {
+  private schedule(hash: string, at: number, onRemoved: KeyRemoved): void {
     // A grace period may exceed setTimeout's 596 h limit, past which it would fire at once.
     const cancel = runAt(at, () => {
       this.timers.delete(cancel);
       this.writer.deleteKeys([CACHE_KEYS.authKey(hash)]).then(
-        () => this.logger.log({ fingerprint: hash.slice(0, 12) }, 'sdk key removed'),
+        () => {
+          this.logger.log({ fingerprint: hash.slice(0, 12) }, 'sdk key removed');
+          onRemoved(hash);
+        },
         (err: unknown) =>
           this.logger.warn({ err }, 'could not remove an sdk key: retried at restart'),
       );

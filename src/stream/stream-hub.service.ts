@@ -7,7 +7,6 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { SigningKeys } from '../auth/signing-keys.service.js';
-import { MemoryMirror } from '../cache/memory-mirror.js';
 import { AppConfig } from '../config/app-config.js';
 import { METRIC_NAMES } from '../metrics/metric-names.js';
 import { RecentEvents } from './recent-events.js';
@@ -72,7 +71,6 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     config: AppConfig,
-    private readonly mirror: MemoryMirror,
     private readonly keys: SigningKeys,
     @InjectMetric(METRIC_NAMES.sdkStreamsEnded) private readonly ended: Counter<'reason'>,
   ) {
@@ -83,7 +81,6 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.mirror.onKeyRemoved((keyHash) => this.closeKey(keyHash));
     this.keys.onRetired((secrets) => secrets.forEach((secret) => this.closeSecret(secret)));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();

@@ -47,6 +47,10 @@ export class ChangePublisher {
   }
 
   private publishHere(event: SdkEvent): void {
+    if (event.event === 'apiKeyRemoved' && event.apiKey) {
+      // Every key removal this instance applied and announced passes here.
+      this.revokeKey(event.apiKey);
+    }
     // Removal events carry no environment of their own: nothing to publish locally (Go publishes
     // them to an empty channel name); the relay to replicas still carries them.
     if (event.environment) {
@@ -58,6 +62,11 @@ export class ChangePublisher {
 
   publishAll(events: readonly SdkEvent[]): void {
     events.forEach((event) => this.publish(event));
+  }
+
+  /** Ends the SDK streams opened with a key that was removed: their SDKs get a 401 on return. */
+  revokeKey(keyHash: string): void {
+    this.hub.closeKey(keyHash);
   }
 
   /** Ends SDK streams of environments whose keys or config went away; SDKs reconnect. */

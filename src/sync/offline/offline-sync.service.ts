@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigSource } from '../config-source.js';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { SdkKeyRegistry } from '../../cache/sdk-key-registry.service.js';
+import { ChangePublisher } from '../change-publisher.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
@@ -25,6 +26,7 @@ export class OfflineSyncService extends ConfigSource implements OnApplicationShu
     private readonly status: ProxyStatus,
     private readonly cacheHealth: CacheHealthService,
     private readonly sdkKeys: SdkKeyRegistry,
+    private readonly publisher: ChangePublisher,
   ) {
     super();
   }
@@ -74,7 +76,7 @@ export class OfflineSyncService extends ConfigSource implements OnApplicationShu
       await this.updater.loadEnvironment(env);
     }
     // The SDK keys an operator created or removed since (Admin API), on top of the directory.
-    await this.sdkKeys.restore();
+    await this.sdkKeys.restore((hash) => this.publisher.revokeKey(hash));
     await this.cacheHealth.markSeeded();
     return environments;
   }
