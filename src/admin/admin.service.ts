@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
-import { MemoryMirror } from '../cache/memory-mirror.js';
+import { MemoryMirror, type MemoryView } from '../cache/memory-mirror.js';
 import { StoredSdkKeys } from '../cache/stored-sdk-keys.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
@@ -15,7 +15,7 @@ import { KEY_AUTHORITY, type KeyAuthority } from './key-authority.js';
 export class AdminService {
   constructor(
     private readonly keys: SigningKeys,
-    private readonly mirror: MemoryMirror,
+    @Inject(MemoryMirror) private readonly mirror: MemoryView,
     private readonly storedKeys: StoredSdkKeys,
     private readonly proxyKey: ProxyKey,
     @Inject(KEY_AUTHORITY) private readonly authority: KeyAuthority,

@@ -38,7 +38,7 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
     },
     MemoryMirror,
     {
-      provide: CacheStore,
+      provide: MirroredCacheStore,
       inject: [RedisClient, MemoryMirror, CacheMetrics, MemoizeMetrics],
       // Only Redis is measured: Harness names in-memory metrics `in_mem` only in its broken
       // generate-offline mode, and nothing watches them (docs/prometheus-metrics.md).
@@ -47,7 +47,7 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
         mirror: MemoryMirror,
         metrics: CacheMetrics,
         memoize: MemoizeMetrics,
-      ): CacheStore =>
+      ): MirroredCacheStore =>
         new MirroredCacheStore(
           redis
             ? new InstrumentedCacheStore(new RedisCacheStore(redis), metrics)
@@ -56,6 +56,8 @@ import { StoredSdkKeys } from './stored-sdk-keys.js';
           memoize,
         ),
     },
+    // Modules that only store and fetch see the plain contract; it is the same instance.
+    { provide: CacheStore, useExisting: MirroredCacheStore },
     {
       provide: RedisStreams,
       inject: [RedisClient],

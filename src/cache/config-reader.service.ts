@@ -5,9 +5,9 @@ import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
 import { CACHE_KEYS, loggableKey } from './cache-keys.js';
-import { CacheStore } from './cache-store.js';
 import type { FlagSet } from './flag-set.js';
-import { MemoryMirror, type MirrorEntry } from './memory-mirror.js';
+import type { MemoryView, MirrorEntry } from './memory-mirror.js';
+import { MirroredCacheStore } from './mirrored-cache.store.js';
 import type { SegmentSet } from './segment-set.js';
 
 /**
@@ -25,15 +25,17 @@ export class ConfigReader {
    */
   private readonly traceReads: boolean;
 
+  private readonly mirror: MemoryView;
+
   constructor(
-    private readonly store: CacheStore,
-    private readonly mirror: MemoryMirror,
+    private readonly store: MirroredCacheStore,
     /** Always there in the app; optional so a reader can be built by hand (cache tests). */
     @Optional() private readonly memoize?: MemoizeMetrics,
     @Optional() private readonly health?: CacheHealthService,
     @Optional() config?: AppConfig,
   ) {
     this.traceReads = config?.log.level === 'debug' || config?.log.level === 'trace';
+    this.mirror = store.memory;
   }
 
   async flags(env: string): Promise<FlagSet> {
@@ -80,18 +82,17 @@ export class ConfigReader {
 
   /** An SDK key another instance added: the next lookup asks the store. */
   keyAdded(keyHash: string): void {
-    this.mirror.drop([CACHE_KEYS.authKey(keyHash)]);
+    this.store.invalidate([CACHE_KEYS.authKey(keyHash)]);
   }
 
   /** An SDK key another instance removed: refused from now on, without asking the store. */
   keyRemoved(keyHash: string): void {
-    this.mirror.forget([CACHE_KEYS.authKey(keyHash)]);
+    this.store.forgetDeleted([CACHE_KEYS.authKey(keyHash)]);
   }
 
   /** Forgets an environment that was removed: its lists and its SDK keys. */
   forgetEnvironment(env: string): void {
-    this.mirror.drop([CACHE_KEYS.featureConfigs(env), CACHE_KEYS.segments(env)]);
-    this.mirror.dropKeysOf(env);
+    this.store.invalidateEnvironment(env);
   }
 
   /** The `auth-key-<hash>` names of an environment's SDK keys (primary-written list). */
@@ -157,7 +158,7 @@ export class ConfigReader {
   }
 
   private async load(key: string): Promise<MirrorEntry> {
-    this.mirror.record([[key, await this.read(key)]]);
+    this.store.recordRead(key, await this.read(key));
     const loaded = this.mirror.lookup(key);
     if (!loaded) {
       throw new Error(`${key} is not a mirrored key`);

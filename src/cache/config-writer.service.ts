@@ -4,8 +4,7 @@ import { normaliseTarget } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
 import { CACHE_KEYS, type ListKind } from './cache-keys.js';
-import { CacheStore } from './cache-store.js';
-import { MemoryMirror } from './memory-mirror.js';
+import { MirroredCacheStore } from './mirrored-cache.store.js';
 import {
   apiKeyEntries,
   type Entry,
@@ -29,10 +28,7 @@ export interface EnvironmentWrite {
  */
 @Injectable()
 export class ConfigWriter {
-  constructor(
-    private readonly store: CacheStore,
-    private readonly mirror: MemoryMirror,
-  ) {}
+  constructor(private readonly store: MirroredCacheStore) {}
 
   /**
    * One environment in one batch: segments, flags, then its SDK keys (so a key never works
@@ -86,8 +82,7 @@ export class ConfigWriter {
       [CACHE_KEYS.targetConfigs(env), `[${json}]`],
     ];
     // Into memory first: this instance evaluates for the target even if the cache is down.
-    this.mirror.record(entries);
-    await this.store.set(entries);
+    await this.store.setMemoryFirst(entries);
   }
 
   /**
@@ -112,7 +107,7 @@ export class ConfigWriter {
     const stale: string[] = [];
     const unknown: typeof lists = [];
     for (const list of lists.filter(({ key }) => writes.has(key))) {
-      const ids = this.mirror.listIds(list.kind, list.key);
+      const ids = this.store.memory.listIds(list.kind, list.key);
       if (ids) {
         stale.push(...staleItemKeys(ids, list.itemKey, sets));
       } else {

@@ -44,6 +44,22 @@ export interface MirrorEntry {
 }
 
 /**
+ * What everyone but its one writer (MirroredCacheStore) may do with memory: read it.
+ */
+export type MemoryView = Pick<
+  MemoryMirror,
+  | 'lookup'
+  | 'flags'
+  | 'segments'
+  | 'environment'
+  | 'target'
+  | 'listIds'
+  | 'servedEnvironments'
+  | 'configBytes'
+  | 'size'
+>;
+
+/**
  * The memory this instance serves SDKs from: every flag list, segment list and SDK key it wrote
  * or read, plus recently used targets, decoded once per version. The store (Redis) is only asked
  * on a miss, so a slow, dead or emptied Redis does not fail a read of anything seen before.

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/proxy-error.js';
 import { StartupError } from '../common/errors/startup-error.js';
 import { runAt } from '../common/run-at.js';
 import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
 import { ConfigWriter } from './config-writer.service.js';
-import { MemoryMirror } from './memory-mirror.js';
+import { MemoryMirror, type MemoryView } from './memory-mirror.js';
 
 export type SdkKeyKind = 'server' | 'client';
 /** Told the hash of a key once its removal took effect. */
@@ -34,7 +34,7 @@ export class SdkKeyRegistry implements OnApplicationShutdown {
   constructor(
     private readonly store: CacheStore,
     private readonly writer: ConfigWriter,
-    private readonly mirror: MemoryMirror,
+    @Inject(MemoryMirror) private readonly mirror: MemoryView,
   ) {}
 
   async create(environment: string, kind: SdkKeyKind): Promise<{ key: string; hash: string }> {

@@ -230,5 +230,5 @@ describe('ConfigReader during a cache outage', () => {
 function readerAndWriter(backend: CacheStore) {
   const mirror = new MemoryMirror();
   const store = new MirroredCacheStore(backend, mirror);
-  return { writer: new ConfigWriter(store, mirror), reader: new ConfigReader(store, mirror) };
+  return { writer: new ConfigWriter(store), reader: new ConfigReader(store) };
 }

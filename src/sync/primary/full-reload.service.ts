@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { ConfigWriter } from '../../cache/config-writer.service.js';
-import { MemoryMirror } from '../../cache/memory-mirror.js';
+import { MemoryMirror, type MemoryView } from '../../cache/memory-mirror.js';
 import { KEY_NAMES } from '../../cache/cache-keys.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -39,7 +39,7 @@ export class FullReloadService {
     private readonly writer: ConfigWriter,
     private readonly inventory: InventoryRepository,
     private readonly reader: ConfigReader,
-    private readonly mirror: MemoryMirror,
+    @Inject(MemoryMirror) private readonly mirror: MemoryView,
     private readonly cacheHealth: CacheHealthService,
     private readonly memoryFit: MemoryFitService,
   ) {}

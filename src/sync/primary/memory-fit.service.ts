@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { MemoryMirror } from '../../cache/memory-mirror.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MemoryMirror, type MemoryView } from '../../cache/memory-mirror.js';
 import { cgroupMemoryLimit, memoryNeeded } from '../../common/memory-fit.js';
 import { AppConfig } from '../../config/app-config.js';
 
@@ -22,7 +22,7 @@ export class MemoryFitService {
   private warned = false;
 
   constructor(
-    private readonly mirror: MemoryMirror,
+    @Inject(MemoryMirror) private readonly mirror: MemoryView,
     private readonly config: AppConfig,
   ) {}
 

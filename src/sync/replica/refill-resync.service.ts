@@ -1,7 +1,13 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
-import { MemoryMirror } from '../../cache/memory-mirror.js';
+import { MemoryMirror, type MemoryView } from '../../cache/memory-mirror.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { resyncEvents, type ServedEnvironment } from '../resync-events.js';
@@ -24,7 +30,7 @@ export class RefillResync implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly cacheHealth: CacheHealthService,
-    private readonly mirror: MemoryMirror,
+    @Inject(MemoryMirror) private readonly mirror: MemoryView,
     private readonly reader: ConfigReader,
     private readonly publisher: ChangePublisher,
   ) {}
