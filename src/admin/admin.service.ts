@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SigningKeys } from '../auth/signing-keys.service.js';
 import { MemoryMirror, type MemoryView } from '../cache/memory-mirror.js';
-import { StoredSdkKeys } from '../cache/stored-sdk-keys.js';
+import { StoredSdkKeys } from '../cache/sealed/stored-sdk-keys.js';
 import { ChangeNotStoredError, ProxyError } from '../common/errors/proxy-error.js';
 import { fingerprint } from '../common/fingerprint.js';
 import { ProxyKey } from '../upstream/proxy-key.js';

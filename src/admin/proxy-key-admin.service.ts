@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ProxyKeyVault } from '../cache/proxy-key-vault.js';
+import { ProxyKeyVault } from '../cache/sealed/proxy-key-vault.js';
 import {
   BadGatewayError,
   ChangeNotStoredError,

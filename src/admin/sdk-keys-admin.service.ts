@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SdkKeyRegistry, type SdkKeyKind } from '../cache/sdk-key-registry.service.js';
+import { SdkKeyRegistry, type SdkKeyKind } from '../cache/sealed/sdk-key-registry.service.js';
 import { ConflictError } from '../common/errors/proxy-error.js';
 import { StreamHub } from '../stream/stream-hub.service.js';
 import type { AdminCall } from './admin-call.js';

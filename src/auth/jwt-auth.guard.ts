@@ -2,7 +2,7 @@ import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
+import { SealedStateReports } from '../cache/sealed/sealed-state-reports.service.js';
 import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import {
   EnvironmentMismatchError,

@@ -1,4 +1,4 @@
-import type { FleetCounts } from '../cache/fleet-counts.js';
+import type { FleetCounts } from '../cache/streams/fleet-counts.js';
 
 const SUBJECT = 'previous-secret-uses';
 /** The window shown: the current minute and the 5 before it. */

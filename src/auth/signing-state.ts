@@ -1,7 +1,7 @@
 import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import type { SealedReading } from '../cache/sealed-slot.js';
-import type { Stored } from '../cache/sealed-verdict.js';
+import type { SealedReading } from '../cache/sealed/sealed-slot.js';
+import type { Stored } from '../cache/sealed/sealed-verdict.js';
 import { fingerprint } from '../common/fingerprint.js';
 
 export interface StoredSecret {

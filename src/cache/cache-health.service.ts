@@ -11,7 +11,7 @@ import { METRIC_NAMES } from '../metrics/metric-names.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { CACHE_KEYS } from './cache-keys.js';
 import { CacheStore } from './cache-store.js';
-import { RedisClient } from './redis.client.js';
+import { RedisClient } from './redis/redis.client.js';
 
 /** Harness pings once a minute; a relay that serves from memory should know within seconds. */
 const CHECK_INTERVAL_MS = 2_000;

@@ -18,11 +18,6 @@ export const CACHE_KEYS = {
   featureConfig: (env: string, feature: string) => `env-${env}-feature-config-${feature}`,
   segments: (env: string) => `env-${env}-segments`,
   segment: (env: string, identifier: string) => `env-${env}-segment-${identifier}`,
-  /** What every key of an environment's config and targets starts with (not its SDK keys). */
-  environmentPrefix: (env: string) => `env-${env}-`,
-  /** What the item keys of an environment's flags or segments start with. */
-  itemPrefix: (kind: ListKind, env: string) =>
-    kind === 'flags' ? `env-${env}-feature-config-` : `env-${env}-segment-`,
   targetConfigs: (env: string) => `env-${env}-target-configs`,
   targetConfig: (env: string, identifier: string) => `env-${env}-target-config-${identifier}`,
   /** Named by the proxy key's hash: the Go proxy leaks the raw key into this name. */
@@ -89,6 +84,13 @@ const INVENTORY_KEY = /^key-[0-9a-f]{64}-inventory$/;
 
 /** Reading key names back: the only place besides {@link CACHE_KEYS} that knows the layout. */
 export const KEY_NAMES = {
+  /** What every key of an environment's config and targets starts with (not its SDK keys). */
+  environmentPrefix: (env: string) => `env-${env}-`,
+
+  /** What the item keys of an environment's flags or segments start with. */
+  itemPrefix: (kind: ListKind, env: string) =>
+    kind === 'flags' ? `env-${env}-feature-config-` : `env-${env}-segment-`,
+
   /** The SDK key hash an `auth-key-<hash>` name holds, else undefined. */
   authKeyHash(key: string): string | undefined {
     return key.startsWith(AUTH_KEY_PREFIX) ? key.slice(AUTH_KEY_PREFIX.length) : undefined;

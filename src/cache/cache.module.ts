@@ -16,16 +16,16 @@ import { InventoryRepository } from './inventory.repository.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryMirror } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
-import { FleetCounts } from './fleet-counts.js';
+import { FleetCounts } from './streams/fleet-counts.js';
 import { FollowedChanges } from './followed-changes.js';
-import { ProxyKeyVault } from './proxy-key-vault.js';
-import { SealedStateReports } from './sealed-state-reports.service.js';
-import { SdkKeyRegistry } from './sdk-key-registry.service.js';
+import { ProxyKeyVault } from './sealed/proxy-key-vault.js';
+import { SealedStateReports } from './sealed/sealed-state-reports.service.js';
+import { SdkKeyRegistry } from './sealed/sdk-key-registry.service.js';
 import { RedisCacheStore } from './redis-cache.store.js';
-import { RedisStreams } from './redis-streams.js';
-import { RedisClient } from './redis.client.js';
-import { StreamPositions } from './stream-positions.js';
-import { StoredSdkKeys } from './stored-sdk-keys.js';
+import { RedisStreams } from './streams/redis-streams.js';
+import { RedisClient } from './redis/redis.client.js';
+import { StreamPositions } from './streams/stream-positions.js';
+import { StoredSdkKeys } from './sealed/stored-sdk-keys.js';
 
 @Module({
   imports: [MetricsModule, SchedulingModule],

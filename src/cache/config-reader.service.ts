@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MemoizeMetrics } from '../metrics/cache-metrics.js';
 import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
-import { CACHE_KEYS, loggableKey } from './cache-keys.js';
+import { CACHE_KEYS, KEY_NAMES, loggableKey } from './cache-keys.js';
 import type { FlagSet } from './flag-set.js';
 import type { MemoryView, MirrorEntry } from './memory-mirror.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
@@ -104,7 +104,7 @@ export class ConfigReader {
 
   /** Every key of an environment's config and targets (not its SDK keys). */
   environmentKeys(env: string): Promise<string[]> {
-    return this.store.scan(CACHE_KEYS.environmentPrefix(env));
+    return this.store.scan(KEY_NAMES.environmentPrefix(env));
   }
 
   /** Counts a read as a memoize hit (served decoded) or miss (about to be decoded). */

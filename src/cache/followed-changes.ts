@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { within } from '../common/within.js';
 import { CACHE_KEYS } from './cache-keys.js';
-import { RedisStreams } from './redis-streams.js';
-import { streamIdAtLeast } from './stream-ids.js';
+import { RedisStreams } from './streams/redis-streams.js';
+import { streamIdAtLeast } from './streams/stream-ids.js';
 
 /** Longer than a replica takes to apply a burst on a loaded machine; then it answers anyway. */
 const CATCH_UP_MS = 3_000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { CacheStore } from './cache-store.js';
-import { RedisClient } from './redis.client.js';
+import { RedisClient } from './redis/redis.client.js';
 
 type Entries = readonly (readonly [string, string])[];
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheHealthService } from '../cache/cache-health.service.js';
-import { SealedStateReports } from '../cache/sealed-state-reports.service.js';
+import { SealedStateReports } from '../cache/sealed/sealed-state-reports.service.js';
 import { NotReadyError, SyncFailedError } from '../common/errors/proxy-error.js';
 import { ProxyStatus } from '../status/proxy-status.service.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';

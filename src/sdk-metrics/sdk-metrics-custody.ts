@@ -1,4 +1,4 @@
-import { streamIdAtLeast } from '../cache/stream-ids.js';
+import { streamIdAtLeast } from '../cache/streams/stream-ids.js';
 
 /** One SDK request's metrics as appended to `stream:sdk_metrics`. */
 export interface Appended {

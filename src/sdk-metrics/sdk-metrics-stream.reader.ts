@@ -7,8 +7,8 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CacheHealthService } from '../cache/cache-health.service.js';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { RedisStreams, type StreamSubscription } from '../cache/redis-streams.js';
-import { StreamPositions } from '../cache/stream-positions.js';
+import { RedisStreams, type StreamSubscription } from '../cache/streams/redis-streams.js';
+import { StreamPositions } from '../cache/streams/stream-positions.js';
 import { AppConfig } from '../config/app-config.js';
 import { STREAM_PREFIXES } from '../metrics/metric-names.js';
 import type { StreamCounters } from '../metrics/stream-counters.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { RedisStreams } from '../cache/redis-streams.js';
+import { RedisStreams } from '../cache/streams/redis-streams.js';
 import { REPLAY_WINDOW_MS, StreamHub } from '../stream/stream-hub.service.js';
 import { parseUpstreamEvent } from './upstream-event.js';
 

@@ -6,7 +6,7 @@ import { MemoryCacheStore } from '../../src/cache/memory-cache.store.js';
 import { MemoryMirror } from '../../src/cache/memory-mirror.js';
 import { MirroredCacheStore } from '../../src/cache/mirrored-cache.store.js';
 import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { CacheUnavailableError } from '../../src/common/errors/proxy-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { FeatureConfig } from '../../src/model/feature-config.js';

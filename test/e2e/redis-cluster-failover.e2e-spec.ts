@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
 import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { nodeSdkClient } from '../support/node-sdk.js';
 import { type FailoverOptions, type RedisCluster, shardOf } from '../support/redis-cluster.js';

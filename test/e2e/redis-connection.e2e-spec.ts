@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
 import { RedisCacheStore } from '../../src/cache/redis-cache.store.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildProxy, type ProxyProcess, spawnProxy } from '../support/built-proxy.js';
 import { makeCertificates } from '../support/certificates.js';

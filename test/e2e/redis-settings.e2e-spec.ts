@@ -7,8 +7,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { RedisStreams, type StreamSubscription } from '../../src/cache/redis-streams.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisStreams, type StreamSubscription } from '../../src/cache/streams/redis-streams.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { StartupError } from '../../src/common/errors/startup-error.js';
 import { AppConfig, type AppConfigValues, type RedisConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';

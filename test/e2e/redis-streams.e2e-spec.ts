@@ -1,5 +1,5 @@
-import { RedisStreams, type StreamSubscription } from '../../src/cache/redis-streams.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisStreams, type StreamSubscription } from '../../src/cache/streams/redis-streams.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { RedisServer } from '../support/redis-server.js';
 

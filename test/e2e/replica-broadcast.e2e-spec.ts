@@ -1,8 +1,8 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Histogram, Registry } from 'prom-client';
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
-import { RedisStreams, type StreamSubscription } from '../../src/cache/redis-streams.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
+import { RedisStreams, type StreamSubscription } from '../../src/cache/streams/redis-streams.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { STREAM_PREFIXES } from '../../src/metrics/metric-names.js';
 import { StreamCounters } from '../../src/metrics/stream-counters.js';

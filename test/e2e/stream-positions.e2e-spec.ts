@@ -1,7 +1,7 @@
 import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
-import { RedisStreams } from '../../src/cache/redis-streams.js';
-import { RedisClient } from '../../src/cache/redis.client.js';
-import { StreamPositions } from '../../src/cache/stream-positions.js';
+import { RedisStreams } from '../../src/cache/streams/redis-streams.js';
+import { RedisClient } from '../../src/cache/redis/redis.client.js';
+import { StreamPositions } from '../../src/cache/streams/stream-positions.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { flushTestDb, testRedisAddress } from '../support/redis.js';
 import { RedisCluster } from '../support/redis-cluster.js';

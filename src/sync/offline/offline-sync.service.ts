@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { ConfigSource } from '../config-source.js';
 import { CacheHealthService } from '../../cache/cache-health.service.js';
-import { SdkKeyRegistry } from '../../cache/sdk-key-registry.service.js';
+import { SdkKeyRegistry } from '../../cache/sealed/sdk-key-registry.service.js';
 import { ChangePublisher } from '../change-publisher.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { EnvironmentConfig } from '../../model/environment-config.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CACHE_KEYS, type ListKind } from '../../cache/cache-keys.js';
+import { CACHE_KEYS, KEY_NAMES, type ListKind } from '../../cache/cache-keys.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { ConfigWriter } from '../../cache/config-writer.service.js';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
@@ -117,7 +117,7 @@ export class ConfigLists {
   /** Replaces the environment's entries of this kind in the inventory with `ids`. */
   private async track(kind: ListKind, env: string, ids: readonly string[]): Promise<void> {
     const listKey = kind === 'flags' ? CACHE_KEYS.featureConfigs(env) : CACHE_KEYS.segments(env);
-    const prefix = CACHE_KEYS.itemPrefix(kind, env);
+    const prefix = KEY_NAMES.itemPrefix(kind, env);
     await this.inventory.update(this.proxyKey.value, (keys) => {
       [...keys]
         .filter((key) => key.startsWith(prefix) || key === listKey)

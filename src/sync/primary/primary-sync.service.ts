@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InventoryRepository } from '../../cache/inventory.repository.js';
-import { ProxyKeyVault } from '../../cache/proxy-key-vault.js';
+import { ProxyKeyVault } from '../../cache/sealed/proxy-key-vault.js';
 import { StartupError } from '../../common/errors/startup-error.js';
 import { fingerprint } from '../../common/fingerprint.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
-import { RedisStreams } from '../../cache/redis-streams.js';
+import { RedisStreams } from '../../cache/streams/redis-streams.js';
 import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
 import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { ScheduledJobs } from '../../scheduling/scheduled-jobs.service.js';

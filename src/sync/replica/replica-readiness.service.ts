@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { CacheHealthService } from '../../cache/cache-health.service.js';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { CacheStore } from '../../cache/cache-store.js';
-import { RedisClient } from '../../cache/redis.client.js';
+import { RedisClient } from '../../cache/redis/redis.client.js';
 import { ProxyStatus } from '../../status/proxy-status.service.js';
 
 /** How often the seed marker is looked for while no primary has filled Redis. */

@@ -4,7 +4,7 @@ import { CACHE_KEYS } from '../../cache/cache-keys.js';
 import { CacheStore } from '../../cache/cache-store.js';
 import { ConfigReader } from '../../cache/config-reader.service.js';
 import { FollowedChanges } from '../../cache/followed-changes.js';
-import { RedisStreams, type StreamSubscription } from '../../cache/redis-streams.js';
+import { RedisStreams, type StreamSubscription } from '../../cache/streams/redis-streams.js';
 import { STREAM_PREFIXES } from '../../metrics/metric-names.js';
 import type { StreamCounters } from '../../metrics/stream-counters.js';
 import { ScheduledJobs } from '../../scheduling/scheduled-jobs.service.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CACHE_KEYS } from './cache-keys.js';
-import { CacheStore } from './cache-store.js';
+import { CACHE_KEYS } from '../cache-keys.js';
+import { CacheStore } from '../cache-store.js';
 
 /**
  * Every SDK key the cache holds, by environment, read from the store itself rather than from

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Cluster, type Redis } from 'ioredis';
-import { StartupError } from '../common/errors/startup-error.js';
-import { AppConfig, type RedisConfig } from '../config/app-config.js';
+import { StartupError } from '../../common/errors/startup-error.js';
+import { AppConfig, type RedisConfig } from '../../config/app-config.js';
 import { ConnectionAges } from './connection-ages.js';
 import { parseRedisAddress, type RedisTarget } from './redis-address.js';
 import { RedisLink, type RedisLinkState } from './redis-link.js';

@@ -1,5 +1,5 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import type { RedisConfig } from '../config/app-config.js';
+import type { RedisConfig } from '../../config/app-config.js';
 import type { RedisTarget } from './redis-address.js';
 
 /** How often a cluster client asks which node serves which slot, errors or not. */

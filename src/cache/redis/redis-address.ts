@@ -1,4 +1,4 @@
-import type { RedisConfig } from '../config/app-config.js';
+import type { RedisConfig } from '../../config/app-config.js';
 
 export interface RedisNode {
   host: string;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisStreams } from './redis-streams.js';
-import { RedisClient } from './redis.client.js';
+import { RedisClient } from '../redis/redis.client.js';
 
 const STREAM_ID = /^\d+-\d+$/;
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import type { StreamCounters } from '../metrics/stream-counters.js';
-import { RedisClient } from './redis.client.js';
+import type { StreamCounters } from '../../metrics/stream-counters.js';
+import { RedisClient } from '../redis/redis.client.js';
 
 /** How long one XREAD blocks; a reader checks for shutdown in between. */
 const BLOCK_MS = 5_000;

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { StartupError } from '../common/errors/startup-error.js';
-import { fingerprint } from '../common/fingerprint.js';
-import { AppConfig } from '../config/app-config.js';
-import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
-import { CACHE_KEYS } from './cache-keys.js';
-import { CacheStore } from './cache-store.js';
+import { StartupError } from '../../common/errors/startup-error.js';
+import { fingerprint } from '../../common/fingerprint.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ScheduledJobs } from '../../scheduling/scheduled-jobs.service.js';
+import { CACHE_KEYS } from '../cache-keys.js';
+import { CacheStore } from '../cache-store.js';
 import { highestEpoch, SealedSlot } from './sealed-slot.js';
 import { SealedStateReports } from './sealed-state-reports.service.js';
 import { type Held, judge, type Verdict } from './sealed-verdict.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CACHE_KEYS } from './cache-keys.js';
-import { RedisClient } from './redis.client.js';
+import { CACHE_KEYS } from '../cache-keys.js';
+import { RedisClient } from '../redis/redis.client.js';
 
 const MINUTE_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { createHmac, scryptSync, timingSafeEqual } from 'node:crypto';
-import { open, seal } from '../common/sealed-box.js';
-import { CacheStore } from './cache-store.js';
+import { open, seal } from '../../common/sealed-box.js';
+import { CacheStore } from '../cache-store.js';
 
 export type SealedReading =
   | { kind: 'missing' }

@@ -1,5 +1,5 @@
-import type { RedisConfig } from '../config/app-config.js';
-import { loadConfig } from '../config/load-config.js';
+import type { RedisConfig } from '../../config/app-config.js';
+import { loadConfig } from '../../config/load-config.js';
 import { parseRedisAddress } from './redis-address.js';
 
 function config(address: string, db = 0): RedisConfig {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { NotFoundError } from '../common/errors/proxy-error.js';
-import { StartupError } from '../common/errors/startup-error.js';
-import { runAt } from '../common/run-at.js';
-import { CACHE_KEYS, sha256Hex } from './cache-keys.js';
-import { CacheStore } from './cache-store.js';
-import { ConfigWriter } from './config-writer.service.js';
-import { MemoryMirror, type MemoryView } from './memory-mirror.js';
+import { NotFoundError } from '../../common/errors/proxy-error.js';
+import { StartupError } from '../../common/errors/startup-error.js';
+import { runAt } from '../../common/run-at.js';
+import { CACHE_KEYS, sha256Hex } from '../cache-keys.js';
+import { CacheStore } from '../cache-store.js';
+import { ConfigWriter } from '../config-writer.service.js';
+import { MemoryMirror, type MemoryView } from '../memory-mirror.js';
 
 export type SdkKeyKind = 'server' | 'client';
 /** Told the hash of a key once its removal took effect. */

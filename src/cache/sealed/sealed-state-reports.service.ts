@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
-import { METRIC_NAMES } from '../metrics/metric-names.js';
+import { METRIC_NAMES } from '../../metrics/metric-names.js';
 import type { Verdict } from './sealed-verdict.js';
 
 export type SealedStateName = 'auth-secrets' | 'proxy-key';
