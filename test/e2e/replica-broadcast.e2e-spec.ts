@@ -71,4 +71,30 @@ describe(ReplicaBroadcast.name, () => {
     });
     await expect.poll(() => seen, { timeout: 15_000 }).toEqual(['first', 'second']);
   });
+
+  it('announces a change once when an append that timed out was written after all', async () => {
+    // Hung: the append is sent, times out (500 ms), and is tried again; once Redis resumes it
+    // runs both.
+    redis.pause();
+    const relayed = broadcast.relay(flagChange('only', 1));
+    await expect
+      .poll(async () => (await registry.metrics()).includes('error="err_publishing"'))
+      .toBe(true);
+    await relayed;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    redis.resume();
+    await expect
+      .poll(() => client.connection.xlen(CACHE_KEYS.sseEventsStream), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    subscription = streams.subscribe(CACHE_KEYS.sseEventsStream, '0-0', (m) => {
+      seen.push((JSON.parse(m.json) as { identifier: string }).identifier);
+    });
+    await expect.poll(() => seen).toEqual(['only']);
+    // Nothing more arrives after the first: the copy was read and skipped.
+    await expect
+      .poll(() => subscription?.position)
+      .toBe(await streams.lastId(CACHE_KEYS.sseEventsStream));
+    expect(seen).toEqual(['only']);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CACHE_KEYS } from '../../cache/cache-keys.js';
@@ -20,6 +21,11 @@ const RETRY_MAX_MS = 10_000;
 interface Pending {
   stream: string;
   json: string;
+  /**
+   * Sent with every try: an append that timed out may still have been written, and readers
+   * skip the copy a retry then adds.
+   */
+  producerId: string;
   /** Called once appended, or once it is dropped or given up on. */
   settled?: () => void;
 }
@@ -83,7 +89,7 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
   }
 
   private append(stream: string, json: string, settled?: () => void): void {
-    this.pending.push({ stream, json, settled });
+    this.pending.push({ stream, json, producerId: randomUUID(), settled });
     if (this.pending.length > STREAM_MAX_LEN) {
       const dropped = this.pending.shift() as Pending;
       dropped.settled?.();
@@ -100,7 +106,7 @@ export class ReplicaBroadcast extends ChangeRelay implements OnModuleInit, OnMod
     let next: Pending | undefined;
     while ((next = this.pending[0])) {
       try {
-        await this.streams.append(next.stream, next.json, STREAM_MAX_LEN);
+        await this.streams.append(next.stream, next.json, STREAM_MAX_LEN, next.producerId);
         this.counters.published(next.stream);
         next.settled?.();
         // Unless an overflow dropped it meanwhile.
