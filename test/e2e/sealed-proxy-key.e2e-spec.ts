@@ -104,7 +104,8 @@ describe('Sealed proxy key in a hostile Redis', () => {
             const box = await client.get(SEALED);
             return box !== null && box !== damaged && epochOf(box) === epoch;
           },
-          { timeout: 10_000, interval: 100 },
+          // The write-back runs on the seal job's period; a loaded machine stretches it.
+          { timeout: 30_000, interval: 100 },
         )
         .toBe(true);
     }
@@ -112,7 +113,7 @@ describe('Sealed proxy key in a hostile Redis', () => {
     const scrape = parseScrape(await (await fetch(`${t.url}/metrics`)).text());
     expect(scrape.value('ff_proxy_sealed_state_rollbacks_total', { state: 'proxy-key' })).toBe(1);
     expect(await inUse()).toBe(fingerprint(inService));
-  });
+  }, 120_000);
 
   it('refuses to boot on a rolled-back key, in one line, and boots on the key in service', async () => {
     await t.close();
@@ -140,5 +141,5 @@ describe('Sealed proxy key in a hostile Redis', () => {
     } finally {
       await fixed.kill();
     }
-  });
+  }, 60_000);
 });
