@@ -6,7 +6,8 @@ import type { Target } from '../model/target.js';
 import { CacheHealthService } from './cache-health.service.js';
 import { CACHE_KEYS, KEY_NAMES, loggableKey } from './cache-keys.js';
 import type { FlagSet } from './flag-set.js';
-import type { MemoryView, MirrorEntry } from './memory-mirror.js';
+import type { MemoryView } from './memory-mirror.js';
+import type { MirrorEntry } from './mirror-entries.js';
 import { MirroredCacheStore } from './mirrored-cache.store.js';
 import type { SegmentSet } from './segment-set.js';
 

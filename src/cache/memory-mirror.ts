@@ -5,12 +5,16 @@ import type { Target } from '../model/target.js';
 import { KEY_NAMES, type ListKind, type ServedKind, sha256Hex } from './cache-keys.js';
 import { listIds } from './config-entries.js';
 import { FlagSet } from './flag-set.js';
+import {
+  bounded,
+  decodeList,
+  type MirrorEntry,
+  parseJsonString,
+  reuseEntry,
+  TargetEntries,
+} from './mirror-entries.js';
 import { SegmentSet } from './segment-set.js';
 
-/** A bound on the entries that SDK traffic, not config, decides the number of. */
-const MAX_TARGETS = 10_000;
-/** And by size: targets come from clients (a target header may be hundreds of kB). */
-const MAX_TARGET_BYTES = 32 * 1024 * 1024;
 const MAX_UNKNOWN_KEYS = 10_000;
 /** Absent keys and targets are re-asked of the store after this; so are targets (other instances write them). */
 const RECHECK_MS = 30_000;
@@ -25,23 +29,6 @@ export interface ServedEnvironment {
 
 const EMPTY_FLAGS = new FlagSet('', []);
 const EMPTY_SEGMENTS = new SegmentSet('', []);
-
-export interface MirrorEntry {
-  /**
-   * The stored text, kept until first decoded; null when the store has no such key. Lists are
-   * kept as bytes outside the JS heap: a primary holds every environment's lists undecoded, and
-   * V8 sizes its heap (and so the process) after what the heap holds (docs/performance.md).
-   */
-  raw: string | Buffer | null;
-  version: string;
-  decoded?: unknown;
-  checkedAt: number;
-  /**
-   * Characters of the stored text: targets are bounded by size as well as count, and lists
-   * tell how much config memory holds ({@link MemoryMirror.configBytes}).
-   */
-  size?: number;
-}
 
 /**
  * What everyone but its one writer (MirroredCacheStore) may do with memory: read it.
@@ -68,9 +55,8 @@ export type MemoryView = Pick<
 @Injectable()
 export class MemoryMirror {
   private readonly config = new Map<string, MirrorEntry>();
-  private readonly targets = new Map<string, MirrorEntry>();
+  private readonly targets = new TargetEntries();
   private readonly unknownKeys = new Map<string, MirrorEntry>();
-  private targetBytes = 0;
 
   /** Records values the store now holds (after a write, or a read on a miss). */
   record(entries: Iterable<readonly [string, string | null]>, now = Date.now()): void {
@@ -95,7 +81,6 @@ export class MemoryMirror {
     for (const key of keys) {
       this.config.delete(key);
       this.unknownKeys.delete(key);
-      this.targetBytes -= this.targets.get(key)?.size ?? 0;
       this.targets.delete(key);
     }
   }
@@ -219,19 +204,7 @@ export class MemoryMirror {
   private put(kind: ServedKind, key: string, raw: string | null, now: number): void {
     const version = raw === null ? '' : sha256Hex(raw);
     if (kind === 'target') {
-      const known = this.targets.get(key);
-      // Targets are never deleted upstream; an emptied Redis must not erase what we know.
-      if (raw === null && known && known.raw !== null) {
-        known.checkedAt = now;
-        return;
-      }
-      this.targets.delete(key);
-      this.targetBytes -= known?.size ?? 0;
-      const entry = this.reuse(known, raw, version, now);
-      entry.size = raw?.length ?? 0;
-      this.targetBytes += entry.size;
-      this.targets.set(key, entry);
-      this.evictTargets();
+      this.targets.put(key, raw, version, now);
       return;
     }
     if (kind === 'authKey' && raw === null) {
@@ -240,61 +213,11 @@ export class MemoryMirror {
       return;
     }
     this.unknownKeys.delete(key);
-    const entry = this.reuse(this.config.get(key), raw, version, now);
+    const entry = reuseEntry(this.config.get(key), raw, version, now);
     if (kind !== 'authKey' && typeof entry.raw === 'string' && entry.raw !== '') {
       entry.raw = Buffer.from(entry.raw);
     }
     entry.size = raw?.length ?? 0;
     this.config.set(key, entry);
   }
-
-  /** Oldest first, until the targets fit both bounds. */
-  private evictTargets(): void {
-    for (const [key, entry] of this.targets) {
-      if (this.targets.size <= MAX_TARGETS && this.targetBytes <= MAX_TARGET_BYTES) {
-        return;
-      }
-      this.targets.delete(key);
-      this.targetBytes -= entry.size ?? 0;
-    }
-  }
-
-  /** The same content keeps its decoded object, so memoised responses survive a rewrite. */
-  private reuse(
-    known: MirrorEntry | undefined,
-    raw: string | null,
-    version: string,
-    now: number,
-  ): MirrorEntry {
-    if (known && known.version === version && (known.raw === null) === (raw === null)) {
-      known.checkedAt = now;
-      return known;
-    }
-    return { raw, version, checkedAt: now };
-  }
-}
-
-function bounded<V>(map: Map<string, V>, max: number): Map<string, V> {
-  while (map.size >= max) {
-    const oldest = map.keys().next().value;
-    if (oldest === undefined) {
-      break;
-    }
-    map.delete(oldest);
-  }
-  return map;
-}
-
-function decodeList(raw: string | Buffer | null): unknown[] {
-  const parsed: unknown = raw?.length ? JSON.parse(raw.toString()) : [];
-  return Array.isArray(parsed) ? parsed : [];
-}
-
-/** Key values are JSON strings (`"<uuid>"`, quotes included); tolerate a bare value too. */
-function parseJsonString(raw: string): string {
-  if (raw.startsWith('"')) {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'string' ? parsed : raw;
-  }
-  return raw;
 }
