@@ -13,6 +13,7 @@ import { RecentEvents } from './recent-events.js';
 import { eventFrame, HEARTBEAT_BYTES, type SdkEvent } from './sdk-event.js';
 import { streamDeadline } from './stream-age.js';
 import type { SseConnection } from './sse-connection.js';
+import type { AttachOptions, StreamKind, Subscriber } from './stream-subscriber.js';
 
 /** A client that stops reading is cut off rather than buffered without bound; it reconnects. */
 const MAX_PENDING_BYTES = 1024 * 1024;
@@ -26,34 +27,6 @@ const SWEEP_INTERVAL_MS = 1_000;
 export const REPLAY_WINDOW_MS = 2 * 60_000;
 /** Per environment: a full resync's changes, far more than a live stream ever sends in 2 min. */
 const MAX_REPLAYED_PER_ENVIRONMENT = 1_000;
-
-/**
- * What a stream is sent: Harness SDK events (`sdk`), or only the frames another module
- * broadcasts to its kind (`ofrep`). Every kind shares the heartbeats, max age and endings.
- */
-export type StreamKind = 'sdk' | 'ofrep';
-
-export interface AttachOptions {
-  /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
-  keyHash?: string;
-  /** The fingerprint of the secret that signed its token: a retired secret ends its streams. */
-  secret?: string;
-  kind?: StreamKind;
-  /** Sent before the first heartbeat, instead of the replay SDK streams get. */
-  first?: string;
-}
-
-interface Subscriber {
-  kind: StreamKind;
-  connection: SseConnection;
-  lastWriteAt: number;
-  /** When the stream is ended so its SDK reconnects, maybe to a newer instance. */
-  endAt: number;
-  /** The SDK key the stream was opened with (its hash): a removed key ends its streams. */
-  keyHash?: string;
-  /** The fingerprint of the secret that signed its token: a retired secret ends its streams. */
-  secret?: string;
-}
 
 /**
  * Holds every SDK `/stream` connection of this instance, grouped by environment, and fans change
