@@ -10,6 +10,7 @@ import { BadRequestError, CacheUnavailableError } from '../common/errors/proxy-e
 import { MAX_GRACE_MS } from '../common/grace-period.js';
 import { AppConfig } from '../config/app-config.js';
 import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
+import { FreshReads } from './fresh-reads.js';
 import { PreviousSecretUses } from './previous-secret-uses.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { kidOf, load, type Loaded, readState, type StoredState } from './signing-state.js';
@@ -61,11 +62,8 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly retirement: SecretRetirement;
   /** The rotation under way in this process: the next one starts from its result. */
   private rotating: Promise<unknown> = Promise.resolve();
-  private freshening?: Promise<void>;
-  private freshAt = 0;
-  /** When the last re-read started, and whether it failed (the cache did not answer). */
-  private readStartedAt = 0;
-  private lastReadFailed = false;
+  /** Re-reads of the sealed state, bounded whatever asks (signing, unknown kids). */
+  private readonly reads: FreshReads;
 
   constructor(
     config: AppConfig,
@@ -83,6 +81,12 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     const keys = { sealed: CACHE_KEYS.authSecrets, marker: CACHE_KEYS.authSecretsMarker };
     this.slot = new SealedSlot(store, STATE, keys, config.auth.secret);
     this.uses = new PreviousSecretUses(counts);
+    this.reads = new FreshReads(
+      () => this.refresh(),
+      FRESH_MS,
+      (err) =>
+        this.logger.debug({ err }, 'could not re-read the token secrets: using what is held'),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -138,8 +142,8 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     }
     // A re-read that started after this token arrived: one made a moment earlier (within
     // FRESH_MS) may predate the rotation that made the token's secret.
-    await this.freshenSince(Date.now());
-    if (!this.holds(kid) && this.lastReadFailed) {
+    await this.reads.since(Date.now());
+    if (!this.holds(kid) && this.reads.lastFailed) {
       // The cache could not say: an SDK told 401 would take its token as bad for good.
       throw new CacheUnavailableError();
     }
@@ -148,52 +152,12 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
 
   /** As {@link signing}, from a view at most {@link FRESH_MS} old (or as it is, Redis away). */
   async signingFresh(): Promise<{ key: KeyObject; kid?: string }> {
-    await this.freshen();
+    await this.reads.freshen();
     return this.signing();
   }
 
   private holds(kid: string): boolean {
     return kid === this.current.fingerprint || this.previous.some((p) => p.fingerprint === kid);
-  }
-
-  /** One re-read at a time, at most every FRESH_MS, whatever asks: bounded cost per instance. */
-  private freshen(): Promise<void> {
-    if (Date.now() - this.freshAt < FRESH_MS) {
-      return Promise.resolve();
-    }
-    if (!this.freshening) {
-      this.readStartedAt = Date.now();
-      this.freshening = this.refresh()
-        .then(() => {
-          this.lastReadFailed = false;
-        })
-        .catch((err: unknown) => {
-          this.lastReadFailed = true;
-          this.logger.debug({ err }, 'could not re-read the token secrets: using what is held');
-        })
-        .finally(() => {
-          this.freshAt = Date.now();
-          this.freshening = undefined;
-        });
-    }
-    return this.freshening;
-  }
-
-  /** Waits (at most FRESH_MS, plus one read) for a re-read that started at or after `since`. */
-  private async freshenSince(since: number): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      if (this.freshening) {
-        await this.freshening;
-      }
-      if (this.readStartedAt >= since) {
-        return;
-      }
-      const wait = this.freshAt + FRESH_MS - Date.now();
-      if (wait > 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-      await this.freshen();
-    }
   }
 
   /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
