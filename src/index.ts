@@ -1,5 +1,5 @@
-// The public API for teams that compose ff-relay into their own Nest application (README,
-// "Extend"). Importing it starts nothing.
+// The public API for teams that compose ff-relay into their own Nest application
+// (docs/extending.md). Importing it starts nothing.
 export { AppModule } from './app.module.js';
 export { createApp, listen, type CreateAppOptions } from './create-app.js';
 export { loadConfig } from './config/load-config.js';

@@ -49,7 +49,8 @@ export class TenantInterceptor implements NestInterceptor {
     }
     this.requests.inc({ tenant, route });
     // Headers set here reach every route, `/stream` included: the stream copies the reply's
-    // headers when it takes over the socket. The body cannot be changed there (see README).
+    // headers when it takes over the socket. The body cannot be changed there (see
+    // docs/extending.md).
     http.getResponse<FastifyReply>().header(TENANT_HEADER, tenant);
     return next.handle();
   }

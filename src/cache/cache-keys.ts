@@ -31,7 +31,8 @@ export const CACHE_KEYS = {
   /**
    * Ours: where the primary resumes `stream:sdk_metrics` (instead of at `$`, losing what replicas
    * took meanwhile): claimed by whoever touches the stream first, then moved forward to the last
-   * entry forwarded upstream. See README "SDK metrics: what reaches Harness".
+   * entry forwarded upstream. See docs/high-availability.md, "SDK metrics: what reaches
+   * Harness".
    */
   sdkMetricsPosition: 'ff-relay-sdk-metrics-position',
   /** Ours: the SDK-token secrets after a rotation, sealed under the configured AUTH_SECRET. */

@@ -37,7 +37,7 @@ describe('helm chart helm/ff-relay', () => {
     }
   });
 
-  it('on the default values, lint says what README "Deploy (Helm)" says: two [INFO] Fail lines', () => {
+  it('on the default values, lint says what docs/deploy-helm.md says: two [INFO] Fail lines', () => {
     const result = helm(['lint', '--strict', CHART_DIR], {});
     const output = result.stdout + result.stderr;
     expect(output).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -46,9 +46,9 @@ describe('helm chart helm/ff-relay', () => {
       'secrets.PROXY_KEY',
       'secrets.AUTH_SECRET',
     ]);
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain('[INFO] Fail: secrets.PROXY_KEY: …');
-    expect(readme).toContain('[INFO] Fail: secrets.AUTH_SECRET: …');
+    const page = readFileSync(new URL('../../docs/deploy-helm.md', import.meta.url), 'utf8');
+    expect(page).toContain('[INFO] Fail: secrets.PROXY_KEY: …');
+    expect(page).toContain('[INFO] Fail: secrets.AUTH_SECRET: …');
   });
 
   it('refuses to render without a proxy key or an SDK-token secret, naming the value to set', () => {

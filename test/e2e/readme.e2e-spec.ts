@@ -7,13 +7,19 @@ import semver from 'semver';
 import { buildProxy, type ProxyProcess, spawnProxy, stopProxy } from '../support/built-proxy.js';
 import { PRODUCTION_ENV_UUID } from '../support/example-config.js';
 import { freePort } from '../support/ports.js';
-import { readmeBlock, readmeSection, shellCommands } from '../support/readme-blocks.js';
+import { docsPage, readmeBlock, readmeSection, shellCommands } from '../support/readme-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README_PORT = 'localhost:7000';
+/** Where the sections the README links to now live. */
+const MODES = docsPage('modes.md');
+const ADMIN_API = docsPage('admin-api.md');
 const run = promisify(execFile);
 
-/** The README's walkthroughs, taken from README.md itself and run here, so they cannot drift. */
+/**
+ * The README's walkthroughs, and those of the docs pages it links to, taken from the Markdown
+ * itself and run here, so they cannot drift.
+ */
 describe('README.md', () => {
   const started: ProxyProcess[] = [];
   beforeAll(() => buildProxy(), 120_000);
@@ -73,12 +79,12 @@ describe('README.md', () => {
     }
   }, 60_000);
 
-  describe('"Primary mode, tried locally against the bundled upstream emulator"', () => {
+  describe('docs/modes.md "Primary mode, tried locally against the bundled upstream emulator"', () => {
     const section = 'Primary mode, tried locally against the bundled upstream emulator';
     let emulator: ChildProcess;
     let printed = '';
     beforeAll(async () => {
-      const [command = ''] = shellCommands(readmeBlock(section, 'sh', 'emulator').code);
+      const [command = ''] = shellCommands(readmeBlock(section, 'sh', 'emulator', MODES).code);
       const port = await freePort();
       // Its own process group, so the npm → tsx → node chain goes with it.
       emulator = spawn('bash', ['-c', command.replace('8787', String(port))], {
@@ -106,11 +112,11 @@ describe('README.md', () => {
       new RegExp(`^\\s*${name}=(\\S+)$`, 'm').exec(printed)?.[1] ?? '';
 
     it('prints every setting the primary command and the proxy-key rotation need', () => {
-      const start = shellCommands(readmeBlock(section, 'sh', 'npm start').code)[0] ?? '';
+      const start = shellCommands(readmeBlock(section, 'sh', 'npm start', MODES).code)[0] ?? '';
       const fromEmulator = [...start.matchAll(/(\w+)=<printed>/g)].map(([, name = '']) => name);
       expect(fromEmulator).toEqual(['PROXY_KEY', 'CLIENT_SERVICE', 'METRIC_SERVICE']);
-      // What the Admin API's rotation needs, as README "Admin API" names it.
-      const runbook = readmeBlock('Admin API', 'sh', '/admin/v1/proxy-key/rotate').code;
+      // What the Admin API's rotation needs, as docs/admin-api.md names it.
+      const runbook = readmeBlock('Admin API', 'sh', '/admin/v1/proxy-key/rotate', ADMIN_API).code;
       const rotationNeeds = ['ADMIN_SERVICE_TOKEN', 'PROXY_KEY_IDENTIFIER', 'ACCOUNT_IDENTIFIER'];
       rotationNeeds.forEach((name) => expect(runbook).toContain(name));
       const names = [...fromEmulator, ...rotationNeeds, 'ADMIN_SERVICE'];
@@ -118,7 +124,7 @@ describe('README.md', () => {
     });
 
     it('runs a primary on the printed settings that follows `toggle`, and rotates its key', async () => {
-      const start = shellCommands(readmeBlock(section, 'sh', 'npm start').code)[0] ?? '';
+      const start = shellCommands(readmeBlock(section, 'sh', 'npm start', MODES).code)[0] ?? '';
       const env: Record<string, string> = {};
       for (const [, name = '', value = ''] of start.matchAll(/(\w+)=(\S+)/g)) {
         env[name] = value === '<printed>' ? setting(name) : value;
@@ -146,12 +152,12 @@ describe('README.md', () => {
         return ((await flag.json()) as { state?: string }).state;
       };
       expect(await state()).toBe('on');
-      const toggle = /`(toggle de68 dark-mode)`/.exec(readmeSection(section))?.[1] ?? '';
+      const toggle = /`(toggle de68 dark-mode)`/.exec(readmeSection(section, MODES))?.[1] ?? '';
       emulator.stdin?.write(`${toggle}\n`);
       await expect.poll(state, { timeout: 15_000 }).toBe('off');
 
       const [rotate = ''] = shellCommands(
-        readmeBlock('Admin API', 'sh', '/admin/v1/proxy-key/rotate').code,
+        readmeBlock('Admin API', 'sh', '/admin/v1/proxy-key/rotate', ADMIN_API).code,
       ).filter((command) => command.includes('/proxy-key/rotate'));
       const { stdout } = await run('bash', ['-c', onPort(rotate, base)], {
         env: { ...process.env, ...admin },

@@ -124,7 +124,7 @@ describe.each(modes)('%s mode: SDK reads survive Redis faults', (mode, start) =>
     }
   }
 
-  /** Logs how many reads a fault window held, for the README's measured numbers. */
+  /** Logs how many reads a fault window held, for the measured numbers in docs/operations.md. */
   function report(fault: string, since: number): void {
     console.log(
       `${mode}: ${fault}: ${reader.requests - since} reads, ${reader.failures.length} failed`,

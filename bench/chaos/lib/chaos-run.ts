@@ -57,7 +57,7 @@ export class ChaosRun {
     const answer = body as { key?: string; sealed?: boolean } | undefined;
     if (status === 200 && answer?.sealed === false && answer.key) {
       // The relay runs on the new key but could not keep it in Redis (the answer says so): the
-      // operator puts it in the primary's Secret, as the README asks, for its next start.
+      // operator puts it in the primary's Secret, as docs/admin-api.md asks, for its next start.
       this.cluster.primary.setEnv({ PROXY_KEY: answer.key });
       const note = `now ${fingerprint(after)}, not sealed: the operator put it in the primary's Secret`;
       this.record(PROXY_KEY_ROTATION, status, 'ok', note);
@@ -111,8 +111,8 @@ export class ChaosRun {
 
   /**
    * The SDK apps restart once every serving instance signs with the new secret (or after
-   * 10 s): the README promises instances follow within 2 s, and an app that authenticated with
-   * an instance still on the revoked secret would be refused forever after.
+   * 10 s): docs/admin-api.md promises instances follow within 2 s, and an app that
+   * authenticated with an instance still on the revoked secret would be refused forever after.
    */
   private async restartAppsOnceFollowed(current: string): Promise<void> {
     const started = Date.now();

@@ -19,7 +19,7 @@ times are indicative; counts (failed requests, stale SDKs, lost metrics) are not
   evaluations in turn), unmodified Node SDKs holding streams, SDK metrics posts, and new apps
   starting all along, each with an SDK key no instance was asked about yet. Meanwhile a scripted
   sequence of overlapping faults runs and flags keep changing upstream. The operator does what
-  the README says: answers "try again" are tried again, SDK apps are restarted after a "0s"
+  the docs say: answers "try again" are tried again, SDK apps are restarted after a "0s"
   SDK-token secret rotation, and a proxy key lost half-way is replaced in the primary's Secret.
   Budgets: no failed SDK request — a 503 \`CACHE_UNAVAILABLE\` (what an instance never saw while
   its cache was out) and a 401 for a token of a secret revoked at once are listed but allowed;

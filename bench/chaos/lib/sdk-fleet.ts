@@ -28,8 +28,9 @@ const GIVE_UP_MS = 180_000;
 /**
  * Unmodified Harness Node server SDKs, each in "an app" of its own with a target of its own,
  * holding a stream through the balancer. Harness SDKs never authenticate again, so after an
- * SDK-token secret is revoked at once ("0s") the apps are restarted, as the README's runbook
- * says; an app whose SDK fails to initialise restarts it too, and that is recorded.
+ * SDK-token secret is revoked at once ("0s") the apps are restarted, as the runbook in
+ * docs/admin-api.md says; an app whose SDK fails to initialise restarts it too, and that is
+ * recorded.
  */
 export class SdkFleet {
   readonly initFailures: string[] = [];

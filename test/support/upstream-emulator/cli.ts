@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   });
   await emulator.start(Number(values.port));
   // As `NAME=value` lines: what a primary needs, then what the proxy-key rotation of the
-  // Admin API needs (README "Admin API"), ready to paste into its environment.
+  // Admin API needs (docs/admin-api.md), ready to paste into its environment.
   console.log(`upstream emulator listening
   CLIENT_SERVICE=${emulator.url}
   METRIC_SERVICE=${emulator.metricsUrl}
