@@ -13,6 +13,8 @@ import { ChangePublisher } from '../change-publisher.service.js';
 import { resyncEvents, type ServedEnvironment } from '../resync-events.js';
 
 const RETRY_MS = 2_000;
+/** Environments reloaded at once. */
+const RELOAD_CONCURRENCY = 16;
 
 /**
  * A read replica's memory is the only record of what its SDKs were served when a primary fills
@@ -60,8 +62,15 @@ export class RefillResync implements OnModuleInit, OnModuleDestroy {
         ]),
     );
     try {
-      for (const id of before.keys()) {
-        await Promise.all([this.reader.reload('flags', id), this.reader.reload('segments', id)]);
+      // A few at a time: a replica serving thousands of environments must not reload one
+      // after another (two round trips each), nor all at once.
+      const ids = [...before.keys()];
+      for (let i = 0; i < ids.length; i += RELOAD_CONCURRENCY) {
+        await Promise.all(
+          ids
+            .slice(i, i + RELOAD_CONCURRENCY)
+            .flatMap((id) => [this.reader.reload('flags', id), this.reader.reload('segments', id)]),
+        );
       }
     } catch (err) {
       this.logger.warn({ err }, 'could not reload the config after a refill: trying again');
