@@ -72,7 +72,7 @@ export const VARIABLE_DOCS: Readonly<Record<keyof EnvVars, VariableDoc>> = {
     topic: 'SDK auth and tokens',
     harness: false,
     meaning:
-      '`/client/auth` calls per client address per minute, per instance (429 beyond); `0` turns it off. Behind a proxy, set `TRUSTED_PROXIES`.',
+      '`/client/auth` calls per client address per minute, per instance (429 beyond), and as many unknown SDK keys on the OFREP routes (which carry the key on every request); `0` turns both off. Behind a proxy, set `TRUSTED_PROXIES`.',
   },
   AUTH_SECRET: {
     topic: 'SDK auth and tokens',

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { TooManyRequestsError, UnauthorisedError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { FailureLimiter } from '../common/failure-limiter.js';
 
 /** Wrong admin tokens one client address may send a minute before it must wait. */
 export const ADMIN_FAILURES_PER_MINUTE = 10;

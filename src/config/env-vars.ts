@@ -145,7 +145,10 @@ export class EnvVars {
   @IsOptional() @duration HTTP_IDLE_TIMEOUT?: string;
   /** ff-relay only: after SIGTERM, exit within this however shutdown goes (chart grace: 35 s). */
   @IsOptional() @duration SHUTDOWN_TIMEOUT?: string;
-  /** ff-relay only: `/client/auth` calls per client address per minute; 0 turns the limit off. */
+  /**
+   * ff-relay only: `/client/auth` calls, and unknown SDK keys on OFREP routes, per client address
+   * per minute; 0 turns the limit off.
+   */
   @IsOptional() @int AUTH_RATE_LIMIT?: string;
   @IsOptional() @duration HTTP_REQUEST_TIMEOUT?: string;
   /**

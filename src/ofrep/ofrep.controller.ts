@@ -4,6 +4,7 @@ import {
   Header,
   Headers,
   HttpCode,
+  Ip,
   Param,
   Post,
   Query,
@@ -32,10 +33,11 @@ export class OfrepController {
   evaluateFlag(
     @Param('key') key: string,
     @Body() body: unknown,
+    @Ip() address: string,
     @Headers('x-api-key') apiKey?: string,
     @Headers('authorization') authorization?: string,
   ) {
-    return this.ofrep.evaluateFlag({ apiKey, authorization }, key, body);
+    return this.ofrep.evaluateFlag({ apiKey, authorization, address }, key, body);
   }
 
   /** `passthrough` only to choose 200 or 304 and set the ETag; Nest still sends the body. */
@@ -46,13 +48,14 @@ export class OfrepController {
   async evaluateFlags(
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Ip() address: string,
     @Query('flagConfigEtag') flagConfigEtag?: string,
     @Headers('if-none-match') ifNoneMatch?: string,
     @Headers('x-api-key') apiKey?: string,
     @Headers('authorization') authorization?: string,
   ): Promise<Buffer | undefined> {
     const answer = await this.ofrep.evaluateFlags(
-      { apiKey, authorization },
+      { apiKey, authorization, address },
       body,
       ifNoneMatch,
       typeof flagConfigEtag === 'string' ? flagConfigEtag : undefined,

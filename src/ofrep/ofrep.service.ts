@@ -5,7 +5,8 @@ import { sha256Hex } from '../cache/cache-keys.js';
 import { ConfigReader } from '../cache/config-reader.service.js';
 import { FollowedChanges } from '../cache/followed-changes.js';
 import { OfrepError } from '../common/errors/ofrep-error.js';
-import { UnauthorisedError } from '../common/errors/proxy-error.js';
+import { TooManyRequestsError, UnauthorisedError } from '../common/errors/proxy-error.js';
+import { FailureLimiter } from '../common/failure-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { isFailure, type OfrepSuccess, statusOf } from './ofrep-answers.js';
 import { targetOf } from './ofrep-context.js';
@@ -16,6 +17,8 @@ import { OfrepUsage } from './ofrep-usage.service.js';
 export interface OfrepCredentials {
   apiKey?: string;
   authorization?: string;
+  /** The client's address: unknown keys are limited per address. */
+  address: string;
 }
 
 export type BulkAnswer =
@@ -32,13 +35,19 @@ export class OfrepService {
   private readonly environments = new Map<string, OfrepEnvironment>();
   private readonly reloadedAt = new Map<string, number>();
 
+  /** Unknown keys per client address; none when AUTH_RATE_LIMIT is 0. */
+  private readonly keyFailures?: FailureLimiter;
+
   constructor(
     private readonly reader: ConfigReader,
     private readonly config: AppConfig,
     private readonly events: OfrepEvents,
     private readonly usage: OfrepUsage,
     private readonly followed: FollowedChanges,
-  ) {}
+  ) {
+    const limit = config.auth.rateLimitPerMinute;
+    this.keyFailures = limit > 0 ? new FailureLimiter(limit, 60_000) : undefined;
+  }
 
   async evaluateFlag(credentials: OfrepCredentials, key: string, body: unknown) {
     const { env } = await this.authenticate(credentials);
@@ -98,8 +107,18 @@ export class OfrepService {
     return { status: 200, etag, body: bytes };
   }
 
-  /** A cache fault is the reader's 503, never a 401: only an unknown key is refused. */
+  /**
+   * A cache fault is the reader's 503, never a 401: only an unknown key is refused. Every OFREP
+   * request carries the SDK key itself, so guesses are bounded as `/client/auth` bounds them: an
+   * address that sent AUTH_RATE_LIMIT unknown keys within a minute gets 429 with `Retry-After`
+   * (which OpenFeature providers wait out), whatever key it sends, until the oldest leaves the
+   * minute: a right guess must not stand out.
+   */
   private async authenticate(credentials: OfrepCredentials) {
+    const wait = this.keyFailures?.retryAfterSeconds(credentials.address) ?? 0;
+    if (wait > 0) {
+      throw new TooManyRequestsError('unknown SDK keys', wait);
+    }
     const key = credentials.apiKey || bearerToken(credentials.authorization);
     if (!key) {
       throw new UnauthorisedError('an SDK key is needed, as X-API-Key or Authorization: Bearer');
@@ -107,6 +126,7 @@ export class OfrepService {
     const keyHash = sha256Hex(key);
     const env = await this.reader.environmentOfKey(keyHash);
     if (env === null) {
+      this.keyFailures?.fail(credentials.address);
       throw new UnauthorisedError('unknown SDK key');
     }
     return { env, keyHash };

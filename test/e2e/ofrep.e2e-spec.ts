@@ -328,3 +328,36 @@ describe('OFREP with the cache down', () => {
     }
   });
 });
+
+describe('OFREP: unknown SDK keys from one address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ AUTH_RATE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  const ask = (key: string, remoteAddress: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/ofrep/v1/evaluate/flags/dark-mode',
+      payload: { context: ALICE },
+      headers: { 'x-api-key': key },
+      remoteAddress,
+    });
+
+  it('are bounded by AUTH_RATE_LIMIT a minute: then 429 with Retry-After, even for a right key', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      expect((await ask(`guess-${i}`, '10.9.0.1')).statusCode).toBe(401);
+    }
+    const limited = await ask(PRODUCTION_SERVER_SDK_KEY, '10.9.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // In OFREP's error shape, as every error of these routes.
+    expect(limited.json()).toMatchObject({ key: 'dark-mode', errorCode: 'GENERAL' });
+    expect((limited.json() as { errorDetails: string }).errorDetails).toMatch(/too many unknown/);
+    // Another address, and right keys however many, are not held back.
+    for (let i = 0; i < 5; i += 1) {
+      expect((await ask(PRODUCTION_SERVER_SDK_KEY, '10.9.0.2')).statusCode).toBe(200);
+    }
+  });
+});
