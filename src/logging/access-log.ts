@@ -30,21 +30,30 @@ export class AccessLog implements OnModuleInit {
     // (wildcard paths, the costliest part of a line) is left out: ~5% of a cached SDK read.
     const logger = PinoLogger.root.child({ context: 'http' }, { redact: [] });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const logged = new WeakSet<FastifyRequest>();
+    // A stream refused before it was held (401, 503) is answered, and logged, as any request.
+    const streams = new WeakMap<FastifyRequest, { answered: boolean }>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      logged.add(request);
+      const stream = streams.get(request);
+      if (stream) {
+        stream.answered = true;
+      }
       logRequest(logger, request, reply);
       done();
     });
     // A stream takes the socket over (reply.hijack()), so Fastify's onResponse never runs for
-    // it: its line is written when the connection closes, with how long it was held.
+    // it: its line is written when the connection closes, with how long it was held. What the
+    // line needs is read now (once the socket is closed it has no remote address any more), so
+    // a held stream keeps a few strings rather than Fastify's request and reply.
     fastify.addHook('onRequest', (request, reply, done) => {
       if (STREAM_ROUTES.has(request.routeOptions.url ?? '')) {
-        // Read now: once the socket is closed it has no remote address any more.
-        const ip = request.ip;
-        reply.raw.once('close', () => {
-          if (!logged.has(request)) {
-            logRequest(logger, request, reply, ip);
+        const stream = { answered: false };
+        streams.set(request, stream);
+        const line = lineOf(request);
+        const started = performance.now() - reply.elapsedTime;
+        const response = reply.raw;
+        response.once('close', () => {
+          if (!stream.answered) {
+            write(logger, line, response.statusCode, performance.now() - started);
           }
         });
       }
@@ -53,28 +62,37 @@ export class AccessLog implements OnModuleInit {
   }
 }
 
-function logRequest(
-  logger: Logger,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  ip: string = request.ip,
-): void {
-  const route = request.routeOptions.url ?? '';
+interface LineFields {
+  requestId: string;
+  method: string;
+  route: string;
+  env: string | undefined;
+  ip: string;
+}
+
+function lineOf(request: FastifyRequest): LineFields {
+  const params = request.params as { environment_uuid?: string } | undefined;
+  return {
+    requestId: request.id,
+    method: request.method,
+    route: request.routeOptions.url ?? '',
+    env: params?.environment_uuid,
+    ip: request.ip,
+  };
+}
+
+function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  write(logger, lineOf(request), reply.statusCode, reply.elapsedTime);
+}
+
+function write(logger: Logger, line: LineFields, status: number, latencyMs: number): void {
   // Probes and scrapes arrive every few seconds and say nothing about SDK traffic.
-  if (PROBE_ROUTES.has(route) && request.method === 'GET') {
+  if (PROBE_ROUTES.has(line.route) && line.method === 'GET') {
     return;
   }
-  const params = request.params as { environment_uuid?: string } | undefined;
+  const { requestId, method, route, env, ip } = line;
   logger.info(
-    {
-      requestId: request.id,
-      method: request.method,
-      route,
-      env: params?.environment_uuid,
-      status: reply.statusCode,
-      latencyMs: Math.round(reply.elapsedTime * 10) / 10,
-      ip,
-    },
+    { requestId, method, route, env, status, latencyMs: Math.round(latencyMs * 10) / 10, ip },
     'request',
   );
 }

@@ -60,6 +60,8 @@ describe('logs', () => {
     await fetch(`${base}/no/such/route`);
     await fetch(`${base}/health`);
     await fetch(`${base}/livez`);
+    // Refused before it is held: answered, and logged once, as any request.
+    await fetch(`${base}/stream`, { headers: { 'api-key': PRODUCTION_SERVER_SDK_KEY } });
     const controller = new AbortController();
     const stream = await fetch(`${base}/stream`, {
       headers: { authorization: `Bearer ${authToken}`, 'api-key': PRODUCTION_SERVER_SDK_KEY },
@@ -70,7 +72,7 @@ describe('logs', () => {
 
     await expect
       .poll(() => lines(proxy).filter((l) => l.route === '/stream').length, { timeout: 10_000 })
-      .toBe(1);
+      .toBe(2);
     const all = lines(proxy);
     for (const line of all) {
       expect(['debug', 'info', 'warn', 'error', 'fatal']).toContain(line.level);
@@ -82,6 +84,7 @@ describe('logs', () => {
       ['GET', '/client/env/:environment_uuid/feature-configs', 200],
       ['GET', '/client/env/:environment_uuid/feature-configs', 401],
       ['GET', '', 404],
+      ['GET', '/stream', 401],
       ['GET', '/stream', 200],
     ]);
     expect(access[1]).toMatchObject({
