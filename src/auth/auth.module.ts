@@ -15,6 +15,8 @@ import { UpstreamModule } from '../upstream/upstream.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { ReadinessGuard } from './readiness.guard.js';
+import { RouteMarkings } from './route-markings.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { SigningKeysModule } from './signing-keys.module.js';
 import { TargetForwarder } from './target-forwarder.service.js';
@@ -62,6 +64,9 @@ export class AuthModule {
           useFactory: (upstream: UpstreamClient) => new TargetForwarder(upstream, forwardTargets),
         },
         JwtStrategy,
+        RouteMarkings,
+        // In this order: readiness first, so no SDK is told 401 for want of config.
+        { provide: APP_GUARD, useClass: ReadinessGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
     };

@@ -1,26 +1,17 @@
 import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { CACHE_KEYS } from '../cache/cache-keys.js';
-import { SealedStateReports } from '../cache/sealed/sealed-state-reports.service.js';
-import { ALWAYS_ON, IS_PUBLIC } from '../common/decorators/public.decorator.js';
 import {
   EnvironmentMismatchError,
-  NotReadyError,
   ProxyError,
   UnauthorisedError,
 } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { ProxyStatus } from '../status/proxy-status.service.js';
 import { AuthService } from './auth.service.js';
+import { RouteMarkings } from './route-markings.js';
 import type { SdkPrincipal } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
 import { bearerToken, VerifiedTokens } from './verified-tokens.js';
-
-interface RouteMarkings {
-  alwaysOn: boolean;
-  isPublic: boolean;
-}
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -30,21 +21,19 @@ interface GuardedRequest {
 
 /**
  * Secure by default: every route needs a valid SDK token unless marked `@Public()`. A route with
- * an `environment_uuid` parameter also needs the token's environment to match it exactly. It is
- * also the readiness gate: SDK routes answer 503 until config is in place.
+ * an `environment_uuid` parameter also needs the token's environment to match it exactly. It
+ * runs after the readiness gate (ReadinessGuard), so a token is never refused for want of
+ * config.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger(JwtAuthGuard.name);
   private readonly verified = new VerifiedTokens();
-  private readonly markings = new WeakMap<object, RouteMarkings>();
   constructor(
-    private readonly reflector: Reflector,
+    private readonly markings: RouteMarkings,
     private readonly config: AppConfig,
-    private readonly status: ProxyStatus,
     private readonly keys: SigningKeys,
     private readonly auth: AuthService,
-    private readonly sealed: SealedStateReports,
   ) {
     super();
     if (config.auth.bypass) {
@@ -53,17 +42,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = this.markingsOf(context);
-    // Until config is in place SDKs get 503 (retry later), not 401 (a wrong key).
-    if (!route.alwaysOn && !this.status.ready) {
-      throw new NotReadyError(this.status.waitingFor);
-    }
-    // Tokens this instance would sign or refuse now disagree with the other instances'.
-    const conflict = route.alwaysOn ? undefined : this.sealed.conflictOf('auth-secrets');
-    if (conflict !== undefined) {
-      throw new NotReadyError(`the SDK-token secrets cannot be followed: ${conflict}`);
-    }
-    if (route.isPublic || this.config.auth.bypass) {
+    if (this.markings.of(context).isPublic || this.config.auth.bypass) {
       return true;
     }
     const request = context.switchToHttp().getRequest<GuardedRequest>();
@@ -74,23 +53,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       throw new EnvironmentMismatchError(tokenEnv, pathEnv);
     }
     return true;
-  }
-
-  /** A handler's decorators never change: read its metadata once, not on every request. */
-  private markingsOf(context: ExecutionContext): RouteMarkings {
-    const handler = context.getHandler();
-    let markings = this.markings.get(handler);
-    if (markings === undefined) {
-      const targets = [handler, context.getClass()];
-      markings = {
-        alwaysOn:
-          this.reflector.getAllAndOverride<boolean | undefined>(ALWAYS_ON, targets) ?? false,
-        isPublic:
-          this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) ?? false,
-      };
-      this.markings.set(handler, markings);
-    }
-    return markings;
   }
 
   /**
