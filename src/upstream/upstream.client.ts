@@ -6,6 +6,7 @@ import { type ClientServiceCall, ClientServiceMetrics } from '../metrics/client-
 import type { FeatureConfig } from '../model/feature-config.js';
 import type { Segment } from '../model/segment.js';
 import type { Target } from '../model/target.js';
+import { eachPage } from './config-pages.js';
 import { parseConfigPage, type ProxyConfigPage } from './proxy-config.js';
 import { ProxyKey } from './proxy-key.js';
 import { bearer, harnessHeaders, readAnswer, send } from './upstream-http.js';
@@ -116,54 +117,37 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   /**
    * Every page of `/proxy/config`, each handed to `onPage` as it arrives and let go once
-   * `onPage` resolves, so a config of thousands of environments is never held decoded at once.
-   * Pages after the first are asked a few at a time; a worker asks for its next page only once
-   * `onPage` is done with the last. A failed page (or `onPage`) stops the others and rejects:
-   * pages already handed over stay handed over.
+   * `onPage` resolves (see {@link eachPage}), so a config of thousands of environments is never
+   * held decoded at once.
    */
   async streamConfig(
     onPage: (environments: ProxyConfigPage['environments'], pageNumber: number) => Promise<void>,
     environment?: string,
   ): Promise<void> {
-    await this.withSession(async (session) => {
-      const abort = new AbortController();
-      const signal = AbortSignal.any([AbortSignal.timeout(CONFIG_TIMEOUT_MS), abort.signal]);
-      const page = async (pageNumber: number): Promise<ProxyConfigPage> => {
-        const query: Record<string, string> = {
-          cluster: session.cluster,
-          key: this.proxyKey.value,
-          pageNumber: String(pageNumber),
-          pageSize: String(PAGE_SIZE),
-          ...(environment ? { environment } : {}),
-        };
-        const raw = await this.call('/proxy/config', {
-          query,
-          signal,
-          headers: bearer(session),
-          metric: PROXY_CONFIG,
-        });
-        return parseConfigPage(raw, (reason) =>
-          this.logger.warn({ reason }, 'skipping an environment in /proxy/config'),
-        );
-      };
-      const first = await page(0);
-      const pageCount = first.pageCount;
-      await onPage(first.environments, 0);
-      let next = 1;
-      const worker = async (): Promise<void> => {
-        while (next < pageCount && !signal.aborted) {
-          const pageNumber = next;
-          next += 1;
-          await onPage((await page(pageNumber)).environments, pageNumber);
-        }
-      };
-      const workers = Array.from({ length: PAGE_CONCURRENCY }, () => worker());
-      // One failed page fails the whole fetch: stop the others.
-      await Promise.all(workers).catch((err: unknown) => {
-        abort.abort();
-        throw err;
-      });
-    });
+    await this.withSession((session) =>
+      eachPage(
+        async (pageNumber, signal) => {
+          const query: Record<string, string> = {
+            cluster: session.cluster,
+            key: this.proxyKey.value,
+            pageNumber: String(pageNumber),
+            pageSize: String(PAGE_SIZE),
+            ...(environment ? { environment } : {}),
+          };
+          const raw = await this.call('/proxy/config', {
+            query,
+            signal,
+            headers: bearer(session),
+            metric: PROXY_CONFIG,
+          });
+          return parseConfigPage(raw, (reason) =>
+            this.logger.warn({ reason }, 'skipping an environment in /proxy/config'),
+          );
+        },
+        (page, pageNumber) => onPage(page.environments, pageNumber),
+        { concurrency: PAGE_CONCURRENCY, timeoutMs: CONFIG_TIMEOUT_MS },
+      ),
+    );
   }
 
   fetchFeatureConfigs(env: string): Promise<FeatureConfig[]> {
