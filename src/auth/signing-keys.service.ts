@@ -13,7 +13,8 @@ import { ScheduledJobs } from '../scheduling/scheduled-jobs.service.js';
 import { FreshReads } from './fresh-reads.js';
 import { PreviousSecretUses } from './previous-secret-uses.js';
 import { SecretRetirement } from './secret-retirement.js';
-import { kidOf, load, type Loaded, readState, type StoredState } from './signing-state.js';
+import { SecretRing } from './secret-ring.js';
+import { kidOf, load, readState, type StoredState } from './signing-state.js';
 
 /** Instances pick up a rotation made on another one this fast (the issue asks for 5 s). */
 const REFRESH_MS = 2_000;
@@ -49,9 +50,7 @@ export interface SigningKeysView {
 @Injectable()
 export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SigningKeys.name);
-  private readonly configured: Loaded;
-  private current: Loaded;
-  private previous: Loaded[] = [];
+  private readonly ring: SecretRing;
   /** The sealed state this instance runs on; undefined while on the configured secret. */
   private held?: Held;
   /** The highest epoch seen in the cache, a rotation's next one is above it. */
@@ -72,12 +71,8 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     private readonly jobs: ScheduledJobs,
     private readonly reports: SealedStateReports,
   ) {
-    this.configured = load({ secret: config.auth.secret });
-    this.current = this.configured;
-    this.retirement = new SecretRetirement(this.configured.fingerprint, () => [
-      this.current,
-      ...this.previous,
-    ]);
+    this.ring = new SecretRing(config.auth.secret);
+    this.retirement = new SecretRetirement(this.ring.configured.fingerprint, () => this.ring.all);
     const keys = { sealed: CACHE_KEYS.authSecrets, marker: CACHE_KEYS.authSecretsMarker };
     this.slot = new SealedSlot(store, STATE, keys, config.auth.secret);
     this.uses = new PreviousSecretUses(counts);
@@ -102,32 +97,16 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
 
   /** The key new tokens are signed with, and the `kid` that names it (none for AUTH_SECRET). */
   signing(): { key: KeyObject; kid?: string } {
-    const current = this.current;
-    return current === this.configured
-      ? { key: current.key }
-      : { key: current.key, kid: current.fingerprint };
+    return this.ring.signing();
   }
 
-  /**
-   * The key `token` must verify with, by its `kid`; undefined for an unknown or expired one.
-   * Until a rotation there is one key and no header to read (the common case, on every request).
-   */
+  /** The key `token` must verify with, by its `kid`; undefined for an unknown or expired one. */
   verifying(token: string): KeyObject | undefined {
-    if (this.current === this.configured && this.previous.length === 0) {
-      return this.current.key;
+    const { key, previous } = this.ring.verifying(token);
+    if (previous !== undefined) {
+      this.uses.add(previous);
     }
-    const wanted = this.secretOf(token);
-    if (wanted === this.current.fingerprint) {
-      return this.current.key;
-    }
-    const now = Date.now();
-    const previous = this.previous.find(
-      (p) => p.fingerprint === wanted && (p.validUntil ?? 0) > now,
-    );
-    if (previous) {
-      this.uses.add(previous.fingerprint);
-    }
-    return previous?.key;
+    return key;
   }
 
   /**
@@ -137,13 +116,13 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   async verifyingFresh(token: string): Promise<KeyObject | undefined> {
     const key = this.verifying(token);
     const kid = kidOf(token);
-    if (key !== undefined || kid === undefined || this.holds(kid)) {
+    if (key !== undefined || kid === undefined || this.ring.holds(kid)) {
       return key;
     }
     // A re-read that started after this token arrived: one made a moment earlier (within
     // FRESH_MS) may predate the rotation that made the token's secret.
     await this.reads.since(Date.now());
-    if (!this.holds(kid) && this.reads.lastFailed) {
+    if (!this.ring.holds(kid) && this.reads.lastFailed) {
       // The cache could not say: an SDK told 401 would take its token as bad for good.
       throw new CacheUnavailableError();
     }
@@ -156,13 +135,9 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     return this.signing();
   }
 
-  private holds(kid: string): boolean {
-    return kid === this.current.fingerprint || this.previous.some((p) => p.fingerprint === kid);
-  }
-
   /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
   secretOf(token: string): string {
-    return kidOf(token) ?? this.configured.fingerprint;
+    return this.ring.secretOf(token);
   }
 
   /** Calls `listener` with the secrets no longer accepted (a 0s rotation, a grace that ended). */
@@ -172,8 +147,8 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
 
   view(): SigningKeysView {
     return {
-      fingerprint: this.current.fingerprint,
-      previous: this.live().map((p) => ({
+      fingerprint: this.ring.current.fingerprint,
+      previous: this.ring.live().map((p) => ({
         fingerprint: p.fingerprint,
         validUntil: new Date(p.validUntil ?? 0).toISOString(),
         uses: this.uses.of(p.fingerprint),
@@ -213,10 +188,10 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
         this.apply(latest, stored.epoch);
       }
       const now = Date.now();
-      const retiring = { secret: this.current.secret, validUntil: now + graceMs };
+      const retiring = { secret: this.ring.current.secret, validUntil: now + graceMs };
       const state: StoredState = {
         current: { secret: randomBytes(32).toString('hex') },
-        previous: [retiring, ...this.live()].filter((p) => (p.validUntil ?? 0) > now),
+        previous: [retiring, ...this.ring.live(now)].filter((p) => (p.validUntil ?? 0) > now),
       };
       const epoch = Math.max(this.known, this.held?.epoch ?? 0) + 1;
       const loaded = load(state.current);
@@ -225,7 +200,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       ) {
         this.apply(state, epoch);
         return {
-          fingerprint: this.current.fingerprint,
+          fingerprint: this.ring.current.fingerprint,
           previousValidUntil: new Date(retiring.validUntil).toISOString(),
         };
       }
@@ -235,14 +210,10 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private live(now = Date.now()): Loaded[] {
-    return this.previous.filter((p) => (p.validUntil ?? 0) > now);
-  }
-
   private async tick(): Promise<void> {
     await this.refresh();
     this.retirement.check();
-    await this.uses.sync(this.live().length > 0);
+    await this.uses.sync(this.ring.live().length > 0);
   }
 
   /** Reads the sealed state and does what the verdict says; nothing when neither key changed. */
@@ -259,35 +230,27 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     }
     const { stored, state } = readState(reading.sealed);
     this.known = Math.max(this.known, highestEpoch(reading));
-    const verdict = judge(stored, reading.marker, held, this.configured.fingerprint);
+    const verdict = judge(stored, reading.marker, held, this.ring.configured.fingerprint);
     this.reports.record(STATE, verdict, {
       ...(stored.kind === 'sealed' ? { stored: stored.epoch } : {}),
       ...(held ? { held: held.epoch } : {}),
     });
     if (verdict.action === 'adopt' && state && stored.kind === 'sealed') {
       this.apply(state, stored.epoch);
-      this.logger.log({ fingerprint: this.current.fingerprint }, 'token secrets updated');
+      this.logger.log({ fingerprint: this.ring.current.fingerprint }, 'token secrets updated');
     }
     if ((verdict.action === 'adopt' || verdict.action === 'keep') && verdict.writeMarker) {
-      await this.slot.writeMarker(this.held?.epoch ?? 0, this.current.fingerprint);
+      await this.slot.writeMarker(this.held?.epoch ?? 0, this.ring.current.fingerprint);
     }
     if (verdict.action === 'reseal' && held) {
-      await this.slot.write(JSON.stringify(this.inMemory()), held.epoch, held.fingerprint);
+      await this.slot.write(JSON.stringify(this.ring.stored()), held.epoch, held.fingerprint);
     }
     this.settled = true;
   }
 
-  private inMemory(): StoredState {
-    return {
-      current: { secret: this.current.secret },
-      previous: this.live().map(({ secret, validUntil }) => ({ secret, validUntil })),
-    };
-  }
-
   private apply(state: StoredState, epoch: number): void {
-    this.current = load(state.current);
-    this.previous = state.previous.map(load);
-    this.held = { epoch, fingerprint: this.current.fingerprint };
+    this.ring.apply(state);
+    this.held = { epoch, fingerprint: this.ring.current.fingerprint };
     this.known = Math.max(this.known, epoch);
     this.retirement.check();
   }
