@@ -73,7 +73,7 @@ export class ProxyKeyAdmin {
       call.note({ err }, 'ok-not-sealed');
       this.logger.warn(
         { err, fingerprint: fingerprint(key) },
-        'the new proxy key is in service but not sealed in the cache: set it as PROXY_KEY',
+        'the new proxy key is in service but not sealed in the cache yet (tried again every 2 s): a restart before then would not find it; set it as PROXY_KEY',
       );
     }
     this.proxyKey.use(key, validUntil);

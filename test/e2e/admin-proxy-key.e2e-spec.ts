@@ -1,4 +1,6 @@
 import type { Client } from '@harnessio/ff-nodejs-server-sdk';
+import { Redis } from 'ioredis';
+import { CACHE_KEYS } from '../../src/cache/cache-keys.js';
 import type { TestApp } from '../support/create-test-app.js';
 import { RedisServer } from '../support/redis-server.js';
 import { fingerprint as fingerprintOf } from '../../src/common/fingerprint.js';
@@ -233,8 +235,9 @@ describe('Admin API: proxy key rotation with the cache down', () => {
     await emulator.stop();
   });
 
-  it('answers 200 with the new key, in service but not sealed, and says so', async () => {
+  it('answers 200 with the new key, in service but not sealed, says so, and seals it once the cache is back', async () => {
     await redis.kill();
+    let rotated = '';
     try {
       const response = await fetch(`${t.url}/admin/v1/proxy-key/rotate`, {
         method: 'POST',
@@ -244,6 +247,7 @@ describe('Admin API: proxy key rotation with the cache down', () => {
       expect(response.status).toBe(200);
       const body = (await response.json()) as { key: string; fingerprint: string; sealed: boolean };
       expect(body).toMatchObject({ key: emulator.proxyKeyOf('relay-proxy'), sealed: false });
+      rotated = body.fingerprint;
       const keys = await fetch(`${t.url}/admin/v1/keys`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       });
@@ -258,6 +262,22 @@ describe('Admin API: proxy key rotation with the cache down', () => {
       expect(listed.environments.flatMap((env) => env.sdkKeys).length).toBeGreaterThan(0);
     } finally {
       await redis.restart();
+    }
+    // Sealed at a later check, so a restarted primary would run on it (not on the revoked one).
+    const client = new Redis({ port: redis.port });
+    try {
+      await expect
+        .poll(
+          async () => {
+            const marker = await client.get(CACHE_KEYS.proxyKeyMarker);
+            return (JSON.parse(marker ?? '{}') as { fingerprint?: string }).fingerprint;
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(rotated);
+      expect(await client.get(CACHE_KEYS.proxyKey)).not.toBeNull();
+    } finally {
+      client.disconnect();
     }
   });
 });

@@ -27,6 +27,8 @@ export class ProxyKeyVault {
   private holding?: { key: string; epoch: number };
   private known = -1;
   private settled = false;
+  /** The key in service was not sealed (the cache did not take it): written at the next check. */
+  private unsealed = false;
 
   constructor(
     config: AppConfig,
@@ -56,12 +58,20 @@ export class ProxyKeyVault {
     return key;
   }
 
-  /** Seals `key` one epoch above every one seen: from now on the key in service. */
+  /**
+   * Seals `key` one epoch above every one seen: from now on the key in service, whether or not
+   * the cache takes it (Harness has rotated already). A write that fails is tried again at every
+   * check until it succeeds; until then a restart would not find the key.
+   */
   async save(key: string): Promise<void> {
     const epoch = Math.max(this.known, this.holding?.epoch ?? 0) + 1;
-    await this.slot.write(key, epoch, fingerprint(key));
     this.holding = { key, epoch };
     this.known = epoch;
+    this.unsealed = true;
+    await this.slot.write(key, epoch, fingerprint(key));
+    if (this.holding.key === key) {
+      this.unsealed = false;
+    }
   }
 
   /**
@@ -83,6 +93,12 @@ export class ProxyKeyVault {
   }
 
   private async follow(): Promise<{ verdict: Verdict; key?: string }> {
+    if (this.unsealed && this.holding) {
+      const { key, epoch } = this.holding;
+      await this.slot.write(key, epoch, fingerprint(key));
+      this.unsealed = this.holding.key !== key;
+      this.logger.log({ fingerprint: fingerprint(key) }, 'the proxy key in service is sealed now');
+    }
     const holding = this.holding;
     const reading = await this.slot.read();
     const sealed = reading.sealed;

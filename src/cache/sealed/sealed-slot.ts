@@ -75,6 +75,7 @@ export class SealedSlot {
   /** The box, then its marker. Returns the box as stored. */
   async write(plaintext: string, epoch: number, fingerprint: string): Promise<string> {
     const box = seal(plaintext, this.password, { purpose: this.purpose, epoch });
+    this.forgetLastRead();
     await this.store.set([[this.keys.sealed, box]]);
     await this.writeMarker(epoch, fingerprint);
     return box;
@@ -91,6 +92,7 @@ export class SealedSlot {
     fingerprint: string,
   ): Promise<boolean> {
     const box = seal(plaintext, this.password, { purpose: this.purpose, epoch });
+    this.forgetLastRead();
     if (!(await this.store.compareAndSet(this.keys.sealed, expected, box))) {
       return false;
     }
@@ -101,7 +103,17 @@ export class SealedSlot {
   async writeMarker(epoch: number, fingerprint: string): Promise<void> {
     const { root } = this.material();
     const marker = { epoch, fingerprint, root, mac: this.mac(epoch, fingerprint) };
+    this.forgetLastRead();
     await this.store.set([[this.keys.marker, JSON.stringify(marker)]]);
+  }
+
+  /**
+   * After a write of ours the next read is judged whatever it finds: a Redis writer that puts
+   * back exactly the values read before our write (a restored snapshot) must not pass for
+   * "unchanged".
+   */
+  private forgetLastRead(): void {
+    this.last = undefined;
   }
 
   /** A key holding another Redis type reads as damaged, not as an error that stops the caller. */
