@@ -2,6 +2,7 @@ import type { FeatureConfig } from '../model/feature-config.js';
 import { normaliseFlag, normaliseSegment } from '../model/normalise.js';
 import type { Segment } from '../model/segment.js';
 import { CACHE_KEYS, type ListKind, sha256Hex } from './cache-keys.js';
+import { decodeList } from './mirror-entries.js';
 
 export type Entry = readonly [string, string];
 
@@ -40,9 +41,8 @@ export function apiKeyEntries(env: string, hashes: readonly string[], withList: 
 
 /** The ids of a stored flag or segment list's JSON (none when absent or not a list). */
 export function listIds(kind: ListKind, raw: string | Buffer | null): string[] {
-  const parsed: unknown = raw?.length ? JSON.parse(raw.toString()) : [];
   const field = kind === 'flags' ? 'feature' : 'identifier';
-  return (Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [])
+  return (decodeList(raw) as Record<string, unknown>[])
     .map((item) => item[field])
     .filter((id): id is string => typeof id === 'string');
 }

@@ -36,7 +36,8 @@ export class MirroredCacheStore extends CacheStore {
    */
   async setMemoryFirst(entries: Entries): Promise<void> {
     this.mirror.record(entries);
-    await this.set(entries);
+    await this.backend.set(entries);
+    this.memoize?.wrote(entries.length);
   }
 
   /** Another instance changed these keys: the next read asks the backend. */
