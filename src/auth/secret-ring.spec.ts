@@ -12,7 +12,20 @@ describe(SecretRing.name, () => {
     const ring = new SecretRing('configured');
     expect(ring.signing().kid).toBeUndefined();
     expect(ring.verifying(tokenOf()).key).toBe(ring.configured.key);
-    expect(ring.verifying(tokenOf('anything')).key).toBe(ring.configured.key);
+    expect(ring.verifying(tokenOf()).previous).toBeUndefined();
+  });
+
+  it('before any rotation of its own, has no key for a token naming a kid (it must re-read)', () => {
+    // Signed by an instance that rotated a moment ago: checked against AUTH_SECRET it would
+    // fail its signature, a 401 that SDK would keep until it restarts.
+    const ring = new SecretRing('configured');
+    expect(ring.verifying(tokenOf(fingerprint('rotated-elsewhere')))).toEqual({});
+    expect(ring.holds(fingerprint('rotated-elsewhere'))).toBe(false);
+  });
+
+  it('reads the kid-less header jsonwebtoken writes without decoding it', () => {
+    const plain = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.e30.sig`;
+    expect(new SecretRing('configured').secretOf(plain)).toBe(fingerprint('configured'));
   });
 
   it('after a rotation: the new secret by its kid, a previous one until its grace ends', () => {

@@ -1,6 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { kidOf, load, type Loaded, type StoredState } from './signing-state.js';
 
+/** The header jsonwebtoken writes for an HS256 token with no `kid`, and the dot after it. */
+const PLAIN_HEADER = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.`;
+
 /**
  * The SDK-token secrets in service, with no I/O: the one new tokens are signed with, and the
  * previous ones that still verify until their grace period ends. Tokens name their secret by its
@@ -35,13 +38,9 @@ export class SecretRing {
 
   /**
    * The key `token` must verify with, by its `kid`, and the fingerprint when it is a previous
-   * secret's; no key for an unknown or expired one. Until a rotation there is one key and no
-   * header to read (the common case, on every request).
+   * secret's; no key for an unknown or expired one.
    */
   verifying(token: string, now = Date.now()): { key?: KeyObject; previous?: string } {
-    if (this.currentSecret === this.configured && this.previousSecrets.length === 0) {
-      return { key: this.currentSecret.key };
-    }
     const wanted = this.secretOf(token);
     if (wanted === this.currentSecret.fingerprint) {
       return { key: this.currentSecret.key };
@@ -54,8 +53,16 @@ export class SecretRing {
     return this.all.some((secret) => secret.fingerprint === kid);
   }
 
-  /** The fingerprint of the secret a token claims to be signed with (its `kid`). */
+  /**
+   * The fingerprint of the secret a token claims to be signed with (its `kid`). The header of a
+   * token signed with AUTH_SECRET is always the same text, so the common case decodes nothing.
+   * A token naming a `kid` is never checked against AUTH_SECRET, even before any rotation here:
+   * it comes from an instance that rotated a moment ago, and must wait for the re-read.
+   */
   secretOf(token: string): string {
+    if (token.startsWith(PLAIN_HEADER)) {
+      return this.configured.fingerprint;
+    }
     return kidOf(token) ?? this.configured.fingerprint;
   }
 
