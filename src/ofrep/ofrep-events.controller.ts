@@ -1,17 +1,9 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/decorators/public.decorator.js';
 import { ROUTES } from '../common/routes.js';
 import { NodeSseConnection } from '../stream/node-sse-connection.js';
 import { OfrepEvents } from './ofrep-events.service.js';
-
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-};
 
 /** The OFREP event stream; its URL carries its own short-lived credential (`token`). */
 @Controller()
@@ -30,10 +22,7 @@ export class OfrepEventsController {
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
     await this.events.hold(typeof token === 'string' ? token : undefined, lastEventId, () => {
-      reply.hijack();
-      // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
-      reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
-      return new NodeSseConnection(reply.raw);
+      return NodeSseConnection.takeOver(reply);
     });
   }
 }

@@ -1,18 +1,10 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ROUTES } from '../common/routes.js';
 import { Principal } from '../auth/sdk-principal.decorator.js';
 import type { SdkPrincipal } from '../auth/sdk-token.js';
-import { NodeSseConnection } from './node-sse-connection.js';
+import { NodeSseConnection, SSE_HEADERS } from './node-sse-connection.js';
 import { StreamService } from './stream.service.js';
-
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-};
 
 @Controller()
 export class StreamController {
@@ -35,11 +27,6 @@ export class StreamController {
       await reply.code(200).headers(SSE_HEADERS).send();
       return;
     }
-    this.streams.hold(env, apiKey ?? '', authorization, () => {
-      reply.hijack();
-      // Headers set by hooks so far (CORS, X-Request-Id) must survive the takeover.
-      reply.raw.writeHead(200, { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders);
-      return new NodeSseConnection(reply.raw);
-    });
+    this.streams.hold(env, apiKey ?? '', authorization, () => NodeSseConnection.takeOver(reply));
   }
 }
