@@ -174,9 +174,22 @@ export class RssSampler {
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
 export function cpuSecondsOf(pid: number): number {
+  return cpuSecondsIn(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process and of its main thread alone (the one running JavaScript; the others
+ * are V8's collector helpers, libuv's pool and the like): how much of a core a process uses
+ * beyond its event loop.
+ */
+export function cpuSplitOf(pid: number): { process: number; mainThread: number } {
+  return { process: cpuSecondsOf(pid), mainThread: cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+function cpuSecondsIn(statFile: string): number {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const fields = readFileSync(statFile, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;

@@ -5,6 +5,7 @@ import {
   type BenchResults,
   HTTP_ROWS,
   type HttpResults,
+  type HttpRow,
   type HttpRowId,
   type ScaleRow,
   type SseResults,
@@ -62,25 +63,30 @@ export function rpsOf(http: HttpResults | undefined, id: HttpRowId): number | un
   return http?.rows.find((row) => row.id === id)?.result.requestsPerSecond;
 }
 
+const coresOf = (row: HttpRow): string =>
+  row.cores ? `${row.cores.process.toFixed(2)} (${row.cores.mainThread.toFixed(2)})` : '—';
+
 function httpTable(http: HttpResults): string[] {
   const ceiling = rpsOf(http, 'ceiling');
   const peer = rpsOf(http, 'peer');
   const lines = [
-    '| Scenario | req/s | p50 | p99 | peak RSS | bytes/answer | vs ceiling | vs peer | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | req/s | p50 | p99 | peak RSS | server CPU | bytes/answer | vs ceiling | vs peer | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of http.rows) {
     const { result } = row;
     const compared = COMPARED[row.id];
     lines.push(
       `| ${HTTP_ROWS[row.id]} | ${int(result.requestsPerSecond)} | ${result.p50} ms | ${result.p99} ms | ` +
-        `${mib(row.peakRss)} MiB | ${result.bytesPerAnswer ? int(result.bytesPerAnswer) : '—'} | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
+        `${mib(row.peakRss)} MiB | ${coresOf(row)} | ${result.bytesPerAnswer ? int(result.bytesPerAnswer) : '—'} | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
         `${compared.peer ? ratio(result.requestsPerSecond, row.baseline ?? peer) : '—'} | ${result.non2xx + result.errors} |`,
     );
   }
   lines.push(
     '',
-    `bytes/answer: received per answer, headers included. ` +
+    `server CPU: cores the server process used while measured (its main thread's in brackets: the one ` +
+      `that runs JavaScript; the rest is V8's collector helpers and libuv). ` +
+      `bytes/answer: received per answer, headers included. ` +
       `Each ceiling row serves the very bytes of the relay row below it (for gzip, the relay's own gzip answer). ` +
       `The ceiling was measured again right before each feature-configs row ` +
       `(${http.ceilingSamples.map(int).join(', ')} req/s) and the peer right before the evaluations; ` +

@@ -22,6 +22,8 @@ export interface HttpRow {
   result: LoadResult;
   /** Highest RSS of the server process seen during warm-up and measurement, bytes. */
   peakRss: number;
+  /** Cores the server used while measured: the whole process, and its main (JavaScript) thread. */
+  cores?: { process: number; mainThread: number };
   /**
    * req/s of the baseline measured next to this row in the same round, which its ratio uses:
    * the ceiling for feature-configs rows, the peer for evaluations.

@@ -1,5 +1,5 @@
 import type { BenchEnvironment } from '../data/generate.js';
-import { RssSampler } from '../lib/children.js';
+import { cpuSplitOf, RssSampler } from '../lib/children.js';
 import type { IpcChild } from '../lib/ipc.js';
 import type { BenchOptions } from '../lib/options.js';
 import { monotonicUs, writeProfileWindow } from '../lib/profiling.js';
@@ -44,10 +44,17 @@ export async function measure(
     });
   }
   const measuredFrom = monotonicUs();
+  const cpuBefore = cpuSplitOf(server.pid);
   const result = await ctx.load.call<LoadResult>({
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
+  const cpuAfter = cpuSplitOf(server.pid);
+  const wallSeconds = (monotonicUs() - measuredFrom) / 1e6;
+  const cores = {
+    process: (cpuAfter.process - cpuBefore.process) / wallSeconds,
+    mainThread: (cpuAfter.mainThread - cpuBefore.mainThread) / wallSeconds,
+  };
   if (server.profile) {
     const units = { count: result.total, name: 'requests' } as const;
     await writeProfileWindow(
@@ -58,7 +65,7 @@ export async function measure(
       units,
     );
   }
-  const row: HttpRow = { id, result, peakRss: sampler.stop() };
+  const row: HttpRow = { id, result, peakRss: sampler.stop(), cores };
   ctx.log(
     `  ${id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
       (result.non2xx || result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''),

@@ -38,12 +38,13 @@ const PROFILE_TYPE = 'application/octet-stream';
 @Injectable()
 export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PprofListener.name);
-  private readonly profiles = new PprofProfiles();
+  private profiles?: PprofProfiles;
   private server?: Server;
 
   constructor(private readonly config: AppConfig) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    this.profiles = await PprofProfiles.load();
     this.profiles.startHeapSampling();
   }
 
@@ -68,7 +69,7 @@ export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.profiles.cancel();
+    this.profiles?.cancel();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -76,7 +77,7 @@ export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnAp
       server.closeAllConnections();
       await closed;
     }
-    this.profiles.stopHeapSampling();
+    this.profiles?.stopHeapSampling();
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -96,6 +97,14 @@ export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnAp
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
+  /** Loaded at module init, before the listener starts. */
+  private loaded(): PprofProfiles {
+    if (!this.profiles) {
+      throw new Error('the profiler is not loaded yet');
+    }
+    return this.profiles;
+  }
+
   private async answer(request: IncomingMessage): Promise<Answer> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return problem(405, 'METHOD_NOT_ALLOWED', 'profiles are read with GET');
@@ -108,7 +117,7 @@ export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnAp
       case '/debug/pprof/heap':
         return {
           status: 200,
-          body: await this.profiles.heap(),
+          body: await this.loaded().heap(),
           type: PROFILE_TYPE,
           filename: 'heap',
         };
@@ -125,7 +134,7 @@ export class PprofListener implements OnModuleInit, OnApplicationBootstrap, OnAp
       return problem(400, 'BAD_REQUEST', `seconds must be a whole number from 1 to ${MAX_SECONDS}`);
     }
     try {
-      const profile = await this.profiles.cpu(duration);
+      const profile = await this.loaded().cpu(duration);
       return profile
         ? { status: 200, body: profile, type: PROFILE_TYPE, filename: 'profile' }
         : problem(503, 'SHUTTING_DOWN', 'the relay is shutting down');
