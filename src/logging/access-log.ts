@@ -29,6 +29,10 @@ export class AccessLog implements OnModuleInit {
     // Its fields are chosen here and hold no secret, so the redaction pass every other line gets
     // (wildcard paths, the costliest part of a line) is left out: ~5% of a cached SDK read.
     const logger = PinoLogger.root.child({ context: 'http' }, { redact: [] });
+    if (!logger.isLevelEnabled('info')) {
+      // LOG_LEVEL above INFO: no line would be written, so no request pays for building one.
+      return;
+    }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // A stream refused before it was held (401, 503) is answered, and logged, as any request.
     const streams = new WeakMap<FastifyRequest, { answered: boolean }>();
