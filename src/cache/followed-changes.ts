@@ -55,6 +55,11 @@ export class FollowedChanges {
     }
   }
 
+  /** Whether this instance follows another's changes: else {@link caughtUp} has nothing to wait for. */
+  get following(): boolean {
+    return this.position !== undefined && this.streams !== undefined;
+  }
+
   /**
    * Resolves once this instance has applied every change announced before the call (at most
    * 3 s; at once where it follows no one, or when Redis cannot tell: memory is then the best

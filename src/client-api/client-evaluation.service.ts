@@ -4,6 +4,8 @@ import { FollowedChanges } from '../cache/followed-changes.js';
 import { EvaluationFailedError, NotFoundError } from '../common/errors/proxy-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Evaluation } from '../model/evaluation.js';
+import type { FlagSet } from '../cache/flag-set.js';
+import type { SegmentSet } from '../cache/segment-set.js';
 import type { Target } from '../model/target.js';
 import { EnvironmentEvaluator } from './environment-evaluator.js';
 import { decodeTargetHeader } from './target-resolver.js';
@@ -26,25 +28,33 @@ export class ClientEvaluationService {
     private readonly followed: FollowedChanges,
   ) {}
 
-  /** Client SDKs fetch these after each event (a segment's: the whole list), so a replica waits. */
+  /**
+   * Client SDKs fetch these after each event (a segment's: the whole list), so a replica waits.
+   * A new target whose environment is in memory is answered with no await at all: this is the
+   * route browsers call on every page load.
+   */
   async evaluations(env: string, targetId: string, header?: string): Promise<Buffer> {
-    await this.followed.caughtUp();
+    if (this.followed.following) {
+      await this.followed.caughtUp();
+    }
+    const evaluator = this.evaluatorInMemory(env) ?? (await this.evaluator(env));
     if (header) {
       // A browser sends the same header on every call: answer a repeat without decoding it.
-      const evaluator = await this.evaluator(env);
       const headerKey = evaluator.keyOf(`h:${header}`);
       const repeat = evaluator.lookup(headerKey);
       if (repeat) {
         return repeat;
       }
-      const resolved = await this.resolveTarget(env, targetId, header);
-      const key = resolved.key === `h:${header}` ? headerKey : evaluator.keyOf(resolved.key);
-      return evaluator.all(key, resolved.target);
+      const fromHeader = decodeTargetHeader(header);
+      if (fromHeader) {
+        return evaluator.all(headerKey, fromHeader);
+      }
+      this.logger.debug(
+        { env, target: targetId },
+        'unusable Harness-Target header: using stored target',
+      );
     }
-    const [evaluator, resolved] = await Promise.all([
-      this.evaluator(env),
-      this.resolveTarget(env, targetId),
-    ]);
+    const resolved = await this.storedTarget(env, targetId);
     return evaluator.all(evaluator.keyOf(resolved.key), resolved.target);
   }
 
@@ -76,6 +86,16 @@ export class ClientEvaluationService {
       this.reader.flags(env),
       this.reader.segments(env),
     ]);
+    return this.evaluatorOf(env, flags, segments);
+  }
+
+  private evaluatorInMemory(env: string): EnvironmentEvaluator | undefined {
+    const lists = this.reader.listsInMemory(env);
+    return lists && this.evaluatorOf(env, lists.flags, lists.segments);
+  }
+
+  /** The evaluator of this version of the environment, made once per version. */
+  private evaluatorOf(env: string, flags: FlagSet, segments: SegmentSet): EnvironmentEvaluator {
     let evaluator = this.evaluators.get(env);
     if (!evaluator?.isFor(flags, segments)) {
       evaluator = new EnvironmentEvaluator(flags, segments, {
@@ -96,6 +116,11 @@ export class ClientEvaluationService {
     if (header) {
       this.logger.debug({ env, target: id }, 'unusable Harness-Target header: using stored target');
     }
+    return this.storedTarget(env, id);
+  }
+
+  /** The target stored at `/client/auth`, else just the identifier. */
+  private async storedTarget(env: string, id: string): Promise<ResolvedTarget> {
     const stored = await this.reader.target(env, id);
     return stored
       ? { target: stored, key: `s:${JSON.stringify(stored)}` }

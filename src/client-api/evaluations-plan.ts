@@ -1,15 +1,10 @@
 import type { EvaluationContext } from '../evaluation/evaluation-context.js';
 import { evaluatePrepared, toEvaluation } from '../evaluation/evaluator.js';
-import { findVariation } from '../evaluation/flag-evaluation.js';
+import { evaluateFlag, findVariation } from '../evaluation/flag-evaluation.js';
 import type { ServedCache } from '../evaluation/prerequisites.js';
 import type { Evaluation } from '../model/evaluation.js';
 import type { FeatureConfig, Variation } from '../model/feature-config.js';
 import type { Target } from '../model/target.js';
-
-/** A flag whose answer is the same for every target: its JSON bytes, encoded once per version. */
-interface StaticFlag {
-  readonly json: Buffer;
-}
 
 /** A flag that must be evaluated per target; each possible answer is already JSON bytes. */
 interface DynamicFlag {
@@ -18,24 +13,30 @@ interface DynamicFlag {
   readonly byVariation: ReadonlyMap<string, Buffer>;
   /** The element of an evaluation error: `identifier` and `value` empty. */
   readonly failed: Buffer;
+  /**
+   * It has prerequisites or is one: evaluated through the per-target cache. Any other flag is
+   * evaluated once per target anyway, so it skips the cache.
+   */
+  readonly shared: boolean;
 }
 
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']\n');
-
-type FlagPlan = StaticFlag | DynamicFlag;
+/** The body in order: bytes the same for every target (runs of them joined), and flags to evaluate. */
+type Segment = Buffer | DynamicFlag;
 
 /**
  * The `/evaluations` body of one environment version, prepared so that a new target costs only
  * the evaluation of the flags that depend on it: no JSON serialisation or UTF-8 encoding at
  * request time (every element a flag can produce is encoded to bytes once; a body is a copy of
  * those bytes) and no evaluation at all for flags that serve the same variation to everyone (off,
- * or on with nothing but a fixed default). The body is byte for byte
+ * or on with nothing but a fixed default). Consecutive fixed elements, their commas and the
+ * brackets are one buffer, so a body is a handful of copies. The body is byte for byte
  * `JSON.stringify(evaluateAll(...).map(encode))` plus a newline (tested against it).
  */
 export class EvaluationsPlan {
-  private readonly plans: FlagPlan[] = [];
+  private readonly segments: Segment[] = [];
+  /** The bytes of the fixed segments together. */
+  private readonly fixedLength: number;
+  readonly dynamicFlags: number;
 
   constructor(
     private readonly context: EvaluationContext,
@@ -43,51 +44,68 @@ export class EvaluationsPlan {
   ) {
     const json = (flag: FeatureConfig, variation: Variation | undefined): Buffer =>
       Buffer.from(JSON.stringify(encode(toEvaluation(flag, variation))));
+    const prerequisites = new Set(
+      [...context.flags.values()].flatMap((flag) =>
+        (flag.prerequisites ?? []).map((p) => p.feature),
+      ),
+    );
+    let fixed = '[';
+    const pending: Buffer[] = [];
+    const flush = (): void => {
+      pending.push(Buffer.from(fixed));
+      this.segments.push(Buffer.concat(pending));
+      pending.length = 0;
+      fixed = '';
+    };
+    let index = 0;
     for (const flag of context.flags.values()) {
-      const fixed = fixedAnswer(flag);
-      if (fixed) {
-        this.plans.push({ json: json(flag, fixed.variation) });
+      const comma = index++ > 0 ? ',' : '';
+      const answer = fixedAnswer(flag);
+      if (answer) {
+        pending.push(Buffer.from(`${fixed}${comma}`), json(flag, answer.variation));
+        fixed = '';
         continue;
       }
+      fixed += comma;
+      flush();
       const byVariation = new Map<string, Buffer>();
       for (const variation of flag.variations ?? []) {
         if (!byVariation.has(variation.identifier)) {
           byVariation.set(variation.identifier, json(flag, variation));
         }
       }
-      this.plans.push({ flag, byVariation, failed: json(flag, undefined) });
+      const shared = (flag.prerequisites ?? []).length > 0 || prerequisites.has(flag.feature);
+      this.segments.push({ flag, byVariation, failed: json(flag, undefined), shared });
     }
-  }
-
-  /** How many flags are evaluated per target (the rest are the same for everyone). */
-  get dynamicFlags(): number {
-    return this.plans.filter((plan) => 'flag' in plan).length;
+    fixed += ']\n';
+    flush();
+    this.fixedLength = this.segments.reduce((sum, s) => sum + (isFixed(s) ? s.length : 0), 0);
+    this.dynamicFlags = this.segments.length - this.segments.filter(isFixed).length;
   }
 
   body(target: Target | null): Buffer {
-    const parts: Buffer[] = [OPEN];
-    let length = OPEN.length + CLOSE.length;
+    const parts: Buffer[] = [];
+    let length = this.fixedLength;
     // A prerequisite shared by several flags (or evaluated itself too) is evaluated once.
-    const evaluated: ServedCache = new Map();
-    for (const plan of this.plans) {
-      let part: Buffer;
-      if ('json' in plan) {
-        part = plan.json;
-      } else {
-        const variation = evaluatePrepared(this.context, plan.flag, target, evaluated);
-        part = (variation && plan.byVariation.get(variation.identifier)) ?? plan.failed;
+    let evaluated: ServedCache | undefined;
+    for (const segment of this.segments) {
+      if (isFixed(segment)) {
+        parts.push(segment);
+        continue;
       }
-      if (parts.length > 1) {
-        parts.push(COMMA);
-        length += COMMA.length;
-      }
+      const { flag, byVariation, failed, shared } = segment;
+      const variation = shared
+        ? evaluatePrepared(this.context, flag, target, (evaluated ??= new Map()))
+        : evaluateFlag(this.context, flag, target);
+      const part = (variation && byVariation.get(variation.identifier)) ?? failed;
       parts.push(part);
       length += part.length;
     }
-    parts.push(CLOSE);
     return Buffer.concat(parts, length);
   }
 }
+
+const isFixed = (segment: Segment): segment is Buffer => Buffer.isBuffer(segment);
 
 /**
  * What a flag serves whatever the target (`variation` undefined: an evaluation error), or
