@@ -114,7 +114,7 @@ Harness ones (writer.* / readReplica.*) over them: maps key by key, lists append
 {{- $_ := set $pod $key (concat (get $v (index $names 0) | default list) (get $harness (index $names 1) | default list)) }}
 {{- end }}
 {{- if eq .role "primary" }}
-{{- $defaults := dict "requests" (dict "cpu" "250m" "memory" "512Mi") "limits" (dict "memory" "1Gi") }}
+{{- $defaults := dict "requests" (dict "cpu" "1" "memory" "512Mi") "limits" (dict "memory" "1Gi") }}
 {{- $pick := include "ff-relay.pick" (dict "ours" $v.primary.resources "oursName" "primary.resources" "theirs" $harness.resources "theirsName" "writer.resources" "default" $defaults) | fromYaml }}
 {{- $_ := set $pod "resources" $pick.value }}
 {{- else }}
