@@ -21,6 +21,8 @@ export class HeartbeatService implements OnApplicationBootstrap {
   // A self-signed certificate is fine for a loopback call to ourselves.
   private readonly agent = new Agent({ connect: { rejectUnauthorized: false } });
   last: HeartbeatResult | undefined;
+  /** Whether `/health` has answered 200 yet: before that, a 503 is a start still under way. */
+  private healthyOnce = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,7 +51,12 @@ export class HeartbeatService implements OnApplicationBootstrap {
       const body = await response.text();
       this.last = { at: Date.now(), status: response.status };
       if (response.status === 200) {
+        this.healthyOnce = true;
         this.logger.log({ status: response.status }, 'heartbeat healthy');
+      } else if (response.status === 503 && !this.healthyOnce) {
+        // A slow first load (thousands of environments, a busy node) is not an incident: an
+        // ERROR at every such start would page someone for nothing. Failures stay ERRORs.
+        this.logger.warn({ status: response.status, body }, 'heartbeat: not ready yet');
       } else {
         this.logger.error({ status: response.status, body }, 'heartbeat unhealthy');
       }

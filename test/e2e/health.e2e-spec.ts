@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HeartbeatService } from '../../src/health/heartbeat.service.js';
 import { createTestApp, type TestApp } from '../support/create-test-app.js';
@@ -58,6 +59,26 @@ describe('HEARTBEAT_INTERVAL', () => {
       const heartbeat = t.app.get(HeartbeatService);
       await expect.poll(() => heartbeat.last?.status, { timeout: 5000 }).toBe(200);
     } finally {
+      await t.close();
+    }
+  });
+
+  it('says a start still under way is not ready yet as a WARN, not an ERROR', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error');
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    // A read replica on a Redis no primary has filled: /health answers 503 until one does.
+    const t = await createTestApp(
+      { READ_REPLICA: 'true', OFFLINE: 'false', HEARTBEAT_INTERVAL: '1' },
+      { listen: true },
+    );
+    try {
+      const heartbeat = t.app.get(HeartbeatService);
+      await expect.poll(() => heartbeat.last?.status, { timeout: 5000 }).toBe(503);
+      expect(warn).toHaveBeenCalledWith(expect.anything(), 'heartbeat: not ready yet');
+      expect(error.mock.calls.filter(([, msg]) => String(msg).startsWith('heartbeat'))).toEqual([]);
+    } finally {
+      error.mockRestore();
+      warn.mockRestore();
       await t.close();
     }
   });
