@@ -126,7 +126,8 @@ export const VARIABLE_DOCS: Readonly<Record<keyof EnvVars, VariableDoc>> = {
   HEARTBEAT_INTERVAL: {
     topic: 'Mode and upstream',
     harness: true,
-    meaning: 'Seconds between the self health checks logged by the process; `0` turns them off.',
+    meaning:
+      'Seconds between the self health checks logged by the process (an unhealthy answer is an ERROR; a 503 before the first healthy one, a start still loading, a WARN); `0` turns them off.',
   },
   HTTP_IDLE_TIMEOUT: {
     topic: 'HTTP server',
