@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CompressedBodies } from './client-api/compressed-bodies.js';
+import { ClientConfigService } from './client-api/client-config.service.js';
+import { ClientEvaluationService } from './client-api/client-evaluation.service.js';
+import { serveByteRoutesDirectly } from './client-api/direct-routes.js';
 import { encodeSharedBodies } from './client-api/shared-body-encoding.js';
 import { jsonLimitExceeded } from './common/json-limits.js';
 import { ADMIN_PREFIX, SAAS_PREFIX } from './common/routes.js';
@@ -74,6 +77,10 @@ export function configureHttp(app: NestFastifyApplication): void {
     if (route.url === ADMIN_PREFIX || route.url.startsWith(`${ADMIN_PREFIX}/`)) {
       route.config = { ...route.config, cors: false };
     }
+  });
+  serveByteRoutesDirectly(fastify, app, {
+    configs: app.get(ClientConfigService),
+    evaluations: app.get(ClientEvaluationService),
   });
   fastify.options(`${ADMIN_PREFIX}/*`, (_request, reply) => reply.callNotFound());
   app.enableCors({

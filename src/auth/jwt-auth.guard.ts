@@ -13,7 +13,7 @@ import type { SdkPrincipal } from './sdk-token.js';
 import { SigningKeys } from './signing-keys.service.js';
 import { bearerToken, VerifiedTokens } from './verified-tokens.js';
 
-interface GuardedRequest {
+export interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
   user?: SdkPrincipal;
@@ -42,24 +42,38 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.markings.of(context).isPublic || this.config.auth.bypass) {
+    if (this.markings.of(context).isPublic) {
       return true;
     }
-    const request = context.switchToHttp().getRequest<GuardedRequest>();
-    await this.authenticate(context, request);
+    await this.authorize(context.switchToHttp().getRequest<GuardedRequest>(), () => context);
+    return true;
+  }
+
+  /**
+   * What the guard checks on a route that needs a token, for a caller that has no Nest context
+   * at hand (the byte routes Fastify serves directly): `contextOf` is called only when passport
+   * has to verify a token it has not seen.
+   */
+  async authorize(request: GuardedRequest, contextOf: () => ExecutionContext): Promise<void> {
+    if (this.config.auth.bypass) {
+      return;
+    }
+    await this.authenticate(request, contextOf);
     const pathEnv = request.params?.environment_uuid;
     const tokenEnv = request.user?.environment ?? '';
     if (pathEnv !== undefined && pathEnv !== tokenEnv) {
       throw new EnvironmentMismatchError(tokenEnv, pathEnv);
     }
-    return true;
   }
 
   /**
    * A token seen recently skips the signature check (VerifiedTokens); the secret that signed it
    * must still be accepted and its SDK key must still exist, exactly as for a new one.
    */
-  private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<void> {
+  private async authenticate(
+    request: GuardedRequest,
+    contextOf: () => ExecutionContext,
+  ): Promise<void> {
     const token = bearerToken(request.headers.authorization);
     const known = token === undefined ? undefined : this.verified.get(token);
     if (token !== undefined && known !== undefined) {
@@ -73,7 +87,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       this.logger.debug({ env: known.environment }, 'sdk token cache: its secret was retired');
       this.verified.forget(token);
     }
-    await super.canActivate(context);
+    await super.canActivate(contextOf());
     if (token !== undefined && request.user !== undefined) {
       // Once per token and process: later requests with it skip the signature check.
       this.logger.debug({ env: request.user.environment }, 'sdk token verified: cached');

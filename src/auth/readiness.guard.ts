@@ -19,9 +19,14 @@ export class ReadinessGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.markings.of(context).alwaysOn) {
-      return true;
+    if (!this.markings.of(context).alwaysOn) {
+      this.assertReady();
     }
+    return true;
+  }
+
+  /** Throws the 503 an SDK route answers while this instance cannot serve it yet. */
+  assertReady(): void {
     if (!this.status.ready) {
       throw new NotReadyError(this.status.waitingFor);
     }
@@ -29,6 +34,5 @@ export class ReadinessGuard implements CanActivate {
     if (conflict !== undefined) {
       throw new NotReadyError(`the SDK-token secrets cannot be followed: ${conflict}`);
     }
-    return true;
   }
 }

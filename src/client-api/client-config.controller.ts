@@ -53,6 +53,7 @@ export class ClientConfigController {
   }
 }
 
-function rulesVersion(rules: string | undefined): RulesVersion {
+/** `?rules=v2` asks for segments' v2 serving rules; anything else, the legacy ones. */
+export function rulesVersion(rules: string | undefined): RulesVersion {
   return rules === 'v2' ? 'v2' : 'v1';
 }

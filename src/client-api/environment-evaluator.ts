@@ -40,9 +40,12 @@ export class EnvironmentEvaluator {
   /**
    * Keys evaluated once and not memoised: most targets of a fleet of new visitors are never
    * seen again, and keeping each answer (then evicting it) costs more than it saves. A key's
-   * second request memoises its answer.
+   * second request memoises its answer. Two generations, each up to half the bound: when the
+   * newer fills up the older is dropped whole, so noting a key never walks a set (evicting
+   * one key at a time from a full Set scans its deleted slots, ~5 µs a request at 10,000).
    */
-  private readonly seenOnce = new Set<string>();
+  private seenNow = new Set<string>();
+  private seenBefore = new Set<string>();
 
   constructor(
     readonly flags: FlagSet,
@@ -77,13 +80,14 @@ export class EnvironmentEvaluator {
       return known;
     }
     const body = this.plan.body(target);
-    if (this.seenOnce.delete(key)) {
+    if (this.seenNow.delete(key) || this.seenBefore.delete(key)) {
       this.remember(key, body);
     } else {
-      this.seenOnce.add(key);
-      if (this.seenOnce.size > MAX_MEMOISED_TARGETS) {
-        this.seenOnce.delete(this.seenOnce.values().next().value as string);
+      if (this.seenNow.size >= MAX_MEMOISED_TARGETS / 2) {
+        this.seenBefore = this.seenNow;
+        this.seenNow = new Set();
       }
+      this.seenNow.add(key);
     }
     return body;
   }

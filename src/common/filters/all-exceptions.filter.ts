@@ -11,6 +11,12 @@ import { ofrepErrorBody } from '../errors/ofrep-error.js';
 import { ProxyError } from '../errors/proxy-error.js';
 import { allowedMethods, OFREP_PREFIX } from '../routes.js';
 
+export interface ErrorRequest {
+  id?: string;
+  method?: string;
+  url?: string;
+}
+
 /**
  * The one place errors become HTTP responses: ProxyError, HttpException and framework 4xx keep
  * their status; anything else is a generic 500, logged once with the error object.
@@ -23,8 +29,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<{ id?: string; method?: string; url?: string }>();
-    const response: unknown = http.getResponse();
+    this.respond(exception, http.getRequest<ErrorRequest>(), http.getResponse());
+  }
+
+  /** Writes the error answer; also called by routes that do not run through Nest's router. */
+  respond(exception: unknown, request: ErrorRequest, response: unknown): void {
     let shape = describeError(exception);
     const allowed = exception instanceof NotFoundException ? allowedMethods(request.url ?? '') : [];
     if (allowed.length > 0 && !allowed.includes(request.method ?? '')) {
