@@ -70,15 +70,15 @@ function httpTable(http: HttpResults): string[] {
   const ceiling = rpsOf(http, 'ceiling');
   const peer = rpsOf(http, 'peer');
   const lines = [
-    '| Scenario | req/s | p50 | p99 | peak RSS | server CPU | bytes/answer | vs ceiling | vs peer | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | req/s | p50 | p99 | peak RSS | server CPU | load CPU | bytes/answer | vs ceiling | vs peer | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of http.rows) {
     const { result } = row;
     const compared = COMPARED[row.id];
     lines.push(
       `| ${HTTP_ROWS[row.id]} | ${int(result.requestsPerSecond)} | ${result.p50} ms | ${result.p99} ms | ` +
-        `${mib(row.peakRss)} MiB | ${coresOf(row)} | ${result.bytesPerAnswer ? int(result.bytesPerAnswer) : '—'} | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
+        `${mib(row.peakRss)} MiB | ${coresOf(row)} | ${row.loadCores === undefined ? '—' : row.loadCores.toFixed(2)} | ${result.bytesPerAnswer ? int(result.bytesPerAnswer) : '—'} | ${compared.ceiling ? ratio(result.requestsPerSecond, row.baseline ?? ceiling) : '—'} | ` +
         `${compared.peer ? ratio(result.requestsPerSecond, row.baseline ?? peer) : '—'} | ${result.non2xx + result.errors} |`,
     );
   }
@@ -86,6 +86,8 @@ function httpTable(http: HttpResults): string[] {
     '',
     `server CPU: cores the server process used while measured (its main thread's in brackets: the one ` +
       `that runs JavaScript; the rest is V8's collector helpers and libuv). ` +
+      `load CPU: cores autocannon's process used meanwhile; near 1.00 it, not the server, was the ` +
+      `limit (the server then shows idle time). ` +
       `bytes/answer: received per answer, headers included. ` +
       `Each ceiling row serves the very bytes of the relay row below it (for gzip, the relay's own gzip answer). ` +
       `The ceiling was measured again right before each feature-configs row ` +

@@ -25,6 +25,11 @@ export interface HttpRow {
   /** Cores the server used while measured: the whole process, and its main (JavaScript) thread. */
   cores?: { process: number; mainThread: number };
   /**
+   * Cores the load generator (autocannon, one process) used meanwhile: near 1, it was the limit
+   * of the row rather than the server.
+   */
+  loadCores?: number;
+  /**
    * req/s of the baseline measured next to this row in the same round, which its ratio uses:
    * the ceiling for feature-configs rows, the peer for evaluations.
    */

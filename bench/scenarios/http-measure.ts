@@ -45,11 +45,14 @@ export async function measure(
   }
   const measuredFrom = monotonicUs();
   const cpuBefore = cpuSplitOf(server.pid);
+  const loadBefore = cpuSplitOf(ctx.load.pid).process;
   const result = await ctx.load.call<LoadResult>({
     cmd: 'run',
     spec: { ...full, durationSeconds: ctx.options.durationSeconds },
   });
   const cpuAfter = cpuSplitOf(server.pid);
+  const loadCores =
+    (cpuSplitOf(ctx.load.pid).process - loadBefore) / ((monotonicUs() - measuredFrom) / 1e6);
   const wallSeconds = (monotonicUs() - measuredFrom) / 1e6;
   const cores = {
     process: (cpuAfter.process - cpuBefore.process) / wallSeconds,
@@ -65,7 +68,7 @@ export async function measure(
       units,
     );
   }
-  const row: HttpRow = { id, result, peakRss: sampler.stop(), cores };
+  const row: HttpRow = { id, result, peakRss: sampler.stop(), cores, loadCores };
   ctx.log(
     `  ${id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
       (result.non2xx || result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : ''),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const AUTH_KEY_PREFIX = 'auth-key-';
 /** What every proxy key's inventory name ends with: how other keys' inventories are found. */
@@ -67,7 +67,8 @@ export function loggableKey(key: string): string {
 
 /** SHA-256 as 64 lower-case hex characters: how SDK keys are looked up (docs/sdk-api.md). */
 export function sha256Hex(value: string | Buffer): string {
-  return createHash('sha256').update(value).digest('hex');
+  // The one-shot form: no Hash object per call (memo keys of new targets hash on every request).
+  return hash('sha256', value, 'hex');
 }
 
 /** The kinds of stored value SDK requests are served from (memory mirrors only these). */

@@ -9,8 +9,11 @@ import type { Target } from '../model/target.js';
 /** A flag that must be evaluated per target; each possible answer is already JSON bytes. */
 interface DynamicFlag {
   readonly flag: FeatureConfig;
-  /** By variation identifier (the first variation with it, as the evaluator finds it). */
-  readonly byVariation: ReadonlyMap<string, Buffer>;
+  /**
+   * By the variation object the evaluator returns (one of the flag's own): a lookup by identity,
+   * not by hashing its identifier. Variations sharing an identifier share the first one's bytes.
+   */
+  readonly byVariation: ReadonlyMap<Variation, Buffer>;
   /** The element of an evaluation error: `identifier` and `value` empty. */
   readonly failed: Buffer;
   /**
@@ -68,11 +71,15 @@ export class EvaluationsPlan {
       }
       fixed += comma;
       flush();
-      const byVariation = new Map<string, Buffer>();
+      const byIdentifier = new Map<string, Buffer>();
+      const byVariation = new Map<Variation, Buffer>();
       for (const variation of flag.variations ?? []) {
-        if (!byVariation.has(variation.identifier)) {
-          byVariation.set(variation.identifier, json(flag, variation));
+        let bytes = byIdentifier.get(variation.identifier);
+        if (bytes === undefined) {
+          bytes = json(flag, variation);
+          byIdentifier.set(variation.identifier, bytes);
         }
+        byVariation.set(variation, bytes);
       }
       const shared = (flag.prerequisites ?? []).length > 0 || prerequisites.has(flag.feature);
       this.segments.push({ flag, byVariation, failed: json(flag, undefined), shared });
@@ -97,7 +104,7 @@ export class EvaluationsPlan {
       const variation = shared
         ? evaluatePrepared(this.context, flag, target, (evaluated ??= new Map()))
         : evaluateFlag(this.context, flag, target);
-      const part = (variation && byVariation.get(variation.identifier)) ?? failed;
+      const part = (variation && byVariation.get(variation)) ?? failed;
       parts.push(part);
       length += part.length;
     }

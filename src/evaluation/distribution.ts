@@ -51,12 +51,21 @@ const SCRATCH = new Uint8Array(4096);
 /**
  * MurmurHash3 x86 32-bit, seed 0, over the UTF-8 bytes of `key`, as an unsigned integer. The
  * library would build a TextEncoder and a new array per call for a string (a tenth of a new
- * target's evaluations): bytes are encoded into a reused buffer instead.
+ * target's evaluations): bytes go into a reused buffer instead, copied in a loop while they are
+ * ASCII (the common case: a call into the encoder cost more than the hash itself).
  */
 export function murmur3(key: string): number {
   if (key.length * 3 > SCRATCH.length) {
     return murmurhash(utf8.encode(key), 0);
   }
-  const { written } = utf8.encodeInto(key, SCRATCH);
-  return murmurhash(SCRATCH.subarray(0, written), 0);
+  let length = 0;
+  for (; length < key.length; length++) {
+    const code = key.charCodeAt(length);
+    if (code > 0x7f) {
+      length = utf8.encodeInto(key, SCRATCH).written;
+      break;
+    }
+    SCRATCH[length] = code;
+  }
+  return murmurhash(SCRATCH.subarray(0, length), 0);
 }
