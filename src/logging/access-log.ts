@@ -35,31 +35,25 @@ export class AccessLog implements OnModuleInit {
     }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // A stream refused before it was held (401, 503) is answered, and logged, as any request.
-    const streams = new WeakMap<FastifyRequest, { answered: boolean }>();
+    const streams = new WeakMap<FastifyRequest, () => void>();
     fastify.addHook('onResponse', (request, reply, done) => {
-      const stream = streams.get(request);
-      if (stream) {
-        stream.answered = true;
-      }
+      streams.get(request)?.();
       logRequest(logger, request, reply);
       done();
     });
-    // A stream takes the socket over (reply.hijack()), so Fastify's onResponse never runs for
-    // it: its line is written when the connection closes, with how long it was held. What the
-    // line needs is read now (once the socket is closed it has no remote address any more), so
-    // a held stream keeps a few strings rather than Fastify's request and reply.
+    // A stream takes the connection over (NodeSseConnection), so Fastify's onResponse never runs
+    // for it: its line is written when the connection closes, with how long it was held (held
+    // streams answer 200). What the line needs is read now (once the socket is closed it has no
+    // remote address any more), so a held stream keeps a few strings, not the request.
     fastify.addHook('onRequest', (request, reply, done) => {
       if (STREAM_ROUTES.has(request.routeOptions.url ?? '')) {
-        const stream = { answered: false };
-        streams.set(request, stream);
+        const socket = request.raw.socket;
         const line = lineOf(request);
         const started = performance.now() - reply.elapsedTime;
-        const response = reply.raw;
-        response.once('close', () => {
-          if (!stream.answered) {
-            write(logger, line, response.statusCode, performance.now() - started);
-          }
-        });
+        const held = (): void => write(logger, line, 200, performance.now() - started);
+        socket.once('close', held);
+        // Answered instead (refused): the connection may carry more requests.
+        streams.set(request, () => socket.removeListener('close', held));
       }
       done();
     });

@@ -1,6 +1,8 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import type { SseConnection } from './sse-connection.js';
+import { detachFromHttpServer, isCurrentResponse } from './http-detach.js';
 
 /** The headers of every event stream, SDK and OFREP alike. */
 export const SSE_HEADERS = {
@@ -11,19 +13,27 @@ export const SSE_HEADERS = {
 };
 
 /**
- * An {@link SseConnection} over Node's raw response, which the stream route takes over. A held
- * stream lives for hours and an instance holds tens of thousands, so {@link takeOver} keeps as
- * little of the request as it can (docs/performance.md, "SDK streams"): measured with
- * `bench/stream-heap.ts`, these steps take a held stream from ~11.1 to ~8.0 KB of JS heap.
+ * An {@link SseConnection} over the raw socket of the stream request. A held stream lives for
+ * hours and an instance holds tens of thousands, so {@link takeOver} keeps as little as it can
+ * (docs/performance.md, "SDK streams"): once the response head is out, the socket is detached
+ * from Node's HTTP server, as Node itself does for a protocol upgrade. Its parser goes back to
+ * the pool, and the request, the response and Fastify's request and reply become garbage: the
+ * connection is a socket the hub writes chunks to. Measured with `bench/stream-heap.ts`.
  */
 export class NodeSseConnection implements SseConnection {
-  private constructor(private readonly response: ServerResponse) {}
+  private ended = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    /** HTTP/1.1: each frame is one chunk and the stream ends with the empty chunk. */
+    private readonly chunked: boolean,
+  ) {}
 
   /**
-   * Takes the response over from Fastify, sends the status line and the headers (with those
-   * hooks set so far: CORS, X-Request-Id) and holds it open for events.
+   * Takes the response over from Fastify and sends the status line and the headers (with those
+   * hooks set so far: CORS, X-Request-Id), then holds the connection open for events.
    */
-  static takeOver(reply: FastifyReply): NodeSseConnection {
+  static takeOver(reply: FastifyReply): SseConnection {
     reply.hijack();
     const headers = { ...reply.getHeaders(), ...SSE_HEADERS } as OutgoingHttpHeaders;
     const { raw: response } = reply;
@@ -31,15 +41,66 @@ export class NodeSseConnection implements SseConnection {
     // map of them for the response's lifetime (~0.9 KB); without one it writes them from ours.
     forgetHeaderMap(response);
     response.writeHead(200, headers);
-    flatten(response);
-    // Every header was read when the stream was set up (the access log takes its fields first).
-    reply.request.raw.headers = {};
-    reply.request.raw.rawHeaders = [];
+    const socket = response.socket;
+    if (socket === null || !isCurrentResponse(socket, response)) {
+      // The client is gone, or this request was pipelined behind another one (SDKs never do
+      // that): the response stays Node's.
+      return new ResponseSseConnection(response);
+    }
+    response.flushHeaders();
+    const connection = new NodeSseConnection(socket, response.chunkedEncoding);
+    detachFromHttpServer(socket, response);
     // The idle timeout (a timer per socket) cannot fire on a stream: the hub writes a heartbeat
     // at least every 15 s, and ends a stream whose client stopped reading.
-    response.socket?.setTimeout(0);
-    return new NodeSseConnection(response);
+    socket.setTimeout(0);
+    return connection;
   }
+
+  get pendingBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  write(frame: Uint8Array): boolean {
+    const socket = this.socket;
+    if (this.ended || socket.destroyed) {
+      return false;
+    }
+    if (!this.chunked) {
+      return socket.write(frame);
+    }
+    socket.cork();
+    socket.write(`${frame.length.toString(16)}\r\n`, 'latin1');
+    socket.write(frame);
+    const flushed = socket.write('\r\n', 'latin1');
+    socket.uncork();
+    return flushed;
+  }
+
+  close(): void {
+    if (this.ended || this.socket.destroyed) {
+      return;
+    }
+    this.ended = true;
+    // The connection closes with the stream: it is no longer an HTTP server connection, so it
+    // cannot carry another request.
+    const socket = this.socket;
+    socket.end(this.chunked ? LAST_CHUNK : '', () => socket.destroy());
+  }
+
+  onClose(listener: () => void): void {
+    if (this.socket.closed) {
+      queueMicrotask(listener);
+      return;
+    }
+    this.socket.once('close', listener);
+  }
+}
+
+const LAST_CHUNK = '0\r\n\r\n';
+
+/** A stream on a response Node still drives: when its socket could not be taken over. */
+class ResponseSseConnection implements SseConnection {
+  constructor(private readonly response: ServerResponse) {}
 
   get pendingBytes(): number {
     return this.response.writableLength;
@@ -56,7 +117,6 @@ export class NodeSseConnection implements SseConnection {
   }
 
   onClose(listener: () => void): void {
-    // A client gone before the stream was attached: its close was already emitted.
     if (this.response.closed) {
       queueMicrotask(listener);
       return;
@@ -70,19 +130,5 @@ function forgetHeaderMap(response: ServerResponse): void {
   const map = Object.getOwnPropertySymbols(response).find((s) => s.description === 'kOutHeaders');
   if (map !== undefined) {
     (response as unknown as Record<symbol, unknown>)[map] = null;
-  }
-}
-
-/** Where Node keeps the header text it sent (a property of long standing, not documented). */
-const SENT_HEADER = '_header';
-
-/**
- * Node keeps the header text it sent (`_header`) as built, one string piece per header part
- * (~1 KB); reading it as a number makes V8 flatten it in place into one string of its length.
- */
-function flatten(response: ServerResponse): void {
-  const sent = (response as unknown as Record<string, unknown>)[SENT_HEADER];
-  if (typeof sent === 'string') {
-    void Number(sent);
   }
 }

@@ -1,0 +1,93 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SseConnection } from './sse-connection.js';
+import { NodeSseConnection } from './node-sse-connection.js';
+
+/** A bare Fastify whose `/stream` is taken over; `held` gets each connection and its socket. */
+async function serve(
+  held: (connection: SseConnection, socket: Socket) => void,
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = Fastify();
+  app.get('/stream', (request, reply) => {
+    const socket = request.raw.socket;
+    held(NodeSseConnection.takeOver(reply), socket);
+  });
+  app.get('/plain', () => 'plain');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as AddressInfo).port };
+}
+
+function get(port: number, path: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ port, host: '127.0.0.1', path }, resolve).on('error', reject).end();
+  });
+}
+
+function body(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+    response.on('end', () => resolve(text));
+    response.on('error', reject);
+  });
+}
+
+describe('NodeSseConnection', () => {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('detaches the socket from the HTTP server and writes each frame as one chunk', async () => {
+    let socket: Socket | undefined;
+    const server = await serve((connection, s) => {
+      socket = s;
+      connection.write(Buffer.from('event: a\n\n'));
+      connection.write(Buffer.from('event: b\n\n'));
+      setTimeout(() => connection.close(), 20);
+    });
+    app = server.app;
+    const response = await get(server.port, '/stream');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/event-stream');
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    // Node's HTTP client parses the chunks: a framing error would fail the body.
+    expect(await body(response)).toBe('event: a\n\nevent: b\n\n');
+    // The server no longer parses this connection: its parser went back to Node's pool.
+    expect((socket as unknown as { parser: unknown }).parser).toBeNull();
+  });
+
+  it('tells the hub when the client goes away, and survives writes after that', async () => {
+    let resolveClosed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    let held: SseConnection | undefined;
+    const server = await serve((connection) => {
+      held = connection;
+      connection.write(Buffer.from(': hello\n\n'));
+      connection.onClose(resolveClosed);
+    });
+    app = server.app;
+    const response = await get(server.port, '/stream');
+    response.destroy();
+    await closed;
+    expect(held?.write(Buffer.from(': late\n\n'))).toBe(false);
+    held?.close();
+    // The server still answers other connections.
+    expect(await body(await get(server.port, '/plain'))).toBe('plain');
+  });
+
+  it('reports a close that happened before the listener was added', async () => {
+    let held: SseConnection | undefined;
+    const server = await serve((connection) => (held = connection));
+    app = server.app;
+    const response = await get(server.port, '/stream');
+    held?.close();
+    await body(response);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(new Promise<void>((resolve) => held?.onClose(resolve))).resolves.toBeUndefined();
+  });
+});
