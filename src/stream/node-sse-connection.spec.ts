@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SseConnection } from './sse-connection.js';
@@ -89,5 +89,26 @@ describe('NodeSseConnection', () => {
     await body(response);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await expect(new Promise<void>((resolve) => held?.onClose(resolve))).resolves.toBeUndefined();
+  });
+
+  it('writes frames unframed to an HTTP/1.0 client, and ends by closing', async () => {
+    const server = await serve((connection) => {
+      connection.write(Buffer.from('event: a\n\n'));
+      connection.close();
+    });
+    app = server.app;
+    const raw = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write('GET /stream HTTP/1.0\r\n\r\n');
+      });
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw).not.toMatch(/transfer-encoding/i);
+    expect(raw.endsWith('\r\n\r\nevent: a\n\n')).toBe(true);
   });
 });
