@@ -366,7 +366,7 @@ export const VARIABLE_DOCS: Readonly<Record<keyof EnvVars, VariableDoc>> = {
     topic: 'SDK streams',
     harness: false,
     meaning:
-      'SDK streams one instance holds; past it `/stream` answers 503 `STREAM_LIMIT_REACHED` with `Retry-After` (15–45 s) and SDKs poll meanwhile. About 105 MiB of memory per 10,000 streams. `0` turns it off.',
+      'SDK streams one instance holds; past it `/stream` answers 503 `STREAM_LIMIT_REACHED` with `Retry-After` (15–45 s) and SDKs poll meanwhile. About 65 MiB of memory per 10,000 streams. `0` turns it off.',
   },
   SDK_STREAM_MAX_AGE: {
     topic: 'SDK streams',

@@ -10,7 +10,7 @@ describe(memoryNeeded.name, () => {
     const large = memoryNeeded({ configBytes: 130e6, streamLimit: 0 });
     expect(large / MIB).toBeGreaterThan(500);
     expect(large / MIB).toBeLessThan(550);
-    expect(memoryNeeded({ configBytes: 0, streamLimit: 10_000 }) - base).toBe(10_000 * 10.5 * 1024);
+    expect(memoryNeeded({ configBytes: 0, streamLimit: 10_000 }) - base).toBe(10_000 * 6.5 * 1024);
   });
 });
 

@@ -14,7 +14,7 @@ export const DEFAULT_CLIENT_SERVICE = 'https://config.ff.harness.io/api/1.0';
 export const DEFAULT_METRIC_SERVICE = 'https://events.ff.harness.io/api/1.0';
 export const DEFAULT_ADMIN_SERVICE = 'https://harness.io/gateway/cf';
 /**
- * 10,000 streams at ~10.5 KiB each are ~105 MiB above the process's base, which fits the chart's
+ * 10,000 streams at ~6.5 KiB each are ~65 MiB above the process's base, which fits the chart's
  * 512 MiB memory limit with room for polling traffic; an instance that holds more than its memory
  * allows is killed and drops every stream at once, while a refused SDK just polls.
  */

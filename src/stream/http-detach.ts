@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 
@@ -54,12 +55,11 @@ export function detachFromHttpServer(socket: Socket, response: ServerResponse): 
     ([event, name]) =>
       [event, socket.listeners(event).find((listener) => listener.name === name)] as const,
   );
-  if (
-    freeParser === undefined ||
-    !parser ||
-    !isCurrentResponse(socket, response) ||
-    listeners.some(([, listener]) => listener === undefined)
-  ) {
+  if (!isCurrentResponse(socket, response)) {
+    return false;
+  }
+  if (freeParser === undefined || !parser || listeners.some(([, l]) => l === undefined)) {
+    warnOnce();
     return false;
   }
   response.detachSocket(socket);
@@ -83,6 +83,16 @@ export function detachFromHttpServer(socket: Socket, response: ServerResponse): 
 }
 
 function ignoreClientError(): void {}
+
+let warned = false;
+function warnOnce(): void {
+  if (!warned) {
+    warned = true;
+    new Logger('SdkStreams').warn(
+      `Node ${process.version}'s HTTP server is not as expected: SDK streams stay on it (~4 KB more each)`,
+    );
+  }
+}
 
 function loadFreeParser(): FreeParser | undefined {
   try {

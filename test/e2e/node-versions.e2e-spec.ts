@@ -58,9 +58,18 @@ describe.runIf(onLinuxX64)(`the compiled relay on Node ${OTHER_LINE}`, () => {
     });
     expect(flags.status).toBe(200);
     expect(((await flags.json()) as unknown[]).length).toBeGreaterThan(0);
+    // A held stream is detached from Node's HTTP server, whose internals this line must match.
+    const stream = await fetch(`${base}/stream`, {
+      headers: { authorization: `Bearer ${authToken}`, 'api-key': PRODUCTION_SERVER_SDK_KEY },
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
     proxy.child.kill('SIGTERM');
+    // Shutdown ends the stream with its last chunk: the body ends cleanly.
+    await stream.text();
     expect(await proxy.exited).toBe(0);
     expect(proxy.stderr()).toBe('');
+    expect(proxy.stdout()).not.toContain('SDK streams stay on it');
   });
 
   it('serves PPROF profiles from the native profiler built for that line', async () => {
