@@ -123,16 +123,34 @@ function sseTable(sse: SseResults): string[] {
   return lines;
 }
 
+const instance = (row: ScaleRow): string =>
+  row.role === 'primary' ? 'primary (emulator → Redis)' : 'replica (from Redis)';
+
 function scaleTable(rows: ScaleRow[]): string[] {
-  return [
+  const lines = [
     '| Environments × flags | Instance | Serves the last environment after | Relay CPU until then | Peak RSS |',
     '|---|---|---:|---:|---:|',
     ...rows.map(
       (row) =>
-        `| ${int(row.environments)} × ${row.flags} | ${row.role === 'primary' ? 'primary (emulator → Redis)' : 'replica (from Redis)'} | ` +
+        `| ${int(row.environments)} × ${row.flags} | ${instance(row)} | ` +
         `${row.readySeconds.toFixed(2)} s | ${row.cpuSeconds === undefined ? '—' : `${row.cpuSeconds.toFixed(2)} s`} | ${mib(row.peakRss)} MiB |`,
     ),
   ];
+  const rounds = rows.filter((row) => (row.readyRounds?.length ?? 0) > 1);
+  if (rounds.length > 0) {
+    lines.push(
+      '',
+      `${rounds[0]?.readyRounds?.length} rounds; each row is the median round of its primary. Ready times per round: ` +
+        rounds
+          .map(
+            (row) =>
+              `${int(row.environments)}, ${row.role}: ${(row.readyRounds ?? []).map((s) => s.toFixed(2)).join(' / ')} s`,
+          )
+          .join('; ') +
+        '.',
+    );
+  }
+  return lines;
 }
 
 interface Target {

@@ -79,6 +79,8 @@ export interface ScaleRow {
   /** CPU the relay used until then: what a loaded machine changes least. */
   cpuSeconds?: number;
   peakRss: number;
+  /** With several rounds: each round's ready time (the row is the median round's). */
+  readyRounds?: number[];
 }
 
 export interface BenchResults {

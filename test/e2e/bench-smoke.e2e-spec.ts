@@ -116,6 +116,10 @@ describe('npm run bench (smoke)', () => {
   it('has the scale rows for the primary and the replica', () => {
     expect(row(report, '20 × 30')?.[1]).toMatch(/^primary/);
     expect(report).toMatch(/^\| 20 × 30 \| replica .+ \| \d+\.\d\d s \| \d+ MiB \|$/m);
+    // Each count is measured once per round, and the rounds are shown.
+    expect(report).toMatch(
+      /^2 rounds; each row is the median round of its primary\. Ready times per round: 20, primary: \d+\.\d\d \/ \d+\.\d\d s; 20, replica: /m,
+    );
   });
 
   it('says which targets are met', () => {
