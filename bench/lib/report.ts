@@ -27,7 +27,8 @@ same run.
 * **SSE fan-out**: SDK streams held by one primary, one flag change upstream, the time from the
   emulator sending the change until each stream had the event.
 * **Scale**: N environments × 30 flags served by the upstream emulator (paged \`/proxy/config\`): from
-  process start until the last environment's feature-configs answers with every flag.
+  process start until the last environment's feature-configs answers with every flag; since round 2
+  each count is loaded once per round and the median round is shown.
 
 All processes share the machine: the load generator and the SSE clients take CPU from the server
 they measure, and on 2 cores the ceiling is partly bounded by autocannon itself.
