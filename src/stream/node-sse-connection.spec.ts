@@ -111,4 +111,31 @@ describe('NodeSseConnection', () => {
     expect(raw).not.toMatch(/transfer-encoding/i);
     expect(raw.endsWith('\r\n\r\nevent: a\n\n')).toBe(true);
   });
+
+  it('cuts a client that stopped reading when it is closed, instead of waiting on it', async () => {
+    let resolveClosed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    let held: SseConnection | undefined;
+    const server = await serve((connection) => {
+      held = connection;
+      connection.onClose(resolveClosed);
+    });
+    app = server.app;
+    const client = connect(server.port, '127.0.0.1', () => {
+      client.write('GET /stream HTTP/1.1\r\nhost: x\r\n\r\n');
+    });
+    client.pause();
+    await expect.poll(() => held !== undefined).toBe(true);
+    const stream = held as SseConnection;
+    // Fill the kernel's buffers: what is left queues in the socket.
+    const frame = Buffer.alloc(64 * 1024, 'a');
+    for (let i = 0; i < 1000 && stream.pendingBytes === 0; i++) {
+      stream.write(frame);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(stream.pendingBytes).toBeGreaterThan(0);
+    stream.close();
+    await closed;
+    client.destroy();
+  });
 });

@@ -81,9 +81,15 @@ export class NodeSseConnection implements SseConnection {
       return;
     }
     this.ended = true;
+    const socket = this.socket;
+    if (socket.writableLength > 0) {
+      // Bytes the kernel would not take yet: a client that stopped reading (the hub closes those)
+      // would never let a clean end finish, and the socket would linger. It is cut instead.
+      socket.destroy();
+      return;
+    }
     // The connection closes with the stream: it is no longer an HTTP server connection, so it
     // cannot carry another request.
-    const socket = this.socket;
     socket.end(this.chunked ? LAST_CHUNK : '', () => socket.destroy());
   }
 
