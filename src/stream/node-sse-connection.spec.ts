@@ -5,18 +5,33 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SseConnection } from './sse-connection.js';
 import { NodeSseConnection } from './node-sse-connection.js';
 
-/** A bare Fastify whose `/stream` is taken over; `held` gets each connection and its socket. */
+interface Held {
+  connection: SseConnection;
+  socket: Socket;
+  /** Settles when the connection reports its close (registered as soon as it is held). */
+  closed: Promise<void>;
+}
+
+/**
+ * A bare Fastify whose `/stream` is taken over; `onHeld` may write to each connection at once.
+ * `held` settles with the first connection held.
+ */
 async function serve(
-  held: (connection: SseConnection, socket: Socket) => void,
-): Promise<{ app: FastifyInstance; port: number }> {
+  onHeld: (connection: SseConnection) => void = () => {},
+): Promise<{ app: FastifyInstance; port: number; held: Promise<Held> }> {
   const app = Fastify();
+  let resolveHeld: (held: Held) => void = () => {};
+  const held = new Promise<Held>((resolve) => (resolveHeld = resolve));
   app.get('/stream', (request, reply) => {
     const socket = request.raw.socket;
-    held(NodeSseConnection.takeOver(reply), socket);
+    const connection = NodeSseConnection.takeOver(reply);
+    const closed = new Promise<void>((resolve) => connection.onClose(resolve));
+    resolveHeld({ connection, socket, closed });
+    onHeld(connection);
   });
   app.get('/plain', () => 'plain');
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, port: (app.server.address() as AddressInfo).port };
+  return { app, port: (app.server.address() as AddressInfo).port, held };
 }
 
 function get(port: number, path: string): Promise<IncomingMessage> {
@@ -43,9 +58,7 @@ describe('NodeSseConnection', () => {
   });
 
   it('detaches the socket from the HTTP server and writes each frame as one chunk', async () => {
-    let socket: Socket | undefined;
-    const server = await serve((connection, s) => {
-      socket = s;
+    const server = await serve((connection) => {
       connection.write(Buffer.from('event: a\n\n'));
       connection.write(Buffer.from('event: b\n\n'));
       setTimeout(() => connection.close(), 20);
@@ -58,37 +71,36 @@ describe('NodeSseConnection', () => {
     // Node's HTTP client parses the chunks: a framing error would fail the body.
     expect(await body(response)).toBe('event: a\n\nevent: b\n\n');
     // The server no longer parses this connection: its parser went back to Node's pool.
+    const { socket } = await server.held;
     expect((socket as unknown as { parser: unknown }).parser).toBeNull();
   });
 
   it('tells the hub when the client goes away, and survives writes after that', async () => {
-    let resolveClosed: () => void = () => {};
-    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-    let held: SseConnection | undefined;
-    const server = await serve((connection) => {
-      held = connection;
-      connection.write(Buffer.from(': hello\n\n'));
-      connection.onClose(resolveClosed);
-    });
+    const server = await serve((connection) => connection.write(Buffer.from(': hello\n\n')));
     app = server.app;
     const response = await get(server.port, '/stream');
     response.destroy();
+    const { connection, closed } = await server.held;
     await closed;
-    expect(held?.write(Buffer.from(': late\n\n'))).toBe(false);
-    held?.close();
+    expect(connection.write(Buffer.from(': late\n\n'))).toBe(false);
+    connection.close();
     // The server still answers other connections.
     expect(await body(await get(server.port, '/plain'))).toBe('plain');
   });
 
   it('reports a close that happened before the listener was added', async () => {
-    let held: SseConnection | undefined;
-    const server = await serve((connection) => (held = connection));
+    const server = await serve();
     app = server.app;
     const response = await get(server.port, '/stream');
-    held?.close();
+    const { connection, socket, closed } = await server.held;
+    connection.close();
     await body(response);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await expect(new Promise<void>((resolve) => held?.onClose(resolve))).resolves.toBeUndefined();
+    await closed;
+    expect(socket.closed).toBe(true);
+    // Added now, after the close: it is still called.
+    await expect(
+      new Promise<void>((resolve) => connection.onClose(resolve)),
+    ).resolves.toBeUndefined();
   });
 
   it('writes frames unframed to an HTTP/1.0 client, and ends by closing', async () => {
@@ -113,28 +125,21 @@ describe('NodeSseConnection', () => {
   });
 
   it('cuts a client that stopped reading when it is closed, instead of waiting on it', async () => {
-    let resolveClosed: () => void = () => {};
-    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-    let held: SseConnection | undefined;
-    const server = await serve((connection) => {
-      held = connection;
-      connection.onClose(resolveClosed);
-    });
+    const server = await serve();
     app = server.app;
     const client = connect(server.port, '127.0.0.1', () => {
       client.write('GET /stream HTTP/1.1\r\nhost: x\r\n\r\n');
     });
     client.pause();
-    await expect.poll(() => held !== undefined).toBe(true);
-    const stream = held as SseConnection;
+    const { connection, closed } = await server.held;
     // Fill the kernel's buffers: what is left queues in the socket.
     const frame = Buffer.alloc(64 * 1024, 'a');
-    for (let i = 0; i < 1000 && stream.pendingBytes === 0; i++) {
-      stream.write(frame);
+    for (let i = 0; i < 1000 && connection.pendingBytes === 0; i++) {
+      connection.write(frame);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(stream.pendingBytes).toBeGreaterThan(0);
-    stream.close();
+    expect(connection.pendingBytes).toBeGreaterThan(0);
+    connection.close();
     await closed;
     client.destroy();
   });
