@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import type { SseConnection } from './sse-connection.js';
-import { detachFromHttpServer, isCurrentResponse } from './http-detach.js';
+import { detachFromHttpServer } from './http-detach.js';
 
 /** The headers of every event stream, SDK and OFREP alike. */
 export const SSE_HEADERS = {
@@ -41,19 +41,20 @@ export class NodeSseConnection implements SseConnection {
     // map of them for the response's lifetime (~0.9 KB); without one it writes them from ours.
     forgetHeaderMap(response);
     response.writeHead(200, headers);
-    const socket = response.socket;
-    if (socket === null || !isCurrentResponse(socket, response)) {
-      // The client is gone, or this request was pipelined behind another one (SDKs never do
-      // that): the response stays Node's.
-      return new ResponseSseConnection(response);
-    }
-    response.flushHeaders();
-    const connection = new NodeSseConnection(socket, response.chunkedEncoding);
-    detachFromHttpServer(socket, response);
     // The idle timeout (a timer per socket) cannot fire on a stream: the hub writes a heartbeat
     // at least every 15 s, and ends a stream whose client stopped reading.
-    socket.setTimeout(0);
-    return connection;
+    response.socket?.setTimeout(0);
+    const socket = response.socket;
+    if (socket !== null) {
+      response.flushHeaders();
+      const chunked = response.chunkedEncoding;
+      if (detachFromHttpServer(socket, response)) {
+        return new NodeSseConnection(socket, chunked);
+      }
+    }
+    // The client is gone, this request was pipelined behind another one (SDKs never do that),
+    // or Node's server is not as expected: the response stays Node's, which frames and ends it.
+    return new ResponseSseConnection(response);
   }
 
   get pendingBytes(): number {
