@@ -1,10 +1,8 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import type { RulesVersion } from '../cache/segment-set.js';
 import { ROUTES } from '../common/routes.js';
 import { ClientConfigService } from './client-config.service.js';
 import { SharedBody } from './shared-body.decorator.js';
-
-const JSON_UTF8 = 'application/json; charset=utf-8';
+import { JSON_UTF8, rulesVersion } from './sdk-wire.js';
 
 /**
  * Server-SDK config routes. Query parameters SDKs add (`cluster`) are accepted and ignored.
@@ -51,9 +49,4 @@ export class ClientConfigController {
   ): Promise<Buffer> {
     return this.configs.targetSegment(env, identifier, rulesVersion(rules));
   }
-}
-
-/** `?rules=v2` asks for segments' v2 serving rules; anything else, the legacy ones. */
-export function rulesVersion(rules: string | undefined): RulesVersion {
-  return rules === 'v2' ? 'v2' : 'v1';
 }

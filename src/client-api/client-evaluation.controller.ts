@@ -2,6 +2,7 @@ import { Controller, Get, Header, Headers, Param } from '@nestjs/common';
 import { ROUTES } from '../common/routes.js';
 import type { Evaluation } from '../model/evaluation.js';
 import { ClientEvaluationService } from './client-evaluation.service.js';
+import { JSON_UTF8 } from './sdk-wire.js';
 
 /** Client-SDK routes: every flag evaluated for one target. */
 @Controller()
@@ -9,7 +10,7 @@ export class ClientEvaluationController {
   constructor(private readonly evaluations: ClientEvaluationService) {}
 
   @Get(ROUTES.evaluations)
-  @Header('Content-Type', 'application/json; charset=utf-8')
+  @Header('Content-Type', JSON_UTF8)
   all(
     @Param('environment_uuid') env: string,
     @Param('target') target: string,
